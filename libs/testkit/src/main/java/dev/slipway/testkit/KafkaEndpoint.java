@@ -1,0 +1,5 @@
+package dev.slipway.testkit;
+
+/** Where a Kafka broker answers. */
+public record KafkaEndpoint(String bootstrapServers) {
+}
