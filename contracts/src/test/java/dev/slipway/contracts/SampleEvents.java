@@ -10,6 +10,7 @@ import dev.slipway.contracts.decisions.ClusterHealth;
 import dev.slipway.contracts.decisions.ClusterHealthChanged;
 import dev.slipway.contracts.decisions.DeletePod;
 import dev.slipway.contracts.decisions.Placement;
+import dev.slipway.contracts.decisions.PodAssigned;
 import dev.slipway.contracts.decisions.ProvisionPod;
 import dev.slipway.contracts.decisions.RequestRefused;
 import dev.slipway.contracts.jobs.JobKind;
@@ -68,6 +69,8 @@ final class SampleEvents {
                         new Placement(CLUSTER, Placement.HOSTNAME_TOPOLOGY_KEY, 1, Map.of("node-a", 1))),
                 new DeletePod("d-2", CLUSTER, T0.plusSeconds(400), "e-5", "Flink released c-orders-tm-3 (idle for 30 s)",
                         "c-orders-tm-3", PodRole.TASK_MANAGER),
+                new PodAssigned("d-5", CLUSTER, T0.plusSeconds(10), "e-4",
+                        "request r-17 needs 2 TaskManagers; 1 warm; assigning c-orders-tm-1", "c-orders-tm-1", "r-17"),
                 new RequestRefused("d-3", CLUSTER, T0.plusSeconds(10), "e-4",
                         "request r-18 asks for 4 TaskManagers; the cluster maximum is 10 and 8 exist; refusing 2",
                         "r-18", 4, 2),

@@ -13,10 +13,12 @@ import dev.slipway.contracts.SlipwayEvent;
 @JsonSubTypes({
         @JsonSubTypes.Type(value = ProvisionPod.class, name = "ProvisionPod"),
         @JsonSubTypes.Type(value = DeletePod.class, name = "DeletePod"),
+        @JsonSubTypes.Type(value = PodAssigned.class, name = "PodAssigned"),
         @JsonSubTypes.Type(value = RequestRefused.class, name = "RequestRefused"),
         @JsonSubTypes.Type(value = ClusterHealthChanged.class, name = "ClusterHealthChanged")
 })
-public sealed interface Decision extends SlipwayEvent permits ProvisionPod, DeletePod, RequestRefused, ClusterHealthChanged {
+public sealed interface Decision extends SlipwayEvent permits ProvisionPod, DeletePod, PodAssigned, RequestRefused,
+        ClusterHealthChanged {
 
     /** Same as {@link #eventId()}: the deterministic decision id. */
     default String decisionId() {

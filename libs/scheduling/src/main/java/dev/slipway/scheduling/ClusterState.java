@@ -1,0 +1,169 @@
+package dev.slipway.scheduling;
+
+import dev.slipway.contracts.cluster.ClusterMode;
+import dev.slipway.contracts.cluster.ClusterSpec;
+import dev.slipway.contracts.decisions.ClusterHealth;
+import dev.slipway.contracts.resources.PodRole;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * What the scheduler knows of one cluster, folded from its resource events and its own decisions.
+ * Mutable for speed (a million events a second), but owned by exactly one {@link Decider} call at a
+ * time and changed only by it; {@link #copy()} gives an independent state for what-if and snapshots.
+ * Iteration orders are fixed (pods by name, requests by arrival) so decisions are deterministic.
+ */
+public final class ClusterState {
+
+    private static final int REMEMBERED_IDS = 512;
+
+    private final String clusterId;
+    ClusterSpec spec;
+    long generation = -1;
+    boolean deleted;
+    /** The latest event time seen; time never moves backwards. */
+    Instant now = Instant.EPOCH;
+    final TreeMap<String, PodRecord> pods = new TreeMap<>();
+    final LinkedHashMap<String, RequestRecord> requests = new LinkedHashMap<>();
+    BoundedIdSet seenEvents = new BoundedIdSet(REMEMBERED_IDS);
+    BoundedIdSet gonePods = new BoundedIdSet(REMEMBERED_IDS);
+    BoundedIdSet closedRequests = new BoundedIdSet(REMEMBERED_IDS);
+    int nextTaskManagerOrdinal;
+    int nextJobManagerOrdinal;
+    int consecutiveFailures;
+    Instant backoffUntil;
+    String lastFailure;
+    ClusterHealth health = ClusterHealth.HEALTHY;
+
+    public ClusterState(String clusterId) {
+        this.clusterId = clusterId;
+    }
+
+    public ClusterState copy() {
+        ClusterState copy = new ClusterState(clusterId);
+        copy.spec = spec;
+        copy.generation = generation;
+        copy.deleted = deleted;
+        copy.now = now;
+        copy.pods.putAll(pods);
+        requests.forEach((id, request) -> copy.requests.put(id, request.copy()));
+        copy.seenEvents = seenEvents.copy();
+        copy.gonePods = gonePods.copy();
+        copy.closedRequests = closedRequests.copy();
+        copy.nextTaskManagerOrdinal = nextTaskManagerOrdinal;
+        copy.nextJobManagerOrdinal = nextJobManagerOrdinal;
+        copy.consecutiveFailures = consecutiveFailures;
+        copy.backoffUntil = backoffUntil;
+        copy.lastFailure = lastFailure;
+        copy.health = health;
+        return copy;
+    }
+
+    public String clusterId() {
+        return clusterId;
+    }
+
+    /** The effective spec (after any what-if policy); null before the cluster is created. */
+    public ClusterSpec spec() {
+        return spec;
+    }
+
+    public boolean deleted() {
+        return deleted;
+    }
+
+    public Instant now() {
+        return now;
+    }
+
+    public ClusterHealth health() {
+        return health;
+    }
+
+    public String lastFailure() {
+        return lastFailure;
+    }
+
+    public Instant backoffUntil() {
+        return backoffUntil;
+    }
+
+    public boolean backingOff() {
+        return backoffUntil != null && now.isBefore(backoffUntil);
+    }
+
+    public Collection<PodRecord> pods() {
+        return List.copyOf(pods.values());
+    }
+
+    public PodRecord pod(String name) {
+        return pods.get(name);
+    }
+
+    public Collection<RequestRecord> openRequests() {
+        return List.copyOf(requests.values());
+    }
+
+    /** Live TaskManagers (pending, created or ready; not terminating). */
+    public int liveTaskManagers() {
+        int live = 0;
+        for (PodRecord pod : pods.values()) {
+            if (pod.taskManager() && pod.live()) {
+                live++;
+            }
+        }
+        return live;
+    }
+
+    public int warmTaskManagers() {
+        int warm = 0;
+        for (PodRecord pod : pods.values()) {
+            if (pod.warm()) {
+                warm++;
+            }
+        }
+        return warm;
+    }
+
+    int liveJobManagers() {
+        int live = 0;
+        for (PodRecord pod : pods.values()) {
+            if (pod.role() == PodRole.JOB_MANAGER && pod.live()) {
+                live++;
+            }
+        }
+        return live;
+    }
+
+    int serving(String requestId) {
+        int serving = 0;
+        for (PodRecord pod : pods.values()) {
+            if (requestId.equals(pod.requestId()) && pod.live()) {
+                serving++;
+            }
+        }
+        return serving;
+    }
+
+    boolean elastic() {
+        return spec != null && spec.mode() == ClusterMode.ELASTIC;
+    }
+
+    /** Ready TaskManagers per node, for spreading. */
+    Map<String, Integer> readyTaskManagersPerNode() {
+        return pods.values().stream()
+                .filter(pod -> pod.taskManager() && pod.status() == PodStatus.READY && pod.nodeName() != null)
+                .collect(Collectors.toMap(PodRecord::nodeName, pod -> 1, Integer::sum, TreeMap::new));
+    }
+
+    @Override
+    public String toString() {
+        return "ClusterState[" + clusterId + ", generation " + generation + (deleted ? ", deleted" : "") + ", "
+                + pods.size() + " pods, " + requests.size() + " open requests, " + health + "]";
+    }
+}

@@ -1,0 +1,470 @@
+package dev.slipway.scheduling;
+
+import dev.slipway.contracts.cluster.ClusterSpec;
+import dev.slipway.contracts.cluster.FailurePolicy;
+import dev.slipway.contracts.decisions.ClusterHealth;
+import dev.slipway.contracts.decisions.Decision;
+import dev.slipway.contracts.resources.ClockTicked;
+import dev.slipway.contracts.resources.ClusterDeleted;
+import dev.slipway.contracts.resources.ClusterSpecChanged;
+import dev.slipway.contracts.resources.ClusterSpecCreated;
+import dev.slipway.contracts.resources.PodCreated;
+import dev.slipway.contracts.resources.PodDeleted;
+import dev.slipway.contracts.resources.PodFailed;
+import dev.slipway.contracts.resources.PodReady;
+import dev.slipway.contracts.resources.PodRole;
+import dev.slipway.contracts.resources.ResourceEvent;
+import dev.slipway.contracts.resources.ResourcesReleased;
+import dev.slipway.contracts.resources.ResourcesRequested;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * The scheduling decisions of one cluster as a pure function of its events: no clock (time is the
+ * latest event time), no randomness, no I/O. {@link #handle} folds the event into the state and
+ * reconciles the desired pods with the known ones; the same events always yield the same decisions
+ * with the same ids, which is what makes replay and what-if possible.
+ */
+public final class Decider {
+
+    private static final Comparator<PodRecord> NEWEST_FIRST =
+            Comparator.comparing(PodRecord::decidedAt).thenComparing(PodRecord::name).reversed();
+    /** Ready pods first (they serve at once), then the oldest. */
+    private static final Comparator<PodRecord> BEST_WARM_FIRST =
+            Comparator.comparing((PodRecord pod) -> pod.status() != PodStatus.READY)
+                    .thenComparing(PodRecord::decidedAt).thenComparing(PodRecord::name);
+
+    private Decider() {
+    }
+
+    public static List<Decision> handle(ClusterState state, ResourceEvent event) {
+        return handle(state, event, Policy.RECORDED);
+    }
+
+    /**
+     * Folds one event into {@code state} and returns the decisions it causes (already folded in too).
+     * A redelivered event (same id) or a stale one (older generation, a pod already gone) changes
+     * nothing and decides nothing.
+     */
+    public static List<Decision> handle(ClusterState state, ResourceEvent event, Policy policy) {
+        if (!state.clusterId().equals(event.clusterId())) {
+            throw new IllegalArgumentException("event " + event.eventId() + " of cluster " + event.clusterId()
+                    + " given to the state of " + state.clusterId());
+        }
+        if (!state.seenEvents.add(event.eventId())) {
+            return List.of();
+        }
+        if (event.occurredAt().isAfter(state.now)) {
+            state.now = event.occurredAt();
+        }
+        Outcome out = new Outcome(state, event);
+        boolean changed;
+        if (event instanceof ClusterSpecCreated created) {
+            changed = specChanged(state, created.generation(), created.spec(), policy);
+        } else if (event instanceof ClusterSpecChanged changedSpec) {
+            changed = specChanged(state, changedSpec.generation(), changedSpec.spec(), policy);
+        } else if (event instanceof ClusterDeleted deleted) {
+            changed = clusterDeleted(state, deleted, out);
+        } else if (event instanceof ResourcesRequested requested) {
+            changed = requested(state, requested, out);
+        } else if (event instanceof ResourcesReleased released) {
+            changed = released(state, released, out);
+        } else if (event instanceof PodCreated created) {
+            changed = podCreated(state, created, out);
+        } else if (event instanceof PodReady ready) {
+            changed = podReady(state, ready, out);
+        } else if (event instanceof PodFailed failed) {
+            changed = podFailed(state, failed, out);
+        } else if (event instanceof PodDeleted deleted) {
+            changed = podDeleted(state, deleted, out);
+        } else if (event instanceof ClockTicked) {
+            changed = true;
+        } else {
+            throw new IllegalArgumentException("unknown resource event " + event.getClass().getName());
+        }
+        if (changed) {
+            reconcile(state, out);
+        }
+        return out.decisions();
+    }
+
+    // ---- folding facts -------------------------------------------------------------------------
+
+    private static boolean specChanged(ClusterState state, long generation, ClusterSpec spec, Policy policy) {
+        if (state.deleted || generation <= state.generation) {
+            return false;
+        }
+        state.spec = policy.apply(spec);
+        state.generation = generation;
+        return true;
+    }
+
+    private static boolean clusterDeleted(ClusterState state, ClusterDeleted deleted, Outcome out) {
+        if (state.deleted) {
+            return false;
+        }
+        state.deleted = true;
+        for (RequestRecord request : new ArrayList<>(state.requests.values())) {
+            int open = request.unserved(state.serving(request.requestId()));
+            if (open > 0) {
+                out.refuse(request.requestId(), request.count(), open,
+                        "cluster " + state.clusterId() + " was deleted; request " + request.requestId() + " cannot be served");
+            }
+            close(state, request);
+        }
+        for (PodRecord pod : livePods(state)) {
+            out.delete(pod, "cluster " + state.clusterId() + " was deleted; removing " + pod.name());
+        }
+        return false;
+    }
+
+    private static boolean requested(ClusterState state, ResourcesRequested requested, Outcome out) {
+        String id = requested.requestId();
+        if (state.requests.containsKey(id) || state.closedRequests.contains(id)) {
+            return false;
+        }
+        if (state.spec == null || state.deleted) {
+            state.closedRequests.add(id);
+            out.refuse(id, requested.count(), requested.count(), "cluster " + state.clusterId()
+                    + (state.deleted ? " was deleted" : " has no spec yet") + "; refusing request " + id);
+            return false;
+        }
+        if (!state.elastic()) {
+            state.closedRequests.add(id);
+            out.refuse(id, requested.count(), requested.count(), "cluster " + state.clusterId() + " is STATIC with "
+                    + state.spec.staticTaskManagers() + " fixed TaskManagers; refusing request " + id
+                    + " (change the spec's count, or use ELASTIC mode)");
+            return false;
+        }
+        state.requests.put(id, new RequestRecord(id, requested.count(), state.now));
+        return true;
+    }
+
+    private static boolean released(ClusterState state, ResourcesReleased released, Outcome out) {
+        PodRecord pod = state.pods.get(released.podName());
+        if (pod == null || !pod.live() || state.deleted || !pod.taskManager()) {
+            return false;
+        }
+        String why = released.reason() == null ? "" : " (" + released.reason() + ")";
+        if (pod.requestId() != null) {
+            RequestRecord request = state.requests.get(pod.requestId());
+            if (request != null) {
+                request.end();
+            }
+            out.delete(pod, "Flink released " + pod.name() + why + "; it served request " + pod.requestId());
+        } else if (state.elastic() && state.warmTaskManagers() > state.spec.elastic().warmPool()) {
+            out.delete(pod, "Flink released warm " + pod.name() + why + "; the warm pool of "
+                    + state.spec.elastic().warmPool() + " is full without it");
+        }
+        // A warm pod the pool still needs, or a STATIC one, stays: the platform, not Flink, owns the count.
+        return true;
+    }
+
+    private static boolean podCreated(ClusterState state, PodCreated created, Outcome out) {
+        if (state.gonePods.contains(created.podName())) {
+            return false;
+        }
+        PodRecord pod = state.pods.get(created.podName());
+        if (pod == null) {
+            pod = adopt(state, created.podName(), created.role(), created.requestId(), out);
+            if (pod == null) {
+                return false;
+            }
+        }
+        state.pods.put(pod.name(), pod.created(created.nodeName()));
+        return true;
+    }
+
+    private static boolean podReady(ClusterState state, PodReady ready, Outcome out) {
+        if (state.gonePods.contains(ready.podName())) {
+            return false;
+        }
+        PodRecord pod = state.pods.get(ready.podName());
+        if (pod == null) {
+            pod = adopt(state, ready.podName(), ready.role(), null, out);
+            if (pod == null) {
+                return false;
+            }
+        }
+        if (!pod.live() || pod.status() == PodStatus.READY) {
+            return false;
+        }
+        PodRecord readyPod = pod.ready(state.now, ready.nodeName());
+        if (readyPod.warm()) {
+            readyPod = new PodRecord(readyPod.name(), readyPod.role(), null, PodStatus.READY, readyPod.decidedAt(),
+                    state.now, readyPod.nodeName(), state.now);
+        }
+        state.pods.put(pod.name(), readyPod);
+        state.consecutiveFailures = 0;
+        state.backoffUntil = null;
+        if (state.health == ClusterHealth.DEGRADED) {
+            out.health(ClusterHealth.HEALTHY, pod.name() + " became ready; the crash loop is over, back-off lifted");
+        }
+        return true;
+    }
+
+    private static boolean podFailed(ClusterState state, PodFailed failed, Outcome out) {
+        PodRecord pod = state.pods.get(failed.podName());
+        if (pod == null || !pod.live()) {
+            return false;
+        }
+        String what = pod.name() + " failed (" + failed.reason()
+                + (failed.exitCode() == null ? "" : ", exit " + failed.exitCode()) + ")";
+        endIfServedReady(state, pod);
+        out.delete(pod, what + "; removing the failed pod");
+        if (!state.deleted) {
+            recordFailure(state, what, out);
+        }
+        return true;
+    }
+
+    private static boolean podDeleted(ClusterState state, PodDeleted deleted, Outcome out) {
+        PodRecord pod = state.pods.remove(deleted.podName());
+        state.gonePods.add(deleted.podName());
+        if (pod == null) {
+            return false;
+        }
+        if (pod.live() && !state.deleted) {
+            // Nobody here decided this: an eviction, a node loss, a kubectl delete.
+            endIfServedReady(state, pod);
+            recordFailure(state, pod.name() + " was deleted outside Slipway", out);
+        }
+        return true;
+    }
+
+    private static PodRecord adopt(ClusterState state, String name, PodRole role, String requestId, Outcome out) {
+        if (role == null) {
+            return null;
+        }
+        String serves = requestId != null && state.requests.containsKey(requestId) ? requestId : null;
+        PodRecord pod = new PodRecord(name, role, serves, PodStatus.CREATED, state.now, null, null, null);
+        keepOrdinalsAbove(state, name, role);
+        state.pods.put(name, pod);
+        if (state.deleted || state.spec == null) {
+            out.delete(pod, "found " + name + " of cluster " + state.clusterId() + ", which "
+                    + (state.deleted ? "was deleted" : "has no spec") + "; removing it");
+            return null;
+        }
+        return pod;
+    }
+
+    /** Pod names are never reused: an adopted pod moves the counter past its ordinal. */
+    private static void keepOrdinalsAbove(ClusterState state, String name, PodRole role) {
+        String prefix = state.clusterId() + (role == PodRole.JOB_MANAGER ? "-jm-" : "-tm-");
+        if (!name.startsWith(prefix)) {
+            return;
+        }
+        try {
+            int ordinal = Integer.parseInt(name.substring(prefix.length()));
+            if (role == PodRole.JOB_MANAGER) {
+                state.nextJobManagerOrdinal = Math.max(state.nextJobManagerOrdinal, ordinal + 1);
+            } else {
+                state.nextTaskManagerOrdinal = Math.max(state.nextTaskManagerOrdinal, ordinal + 1);
+            }
+        } catch (NumberFormatException e) {
+            // Not one of our names; it cannot clash with ours.
+        }
+    }
+
+    /** A pod that was ready for its request has done its job: Flink asks again if it still needs one. */
+    private static void endIfServedReady(ClusterState state, PodRecord pod) {
+        if (pod.requestId() != null && pod.status() == PodStatus.READY) {
+            RequestRecord request = state.requests.get(pod.requestId());
+            if (request != null) {
+                request.end();
+            }
+        }
+    }
+
+    private static void recordFailure(ClusterState state, String what, Outcome out) {
+        state.consecutiveFailures++;
+        state.lastFailure = what;
+        FailurePolicy failures = state.spec == null ? FailurePolicy.DEFAULT : state.spec.failures();
+        int beyond = state.consecutiveFailures - failures.crashLoopThreshold();
+        if (beyond < 0) {
+            return;
+        }
+        long delay = Math.min(failures.maxBackoffSeconds(), failures.initialBackoffSeconds() << Math.min(beyond, 20));
+        state.backoffUntil = state.now.plusSeconds(delay);
+        if (state.health == ClusterHealth.HEALTHY) {
+            out.health(ClusterHealth.DEGRADED, state.consecutiveFailures + " pod failures in a row (last: " + what
+                    + "); new pods wait " + delay + " s, until " + state.backoffUntil);
+        }
+    }
+
+    // ---- reconciling desired and known pods ----------------------------------------------------
+
+    private static void reconcile(ClusterState state, Outcome out) {
+        if (state.spec == null || state.deleted) {
+            return;
+        }
+        startTimeouts(state, out);
+        jobManagers(state, out);
+        if (state.elastic()) {
+            serveRequests(state, out);
+            fillWarmPool(state, out);
+            trimToLimit(state, out);
+            releaseIdleWarmPods(state, out);
+        } else {
+            keepStaticCount(state, out);
+        }
+        closeFinishedRequests(state);
+    }
+
+    private static void startTimeouts(ClusterState state, Outcome out) {
+        long timeout = state.spec.failures().startTimeoutSeconds();
+        Instant deadline = state.now.minusSeconds(timeout);
+        for (PodRecord pod : livePods(state)) {
+            if (pod.status() != PodStatus.READY && !pod.decidedAt().isAfter(deadline)) {
+                String what = pod.name() + " not ready " + timeout + " s after it was requested (start timeout)";
+                out.delete(pod, what + "; replacing it");
+                recordFailure(state, what, out);
+            }
+        }
+    }
+
+    private static void jobManagers(ClusterState state, Outcome out) {
+        int wanted = state.spec.jobManagerReplicas();
+        int live = state.liveJobManagers();
+        if (live < wanted && !state.backingOff()) {
+            for (int i = live; i < wanted; i++) {
+                out.provision(PodRole.JOB_MANAGER, null, "JobManagers: " + live + " of " + wanted + " live; provisioning "
+                        + (wanted - live));
+            }
+        } else if (live > wanted) {
+            List<PodRecord> surplus = pods(state, pod -> pod.role() == PodRole.JOB_MANAGER && pod.live(), NEWEST_FIRST);
+            for (PodRecord pod : surplus.subList(0, live - wanted)) {
+                out.delete(pod, "JobManagers: " + live + " live, " + wanted + " wanted; removing " + pod.name());
+            }
+        }
+    }
+
+    private static void serveRequests(ClusterState state, Outcome out) {
+        int limit = state.spec.taskManagerLimit();
+        for (RequestRecord request : state.requests.values()) {
+            int needed = request.unserved(state.serving(request.requestId()));
+            if (needed == 0) {
+                continue;
+            }
+            List<PodRecord> warm = pods(state, PodRecord::warm, BEST_WARM_FIRST);
+            int fromWarm = Math.min(needed, warm.size());
+            int live = state.liveTaskManagers();
+            int capacity = Math.max(0, limit - live);
+            int refused = Math.max(0, needed - fromWarm - capacity);
+            int toProvision = needed - fromWarm - refused;
+            String head = "request " + request.requestId() + " needs " + needed + " TaskManager" + (needed == 1 ? "" : "s")
+                    + "; " + fromWarm + " warm";
+            for (PodRecord pod : warm.subList(0, fromWarm)) {
+                out.assign(pod, request.requestId(), head + "; assigning " + pod.name());
+            }
+            if (refused > 0) {
+                out.refuse(request.requestId(), request.count(), refused, head + "; " + limitText(state.spec) + " and "
+                        + live + " are live; refusing " + refused);
+            }
+            if (toProvision > 0 && !state.backingOff()) {
+                for (int i = 0; i < toProvision; i++) {
+                    out.provision(PodRole.TASK_MANAGER, request.requestId(), head + "; provisioning " + toProvision);
+                }
+            }
+        }
+    }
+
+    private static void fillWarmPool(ClusterState state, Outcome out) {
+        int pool = state.spec.elastic().warmPool();
+        int warm = state.warmTaskManagers();
+        int capacity = Math.max(0, state.spec.taskManagerLimit() - state.liveTaskManagers());
+        int missing = Math.min(pool - warm, capacity);
+        if (missing > 0 && !state.backingOff()) {
+            for (int i = 0; i < missing; i++) {
+                out.provision(PodRole.TASK_MANAGER, null, "warm pool of " + pool + " has " + warm + "; provisioning " + missing);
+            }
+        }
+    }
+
+    private static void trimToLimit(ClusterState state, Outcome out) {
+        int limit = state.spec.taskManagerLimit();
+        int live = state.liveTaskManagers();
+        if (live <= limit) {
+            return;
+        }
+        List<PodRecord> warm = pods(state, PodRecord::warm, BEST_WARM_FIRST.reversed());
+        for (PodRecord pod : warm.subList(0, Math.min(warm.size(), live - limit))) {
+            out.delete(pod, live + " TaskManagers live but " + limitText(state.spec) + "; removing warm " + pod.name());
+        }
+    }
+
+    private static void releaseIdleWarmPods(ClusterState state, Outcome out) {
+        int pool = state.spec.elastic().warmPool();
+        int surplus = state.warmTaskManagers() - pool;
+        if (surplus <= 0) {
+            return;
+        }
+        long idleTimeout = state.spec.elastic().idleTimeoutSeconds();
+        Instant idleBefore = state.now.minusSeconds(idleTimeout);
+        List<PodRecord> idle = pods(state,
+                pod -> pod.warm() && pod.status() == PodStatus.READY && pod.idleSince() != null
+                        && !pod.idleSince().isAfter(idleBefore),
+                Comparator.comparing(PodRecord::idleSince).thenComparing(PodRecord::name));
+        for (PodRecord pod : idle.subList(0, Math.min(surplus, idle.size()))) {
+            long idleSeconds = Duration.between(pod.idleSince(), state.now).toSeconds();
+            out.delete(pod, "warm " + pod.name() + " idle for " + idleSeconds + " s (idle timeout " + idleTimeout
+                    + " s) and the warm pool of " + pool + " is full without it");
+        }
+    }
+
+    private static void keepStaticCount(ClusterState state, Outcome out) {
+        int wanted = state.spec.taskManagerLimit();
+        int live = state.liveTaskManagers();
+        String head = "STATIC cluster keeps " + wanted + " TaskManager" + (wanted == 1 ? "" : "s") + "; " + live + " live";
+        if (live < wanted && !state.backingOff()) {
+            for (int i = live; i < wanted; i++) {
+                out.provision(PodRole.TASK_MANAGER, null, head + "; provisioning " + (wanted - live));
+            }
+        } else if (live > wanted) {
+            List<PodRecord> surplus = pods(state, pod -> pod.taskManager() && pod.live(), NEWEST_FIRST);
+            for (PodRecord pod : surplus.subList(0, live - wanted)) {
+                out.delete(pod, head + "; removing " + pod.name());
+            }
+        }
+    }
+
+    private static void closeFinishedRequests(ClusterState state) {
+        for (RequestRecord request : new ArrayList<>(state.requests.values())) {
+            int serving = state.serving(request.requestId());
+            if (serving == 0 && request.unserved(0) == 0) {
+                close(state, request);
+            }
+        }
+    }
+
+    private static void close(ClusterState state, RequestRecord request) {
+        state.requests.remove(request.requestId());
+        state.closedRequests.add(request.requestId());
+    }
+
+    private static String limitText(ClusterSpec spec) {
+        int limit = spec.taskManagerLimit();
+        boolean quota = spec.tenantQuotaTaskManagers() > 0 && spec.tenantQuotaTaskManagers() == limit;
+        return quota ? "the tenant quota allows " + limit + " TaskManagers" : "the cluster maximum is " + limit;
+    }
+
+    private static List<PodRecord> livePods(ClusterState state) {
+        return pods(state, PodRecord::live, Comparator.comparing(PodRecord::name));
+    }
+
+    private static List<PodRecord> pods(ClusterState state, Predicate<PodRecord> filter,
+            Comparator<PodRecord> order) {
+        List<PodRecord> selected = new ArrayList<>();
+        for (PodRecord pod : state.pods.values()) {
+            if (filter.test(pod)) {
+                selected.add(pod);
+            }
+        }
+        selected.sort(order);
+        return selected;
+    }
+}

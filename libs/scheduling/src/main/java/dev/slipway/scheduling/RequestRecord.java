@@ -1,0 +1,63 @@
+package dev.slipway.scheduling;
+
+import java.time.Instant;
+
+/**
+ * An open request of Flink's resource manager. Its {@code count} slots are each either served by a
+ * pod (counted from the pods), refused, or ended (the pod served, became ready, then went away:
+ * Flink requests anew in that case, so the slot is not refilled).
+ */
+public final class RequestRecord {
+
+    private final String requestId;
+    private final int count;
+    private final Instant requestedAt;
+    private int refused;
+    private int ended;
+
+    RequestRecord(String requestId, int count, Instant requestedAt) {
+        this.requestId = requestId;
+        this.count = count;
+        this.requestedAt = requestedAt;
+    }
+
+    RequestRecord copy() {
+        RequestRecord copy = new RequestRecord(requestId, count, requestedAt);
+        copy.refused = refused;
+        copy.ended = ended;
+        return copy;
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public int count() {
+        return count;
+    }
+
+    public Instant requestedAt() {
+        return requestedAt;
+    }
+
+    public int refused() {
+        return refused;
+    }
+
+    public int ended() {
+        return ended;
+    }
+
+    void refuse(int n) {
+        refused += n;
+    }
+
+    void end() {
+        ended++;
+    }
+
+    /** Slots that still need a pod, given how many live pods serve the request now. */
+    int unserved(int serving) {
+        return Math.max(0, count - refused - ended - serving);
+    }
+}

@@ -1,0 +1,370 @@
+package dev.slipway.scheduling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipway.contracts.decisions.ClusterHealth;
+import dev.slipway.contracts.decisions.Decision;
+import dev.slipway.contracts.decisions.ProvisionPod;
+import dev.slipway.contracts.resources.PodRole;
+import dev.slipway.contracts.resources.ResourceEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/** Given these events, when this one, expect these decisions. */
+class DeciderTest {
+
+    private final ClusterEvents c = new ClusterEvents("c1");
+    private final ClusterState state = new ClusterState("c1");
+
+    private List<Decision> given(ResourceEvent... events) {
+        List<Decision> all = new ArrayList<>();
+        for (ResourceEvent event : events) {
+            all.addAll(Decider.handle(state, event));
+        }
+        return all;
+    }
+
+    private List<String> when(ResourceEvent event) {
+        return Summary.of(Decider.handle(state, event));
+    }
+
+    /** An ELASTIC cluster whose JobManager and warm pods are all created and ready. */
+    private void readyElastic(int warmPool, int max) {
+        given(c.created(0, ClusterEvents.elastic(warmPool, max, 300)));
+        given(c.ready(2, c.pod("jm", 0), PodRole.JOB_MANAGER, "node-a"));
+        for (int i = 0; i < warmPool; i++) {
+            given(c.tmReady(3, c.pod("tm", i)));
+        }
+    }
+
+    @Nested
+    class Elastic {
+
+        @Test
+        void aNewClusterGetsItsJobManagerAndItsWarmPool() {
+            List<Decision> decisions = given(c.created(0, ClusterEvents.elastic(2, 10, 300)));
+            assertThat(Summary.of(decisions)).containsExactly("provision c1-jm-0", "provision c1-tm-0", "provision c1-tm-1");
+            assertThat(decisions.get(0).reason()).isEqualTo("JobManagers: 0 of 1 live; provisioning 1");
+            assertThat(decisions.get(1).reason()).isEqualTo("warm pool of 2 has 0; provisioning 2");
+            ProvisionPod jm = (ProvisionPod) decisions.get(0);
+            assertThat(jm.role()).isEqualTo(PodRole.JOB_MANAGER);
+            assertThat(jm.resources().memoryMb()).isEqualTo(1600);
+            assertThat(jm.generation()).isEqualTo(1);
+            assertThat(jm.causeEventId()).isEqualTo("c1-e1");
+        }
+
+        @Test
+        void aRequestTakesWarmPodsFirstThenProvisionsTheRestAndRefillsThePool() {
+            readyElastic(1, 10);
+            List<Decision> decisions = Decider.handle(state, c.request(10, "r-17", 2));
+            assertThat(Summary.of(decisions)).containsExactly(
+                    "assign c1-tm-0 to r-17", "provision c1-tm-1 for r-17", "provision c1-tm-2");
+            assertThat(decisions.get(0).reason()).isEqualTo("request r-17 needs 2 TaskManagers; 1 warm; assigning c1-tm-0");
+            assertThat(decisions.get(1).reason()).isEqualTo("request r-17 needs 2 TaskManagers; 1 warm; provisioning 1");
+            assertThat(decisions.get(2).reason()).isEqualTo("warm pool of 1 has 0; provisioning 1");
+        }
+
+        @Test
+        void withoutAWarmPoolEveryTaskManagerIsProvisionedOnDemand() {
+            readyElastic(0, 10);
+            assertThat(when(c.request(10, "r-1", 3)))
+                    .containsExactly("provision c1-tm-0 for r-1", "provision c1-tm-1 for r-1", "provision c1-tm-2 for r-1");
+        }
+
+        @Test
+        void aRequestBeyondTheMaximumIsRefusedInPartWithTheReason() {
+            readyElastic(0, 3);
+            given(c.request(10, "r-1", 2));
+            List<Decision> decisions = Decider.handle(state, c.request(11, "r-2", 3));
+            assertThat(Summary.of(decisions)).containsExactly("refuse 2 of 3 for r-2", "provision c1-tm-2 for r-2");
+            assertThat(decisions.get(0).reason())
+                    .isEqualTo("request r-2 needs 3 TaskManagers; 0 warm; the cluster maximum is 3 and 2 are live; refusing 2");
+            assertThat(state.liveTaskManagers()).isEqualTo(3);
+        }
+
+        @Test
+        void theTenantQuotaBindsWhenItIsBelowTheClusterMaximum() {
+            given(c.created(0, ClusterEvents.elastic(0, 10, 300, 1)));
+            List<Decision> decisions = Decider.handle(state, c.request(10, "r-1", 2));
+            assertThat(Summary.of(decisions)).containsExactly("refuse 1 of 2 for r-1", "provision c1-tm-0 for r-1");
+            assertThat(decisions.get(0).reason()).contains("the tenant quota allows 1 TaskManagers");
+        }
+
+        @Test
+        void aTaskManagerReleasedByFlinkIsDeletedAndItsRequestCloses() {
+            readyElastic(0, 10);
+            given(c.request(10, "r-1", 1), c.tmReady(14, c.pod("tm", 0)));
+            List<Decision> decisions = Decider.handle(state, c.release(100, c.pod("tm", 0)));
+            assertThat(Summary.of(decisions)).containsExactly("delete c1-tm-0");
+            assertThat(decisions.get(0).reason()).isEqualTo("Flink released c1-tm-0 (idle); it served request r-1");
+            assertThat(state.openRequests()).isEmpty();
+            assertThat(when(c.tick(110))).isEmpty();
+        }
+
+        @Test
+        void aWarmPodTheFullPoolStillNeedsSurvivesARelease() {
+            readyElastic(1, 10);
+            assertThat(when(c.release(50, c.pod("tm", 0)))).isEmpty();
+            assertThat(state.pod(c.pod("tm", 0)).live()).isTrue();
+        }
+
+        @Test
+        void warmPodsBeyondThePoolAreReleasedOnlyAfterTheIdleTimeout() {
+            readyElastic(2, 10);
+            // The pool shrinks from 2 to 1: one warm pod is surplus, but not idle long enough yet.
+            assertThat(when(c.changed(100, 2, ClusterEvents.elastic(1, 10, 300)))).isEmpty();
+            assertThat(when(c.tick(302))).isEmpty();
+            List<Decision> decisions = Decider.handle(state, c.tick(303));
+            assertThat(Summary.of(decisions)).containsExactly("delete c1-tm-0");
+            assertThat(decisions.get(0).reason())
+                    .isEqualTo("warm c1-tm-0 idle for 300 s (idle timeout 300 s) and the warm pool of 1 is full without it");
+            assertThat(when(c.tick(1000))).isEmpty();
+        }
+
+        @Test
+        void aPodNotReadyWithinTheStartTimeoutIsDeletedAndReplacedForItsRequest() {
+            readyElastic(0, 10);
+            given(c.request(10, "r-1", 1));
+            assertThat(when(c.tick(129))).isEmpty();
+            List<Decision> decisions = Decider.handle(state, c.tick(130));
+            assertThat(Summary.of(decisions)).containsExactly("delete c1-tm-0", "provision c1-tm-1 for r-1");
+            assertThat(decisions.get(0).reason())
+                    .isEqualTo("c1-tm-0 not ready 120 s after it was requested (start timeout); replacing it");
+        }
+
+        @Test
+        void aPodThatFailsBeforeItIsReadyIsReplacedForTheSameRequest() {
+            readyElastic(0, 10);
+            given(c.request(10, "r-1", 1));
+            List<Decision> decisions = Decider.handle(state, c.failed(12, c.pod("tm", 0), "ImagePullBackOff"));
+            assertThat(Summary.of(decisions)).containsExactly("delete c1-tm-0", "provision c1-tm-1 for r-1");
+            assertThat(decisions.get(0).reason()).isEqualTo("c1-tm-0 failed (ImagePullBackOff, exit 137); removing the failed pod");
+        }
+
+        @Test
+        void aPodThatFailsAfterServingEndsItsSlotBecauseFlinkRequestsAnew() {
+            readyElastic(0, 10);
+            given(c.request(10, "r-1", 1), c.tmReady(14, c.pod("tm", 0)));
+            assertThat(when(c.failed(60, c.pod("tm", 0), "OOMKilled"))).containsExactly("delete c1-tm-0");
+            assertThat(state.openRequests()).isEmpty();
+        }
+
+        @Test
+        void aRepeatedCrashLoopBacksOffExponentiallyAndMarksTheClusterDegraded() {
+            readyElastic(0, 10);
+            given(c.request(10, "r-1", 1));
+            assertThat(when(c.failed(11, c.pod("tm", 0), "OOMKilled"))).containsExactly("delete c1-tm-0", "provision c1-tm-1 for r-1");
+            assertThat(when(c.failed(12, c.pod("tm", 1), "OOMKilled"))).containsExactly("delete c1-tm-1", "provision c1-tm-2 for r-1");
+            List<Decision> third = Decider.handle(state, c.failed(13, c.pod("tm", 2), "OOMKilled"));
+            // Threshold 3 reached: degraded, back-off 10 s, no replacement yet.
+            assertThat(Summary.of(third)).containsExactly("delete c1-tm-2", "health DEGRADED");
+            assertThat(third.get(1).reason()).startsWith("3 pod failures in a row (last: c1-tm-2 failed (OOMKilled, exit 137)); new pods wait 10 s");
+            assertThat(state.health()).isEqualTo(ClusterHealth.DEGRADED);
+            assertThat(when(c.tick(22))).isEmpty();
+            assertThat(when(c.tick(23))).containsExactly("provision c1-tm-3 for r-1");
+            // The fourth failure doubles the back-off to 20 s.
+            assertThat(when(c.failed(24, c.pod("tm", 3), "OOMKilled"))).containsExactly("delete c1-tm-3");
+            assertThat(state.backoffUntil()).isEqualTo(ClusterEvents.at(44));
+            assertThat(when(c.tick(43))).isEmpty();
+            assertThat(when(c.tick(44))).containsExactly("provision c1-tm-4 for r-1");
+            // A ready pod ends the crash loop.
+            assertThat(when(c.tmReady(50, c.pod("tm", 4)))).containsExactly("health HEALTHY");
+            assertThat(state.backingOff()).isFalse();
+        }
+
+        @Test
+        void theBackOffNeverExceedsItsMaximum() {
+            readyElastic(0, 10);
+            given(c.request(10, "r-1", 1));
+            for (int i = 0; i < 8; i++) {
+                given(c.failed(20 + i * 200, c.pod("tm", i), "Error"), c.tick(20 + i * 200 + 199));
+            }
+            // initial 10 s, max 160 s
+            assertThat(java.time.Duration.between(state.now().minusSeconds(199), state.backoffUntil()).toSeconds()).isEqualTo(160);
+        }
+
+        @Test
+        void provisionDecisionsCarryWhereTheClustersTaskManagersRunForSpreading() {
+            readyElastic(0, 10);
+            given(c.request(10, "r-1", 3));
+            given(c.ready(14, c.pod("tm", 0), PodRole.TASK_MANAGER, "node-a"),
+                    c.ready(14, c.pod("tm", 1), PodRole.TASK_MANAGER, "node-a"),
+                    c.ready(15, c.pod("tm", 2), PodRole.TASK_MANAGER, "node-b"));
+            ProvisionPod next = (ProvisionPod) Decider.handle(state, c.request(20, "r-2", 1)).get(0);
+            assertThat(next.placement().taskManagersPerNode()).isEqualTo(Map.of("node-a", 2, "node-b", 1));
+            assertThat(next.placement().spreadGroup()).isEqualTo("c1");
+            assertThat(next.placement().topologyKey()).isEqualTo("kubernetes.io/hostname");
+            assertThat(next.placement().maxSkew()).isEqualTo(1);
+        }
+
+        @Test
+        void loweringTheMaximumRemovesSurplusWarmPodsButNeverServingOnes() {
+            readyElastic(3, 10);
+            given(c.request(10, "r-1", 2));
+            // r-1 took tm-0 and tm-1; the pool was refilled with tm-3 and tm-4 (pending).
+            assertThat(state.liveTaskManagers()).isEqualTo(5);
+            List<String> decisions = when(c.changed(20, 2, ClusterEvents.elastic(1, 3, 300)));
+            assertThat(decisions).containsExactly("delete c1-tm-4", "delete c1-tm-3");
+            assertThat(state.pod(c.pod("tm", 0)).live()).isTrue();
+            assertThat(state.pod(c.pod("tm", 1)).live()).isTrue();
+        }
+    }
+
+    @Nested
+    class Static {
+
+        @Test
+        void keepsExactlyItsCountAndReplacesFailedTaskManagers() {
+            assertThat(Summary.of(given(c.created(0, ClusterEvents.staticCount(2)))))
+                    .containsExactly("provision c1-jm-0", "provision c1-tm-0", "provision c1-tm-1");
+            given(c.tmReady(5, c.pod("tm", 0)), c.tmReady(5, c.pod("tm", 1)));
+            List<Decision> decisions = Decider.handle(state, c.failed(60, c.pod("tm", 1), "Evicted"));
+            assertThat(Summary.of(decisions)).containsExactly("delete c1-tm-1", "provision c1-tm-2");
+            assertThat(decisions.get(1).reason()).isEqualTo("STATIC cluster keeps 2 TaskManagers; 1 live; provisioning 1");
+        }
+
+        @Test
+        void growsAndShrinksWithItsSpec() {
+            given(c.created(0, ClusterEvents.staticCount(2)));
+            assertThat(when(c.changed(10, 2, ClusterEvents.staticCount(3)))).containsExactly("provision c1-tm-2");
+            assertThat(when(c.changed(20, 3, ClusterEvents.staticCount(1)))).containsExactly("delete c1-tm-2", "delete c1-tm-1");
+        }
+
+        @Test
+        void refusesResourceRequestsWithAReasonThatSaysWhatToDo() {
+            given(c.created(0, ClusterEvents.staticCount(2)));
+            List<Decision> decisions = Decider.handle(state, c.request(10, "r-1", 1));
+            assertThat(Summary.of(decisions)).containsExactly("refuse 1 of 1 for r-1");
+            assertThat(decisions.get(0).reason()).contains("STATIC with 2 fixed TaskManagers").contains("use ELASTIC mode");
+        }
+    }
+
+    @Nested
+    class JobManager {
+
+        @Test
+        void aFailedJobManagerIsReplaced() {
+            readyElastic(0, 10);
+            assertThat(when(c.failed(50, c.pod("jm", 0), "OOMKilled"))).containsExactly("delete c1-jm-0", "provision c1-jm-1");
+        }
+
+        @Test
+        void aJobManagerDeletedOutsideSlipwayIsReplaced() {
+            readyElastic(0, 10);
+            assertThat(when(c.podDeleted(50, c.pod("jm", 0)))).containsExactly("provision c1-jm-1");
+        }
+    }
+
+    @Nested
+    class Deletion {
+
+        @Test
+        void deletingAClusterDeletesEveryPodAndRefusesItsOpenRequests() {
+            readyElastic(0, 4);
+            given(c.request(10, "r-1", 2));
+            given(c.failed(11, c.pod("tm", 0), "Error"), c.failed(11, c.pod("tm", 1), "Error"),
+                    c.failed(12, c.pod("tm", 2), "Error"));
+            // Backing off: r-1 has one slot served (tm-3, pending) and one waiting when the cluster goes.
+            assertThat(state.backingOff()).isTrue();
+            List<String> decisions = when(c.deleted(20));
+            assertThat(decisions).containsExactly("refuse 1 of 2 for r-1", "delete c1-jm-0", "delete c1-tm-3");
+            assertThat(state.deleted()).isTrue();
+            assertThat(when(c.request(30, "r-2", 1))).containsExactly("refuse 1 of 1 for r-2");
+            assertThat(when(c.tick(400))).isEmpty();
+            assertThat(when(c.changed(401, 5, ClusterEvents.elastic(3, 10, 300)))).isEmpty();
+        }
+
+        @Test
+        void aPodThatAppearsAfterDeletionIsRemoved() {
+            readyElastic(0, 2);
+            given(c.deleted(20));
+            assertThat(when(c.podCreated(21, "c1-tm-7", PodRole.TASK_MANAGER))).containsExactly("delete c1-tm-7");
+        }
+    }
+
+    @Nested
+    class AtLeastOnceDelivery {
+
+        @Test
+        void aRedeliveredEventDecidesNothing() {
+            var created = c.created(0, ClusterEvents.elastic(1, 10, 300));
+            given(created);
+            var request = c.request(10, "r-1", 2);
+            assertThat(when(request)).isNotEmpty();
+            assertThat(when(request)).isEmpty();
+            assertThat(when(created)).isEmpty();
+        }
+
+        @Test
+        void aRetriedRequestWithTheSameIdIsTheSameRequest() {
+            readyElastic(0, 10);
+            assertThat(when(c.request(10, "r-1", 2))).hasSize(2);
+            assertThat(when(c.request(11, "r-1", 2))).isEmpty();
+        }
+
+        @Test
+        void aStaleSpecGenerationIsIgnored() {
+            given(c.created(0, ClusterEvents.elastic(1, 10, 300)), c.changed(5, 3, ClusterEvents.elastic(2, 10, 300)));
+            assertThat(when(c.changed(6, 2, ClusterEvents.elastic(5, 10, 300)))).isEmpty();
+            assertThat(state.spec().elastic().warmPool()).isEqualTo(2);
+        }
+
+        @Test
+        void factsAboutAPodThatIsGoneChangeNothing() {
+            readyElastic(0, 10);
+            given(c.request(10, "r-1", 1), c.tmReady(12, c.pod("tm", 0)), c.release(50, c.pod("tm", 0)),
+                    c.podDeleted(51, c.pod("tm", 0)));
+            assertThat(when(c.tmReady(52, c.pod("tm", 0)))).isEmpty();
+            assertThat(when(c.failed(53, c.pod("tm", 0), "Error"))).isEmpty();
+            assertThat(when(c.podCreated(54, c.pod("tm", 0), PodRole.TASK_MANAGER))).isEmpty();
+            assertThat(state.pod(c.pod("tm", 0))).isNull();
+        }
+
+        @Test
+        void timeNeverRunsBackwards() {
+            readyElastic(0, 10);
+            given(c.tick(100));
+            given(c.request(50, "r-1", 1));
+            assertThat(state.now()).isEqualTo(ClusterEvents.at(100));
+            assertThat(state.openRequests()).singleElement().extracting(RequestRecord::requestedAt).isEqualTo(ClusterEvents.at(100));
+        }
+    }
+
+    @Nested
+    class Determinism {
+
+        @Test
+        void theSameEventsGiveTheSameDecisionsWithTheSameIds() {
+            ClusterEvents events = new ClusterEvents("c9");
+            List<ResourceEvent> trace = List.of(events.created(0, ClusterEvents.elastic(1, 5, 60)),
+                    events.request(10, "r-1", 3), events.failed(12, "c9-tm-1", "OOMKilled"), events.tick(200));
+            List<Decision> first = new ArrayList<>();
+            List<Decision> second = new ArrayList<>();
+            ClusterState a = new ClusterState("c9");
+            ClusterState b = new ClusterState("c9");
+            trace.forEach(event -> first.addAll(Decider.handle(a, event)));
+            trace.forEach(event -> second.addAll(Decider.handle(b, event)));
+            assertThat(first).isNotEmpty().isEqualTo(second);
+            assertThat(first).extracting(Decision::decisionId).doesNotHaveDuplicates();
+        }
+
+        @Test
+        void aCopiedStateDecidesLikeTheOriginal() {
+            readyElastic(1, 10);
+            ClusterState copy = state.copy();
+            ResourceEvent request = c.request(10, "r-1", 2);
+            assertThat(Decider.handle(copy, request)).isEqualTo(Decider.handle(state, request));
+        }
+
+        @Test
+        void aWhatIfPolicyOverridesTheSpec() {
+            List<Decision> decisions = Decider.handle(state, c.created(0, ClusterEvents.elastic(2, 10, 300)),
+                    Policy.RECORDED.withWarmPool(0));
+            assertThat(Summary.of(decisions)).containsExactly("provision c1-jm-0");
+            assertThat(state.spec().elastic().warmPool()).isZero();
+        }
+    }
+}
