@@ -28,9 +28,10 @@ public final class ClusterState {
     boolean deleted;
     /** The latest event time seen; time never moves backwards. */
     Instant now = Instant.EPOCH;
+    /** {@link #now} in epoch millis, kept beside it because the hot path compares it with deadlines. */
+    long nowMillis;
     final TreeMap<String, PodRecord> pods = new TreeMap<>();
     final LinkedHashMap<String, RequestRecord> requests = new LinkedHashMap<>();
-    BoundedIdSet seenEvents = new BoundedIdSet(REMEMBERED_IDS);
     BoundedIdSet gonePods = new BoundedIdSet(REMEMBERED_IDS);
     BoundedIdSet closedRequests = new BoundedIdSet(REMEMBERED_IDS);
     int nextTaskManagerOrdinal;
@@ -38,6 +39,10 @@ public final class ClusterState {
     int consecutiveFailures;
     Instant backoffUntil;
     String lastFailure;
+    /** When (epoch millis) waiting alone next changes a decision; ticks before it decide nothing. Recomputed on every reconcile. */
+    long nextDeadlineMillis = Long.MAX_VALUE;
+    /** The first start timeout (epoch millis) of a pod not ready yet. */
+    long nextStartDeadlineMillis = Long.MAX_VALUE;
     ClusterHealth health = ClusterHealth.HEALTHY;
 
     public ClusterState(String clusterId) {
@@ -52,7 +57,7 @@ public final class ClusterState {
         copy.now = now;
         copy.pods.putAll(pods);
         requests.forEach((id, request) -> copy.requests.put(id, request.copy()));
-        copy.seenEvents = seenEvents.copy();
+        copy.nowMillis = nowMillis;
         copy.gonePods = gonePods.copy();
         copy.closedRequests = closedRequests.copy();
         copy.nextTaskManagerOrdinal = nextTaskManagerOrdinal;
@@ -60,8 +65,18 @@ public final class ClusterState {
         copy.consecutiveFailures = consecutiveFailures;
         copy.backoffUntil = backoffUntil;
         copy.lastFailure = lastFailure;
+        copy.nextDeadlineMillis = nextDeadlineMillis;
+        copy.nextStartDeadlineMillis = nextStartDeadlineMillis;
         copy.health = health;
         return copy;
+    }
+
+    void advanceTo(Instant at) {
+        long millis = at.toEpochMilli();
+        if (millis > nowMillis || (millis == nowMillis && at.isAfter(now))) {
+            now = at;
+            nowMillis = millis;
+        }
     }
 
     public String clusterId() {

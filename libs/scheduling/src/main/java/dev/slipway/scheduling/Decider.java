@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -31,6 +32,7 @@ import java.util.function.Predicate;
  */
 public final class Decider {
 
+    private static final Comparator<PodRecord> BY_NAME = Comparator.comparing(PodRecord::name);
     private static final Comparator<PodRecord> NEWEST_FIRST =
             Comparator.comparing(PodRecord::decidedAt).thenComparing(PodRecord::name).reversed();
     /** Ready pods first (they serve at once), then the oldest. */
@@ -47,19 +49,20 @@ public final class Decider {
 
     /**
      * Folds one event into {@code state} and returns the decisions it causes (already folded in too).
-     * A redelivered event (same id) or a stale one (older generation, a pod already gone) changes
-     * nothing and decides nothing.
+     * A redelivered event or a stale one (older generation, a known request id, a pod already gone)
+     * changes nothing and decides nothing.
      */
     public static List<Decision> handle(ClusterState state, ResourceEvent event, Policy policy) {
         if (!state.clusterId().equals(event.clusterId())) {
             throw new IllegalArgumentException("event " + event.eventId() + " of cluster " + event.clusterId()
                     + " given to the state of " + state.clusterId());
         }
-        if (!state.seenEvents.add(event.eventId())) {
+        // No event-id bookkeeping: every event is idempotent by its meaning (request ids, generations, pod
+        // states, gone pods), so a redelivery at any distance decides nothing (SchedulingPropertiesTest).
+        state.advanceTo(event.occurredAt());
+        if (event instanceof ClockTicked && state.nowMillis < state.nextDeadlineMillis) {
+            // Between events the state is reconciled; only a deadline falling due can change a decision.
             return List.of();
-        }
-        if (event.occurredAt().isAfter(state.now)) {
-            state.now = event.occurredAt();
         }
         Outcome out = new Outcome(state, event);
         boolean changed;
@@ -82,7 +85,7 @@ public final class Decider {
         } else if (event instanceof PodDeleted deleted) {
             changed = podDeleted(state, deleted, out);
         } else if (event instanceof ClockTicked) {
-            changed = true;
+            changed = true; // a deadline fell due (see above)
         } else {
             throw new IllegalArgumentException("unknown resource event " + event.getClass().getName());
         }
@@ -100,6 +103,9 @@ public final class Decider {
         }
         state.spec = policy.apply(spec);
         state.generation = generation;
+        // Timeouts may have shortened: check every deadline at once.
+        state.nextDeadlineMillis = Long.MIN_VALUE;
+        state.nextStartDeadlineMillis = Long.MIN_VALUE;
         return true;
     }
 
@@ -313,17 +319,45 @@ public final class Decider {
             keepStaticCount(state, out);
         }
         closeFinishedRequests(state);
+        recordDeadlines(state);
+    }
+
+    /**
+     * Records when (epoch millis, rounded down, so never late) waiting alone next changes a decision:
+     * the first start timeout, the first idle timeout of a surplus warm pod, the end of a back-off;
+     * Long.MAX_VALUE when nothing waits. Idle timeouts count only while the pool has a surplus:
+     * otherwise an idle pod stays, however long it idles.
+     */
+    private static void recordDeadlines(ClusterState state) {
+        long start = Long.MAX_VALUE;
+        long idle = Long.MAX_VALUE;
+        long startTimeout = state.spec.failures().startTimeoutSeconds() * 1000;
+        boolean surplus = state.elastic() && state.warmTaskManagers() > state.spec.elastic().warmPool();
+        long idleTimeout = surplus ? state.spec.elastic().idleTimeoutSeconds() * 1000 : 0;
+        for (PodRecord pod : state.pods.values()) {
+            if (pod.live() && pod.status() != PodStatus.READY) {
+                start = Math.min(start, pod.decidedAt().toEpochMilli() + startTimeout);
+            } else if (surplus && pod.warm() && pod.idleSince() != null) {
+                idle = Math.min(idle, pod.idleSince().toEpochMilli() + idleTimeout);
+            }
+        }
+        long backoff = state.backingOff() ? state.backoffUntil.toEpochMilli() : Long.MAX_VALUE;
+        state.nextStartDeadlineMillis = start;
+        state.nextDeadlineMillis = Math.min(start, Math.min(idle, backoff));
     }
 
     private static void startTimeouts(ClusterState state, Outcome out) {
         long timeout = state.spec.failures().startTimeoutSeconds();
+        if (state.nowMillis < state.nextStartDeadlineMillis) {
+            return; // no pod can be late before the first start deadline
+        }
         Instant deadline = state.now.minusSeconds(timeout);
-        for (PodRecord pod : livePods(state)) {
-            if (pod.status() != PodStatus.READY && !pod.decidedAt().isAfter(deadline)) {
-                String what = pod.name() + " not ready " + timeout + " s after it was requested (start timeout)";
-                out.delete(pod, what + "; replacing it");
-                recordFailure(state, what, out);
-            }
+        List<PodRecord> late = pods(state,
+                pod -> pod.live() && pod.status() != PodStatus.READY && !pod.decidedAt().isAfter(deadline), BY_NAME);
+        for (PodRecord pod : late) {
+            String what = pod.name() + " not ready " + timeout + " s after it was requested (start timeout)";
+            out.delete(pod, what + "; replacing it");
+            recordFailure(state, what, out);
         }
     }
 
@@ -433,10 +467,12 @@ public final class Decider {
     }
 
     private static void closeFinishedRequests(ClusterState state) {
-        for (RequestRecord request : new ArrayList<>(state.requests.values())) {
-            int serving = state.serving(request.requestId());
-            if (serving == 0 && request.unserved(0) == 0) {
-                close(state, request);
+        Iterator<RequestRecord> requests = state.requests.values().iterator();
+        while (requests.hasNext()) {
+            RequestRecord request = requests.next();
+            if (request.unserved(0) == 0 && state.serving(request.requestId()) == 0) {
+                requests.remove();
+                state.closedRequests.add(request.requestId());
             }
         }
     }
@@ -453,16 +489,22 @@ public final class Decider {
     }
 
     private static List<PodRecord> livePods(ClusterState state) {
-        return pods(state, PodRecord::live, Comparator.comparing(PodRecord::name));
+        return pods(state, PodRecord::live, BY_NAME);
     }
 
     private static List<PodRecord> pods(ClusterState state, Predicate<PodRecord> filter,
             Comparator<PodRecord> order) {
-        List<PodRecord> selected = new ArrayList<>();
+        List<PodRecord> selected = null;
         for (PodRecord pod : state.pods.values()) {
             if (filter.test(pod)) {
+                if (selected == null) {
+                    selected = new ArrayList<>();
+                }
                 selected.add(pod);
             }
+        }
+        if (selected == null) {
+            return List.of();
         }
         selected.sort(order);
         return selected;

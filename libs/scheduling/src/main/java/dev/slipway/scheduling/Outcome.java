@@ -25,7 +25,8 @@ final class Outcome {
 
     private final ClusterState state;
     private final ResourceEvent cause;
-    private final List<Decision> decisions = new ArrayList<>(2);
+    /** Most events decide nothing: the list is made on the first decision. */
+    private List<Decision> decisions;
 
     Outcome(ClusterState state, ResourceEvent cause) {
         this.state = state;
@@ -33,7 +34,7 @@ final class Outcome {
     }
 
     List<Decision> decisions() {
-        return decisions;
+        return decisions == null ? List.of() : decisions;
     }
 
     void provision(PodRole role, String requestId, String reason) {
@@ -74,11 +75,14 @@ final class Outcome {
     }
 
     private void add(Decision decision) {
+        if (decisions == null) {
+            decisions = new ArrayList<>(4);
+        }
         decisions.add(decision);
     }
 
     private String nextId() {
-        String key = state.clusterId() + '|' + cause.eventId() + '|' + decisions.size();
+        String key = state.clusterId() + '|' + cause.eventId() + '|' + decisions().size();
         return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)).toString();
     }
 }
