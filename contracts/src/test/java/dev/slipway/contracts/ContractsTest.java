@@ -129,6 +129,16 @@ class ContractsTest {
     }
 
     @Test
+    void aCeTypeHeaderThatContradictsThePayloadIsRejected() {
+        String json = "{\"type\":\"ClockTicked\",\"eventId\":\"t\",\"clusterId\":\"c\",\"occurredAt\":\"2026-11-25T08:00:00Z\"}";
+        DecodeResult<SlipwayEvent> wrongName = codec.decode(json.getBytes(StandardCharsets.UTF_8), "dev.slipway.resources.PodReady");
+        DecodeResult<SlipwayEvent> wrongFamily = codec.decode(json.getBytes(StandardCharsets.UTF_8), "dev.slipway.decisions.ClockTicked");
+        assertThat(wrongName).isInstanceOf(DecodeResult.Rejected.class);
+        assertThat(((DecodeResult.Rejected<SlipwayEvent>) wrongName).reason()).contains("does not match");
+        assertThat(wrongFamily).isInstanceOf(DecodeResult.Rejected.class);
+    }
+
+    @Test
     void aFamilyDecoderRefusesEventsOfAnotherFamily() {
         SlipwayEvent decision = SampleEvents.all().stream().filter(e -> e instanceof Decision).findFirst().orElseThrow();
         DecodeResult<ResourceEvent> result = codec.decode(codec.encode(decision), null, ResourceEvent.class);
@@ -150,7 +160,8 @@ class ContractsTest {
 
     @Test
     void cloudEventHeadersCarryIdTypeSourceTimeAndSubject() {
-        SlipwayEvent event = SampleEvents.all().get(6);
+        SlipwayEvent event = SampleEvents.all().stream()
+                .filter(dev.slipway.contracts.resources.PodReady.class::isInstance).findFirst().orElseThrow();
         Map<String, String> headers = CloudEventHeaders.of(event, EventSources.POD_PROVISIONER);
         assertThat(headers).containsEntry(CloudEventHeaders.ID, event.eventId())
                 .containsEntry(CloudEventHeaders.TYPE, "dev.slipway.resources.PodReady")

@@ -80,6 +80,10 @@ public final class EventCodec {
         if (type.isEmpty()) {
             return new Rejected<>(Rejection.UNKNOWN_TYPE, "unknown event type '" + typeName.get() + "'");
         }
+        if (ceType != null && !ceType.isBlank() && !ceType.equals(EventTypes.ceType(type.get()))) {
+            return new Rejected<>(Rejection.MALFORMED, "ce_type header '" + ceType + "' does not match the payload's type '"
+                    + typeName.get() + "' (expected " + EventTypes.ceType(type.get()) + ")");
+        }
         if (!family.isAssignableFrom(type.get())) {
             return new Rejected<>(Rejection.WRONG_FAMILY,
                     "event type '" + typeName.get() + "' is not a " + family.getSimpleName());

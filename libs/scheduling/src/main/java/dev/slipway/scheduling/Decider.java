@@ -414,7 +414,8 @@ public final class Decider {
         int missing = Math.min(pool - warm, capacity);
         if (missing > 0 && !state.backingOff()) {
             for (int i = 0; i < missing; i++) {
-                out.provision(PodRole.TASK_MANAGER, null, "warm pool of " + pool + " has " + warm + "; provisioning " + missing);
+                out.provision(PodRole.TASK_MANAGER, null, "warm pool of " + pool + " has " + warm + "; provisioning " + missing
+                        + (missing < pool - warm ? " (" + limitText(state.spec) + ")" : ""));
             }
         }
     }

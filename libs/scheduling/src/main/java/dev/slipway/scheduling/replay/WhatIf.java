@@ -23,8 +23,8 @@ public record WhatIf(Policy baselinePolicy, ReplayReport baseline, Policy altern
 
     public String render() {
         StringBuilder text = new StringBuilder();
-        text.append(String.format("%-24s %20s %20s %12s%n", "", "baseline", "what-if", "change"));
-        text.append(String.format("%-24s %20s %20s%n", "policy", abbreviate(baselinePolicy.describe()),
+        text.append(String.format("%-24s %28s %28s %10s%n", "", "baseline", "what-if", "change"));
+        text.append(String.format("%-24s %28s %28s%n", "policy", abbreviate(baselinePolicy.describe()),
                 abbreviate(alternativePolicy.describe())));
         row(text, "pod-seconds", baseline.podSeconds(), alternative.podSeconds());
         row(text, "request to ready mean ms", baseline.requestToReadyMeanMillis(), alternative.requestToReadyMeanMillis());
@@ -38,10 +38,10 @@ public record WhatIf(Policy baselinePolicy, ReplayReport baseline, Policy altern
 
     private static void row(StringBuilder text, String name, long before, long after) {
         String change = before == 0 ? (after == 0 ? "0%" : "new") : String.format("%+.1f%%", 100.0 * (after - before) / before);
-        text.append(String.format("%-24s %,20d %,20d %12s%n", name, before, after, change));
+        text.append(String.format("%-24s %,28d %,28d %10s%n", name, before, after, change));
     }
 
     private static String abbreviate(String text) {
-        return text.length() <= 20 ? text : text.substring(0, 19) + "…";
+        return text.length() <= 28 ? text : text.substring(0, 27) + "…";
     }
 }
