@@ -1,0 +1,58 @@
+package dev.slipway.contracts.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The per-cluster credential of a Flink resource manager: an HMAC-SHA256 of the cluster id under a
+ * platform secret. job-submission issues it when the cluster is created, the driver inside the
+ * JobManager sends it as a bearer token, and the resource-scheduler checks it without any lookup.
+ * A token of one cluster does not verify for another.
+ */
+public final class ClusterTokens {
+
+    private static final String ALGORITHM = "HmacSHA256";
+    private static final String PREFIX = "slw1.";
+
+    private final SecretKeySpec key;
+
+    public ClusterTokens(String secret) {
+        if (secret == null || secret.length() < 16) {
+            throw new IllegalArgumentException("the cluster token secret must have at least 16 characters");
+        }
+        this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM);
+    }
+
+    public String issue(String clusterId) {
+        return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(mac(clusterId));
+    }
+
+    /** True when {@code token} was issued for {@code clusterId}; compared in constant time. */
+    public boolean verify(String clusterId, String token) {
+        if (token == null || !token.startsWith(PREFIX)) {
+            return false;
+        }
+        byte[] presented;
+        try {
+            presented = Base64.getUrlDecoder().decode(token.substring(PREFIX.length()));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return MessageDigest.isEqual(mac(clusterId), presented);
+    }
+
+    private byte[] mac(String clusterId) {
+        try {
+            Mac mac = Mac.getInstance(ALGORITHM);
+            mac.init(key);
+            return mac.doFinal(clusterId.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+}

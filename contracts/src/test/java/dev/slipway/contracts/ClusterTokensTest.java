@@ -1,0 +1,33 @@
+package dev.slipway.contracts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.slipway.contracts.auth.ClusterTokens;
+import org.junit.jupiter.api.Test;
+
+class ClusterTokensTest {
+
+    private final ClusterTokens tokens = new ClusterTokens("a-platform-secret-of-some-length");
+
+    @Test
+    void aTokenVerifiesForItsClusterOnly() {
+        String token = tokens.issue("c-1");
+        assertThat(tokens.verify("c-1", token)).isTrue();
+        assertThat(tokens.verify("c-2", token)).isFalse();
+    }
+
+    @Test
+    void anotherSecretsTokenAndGarbageAreRefused() {
+        String foreign = new ClusterTokens("another-secret-of-some-length!!").issue("c-1");
+        assertThat(tokens.verify("c-1", foreign)).isFalse();
+        assertThat(tokens.verify("c-1", null)).isFalse();
+        assertThat(tokens.verify("c-1", "slw1.!!!not-base64")).isFalse();
+        assertThat(tokens.verify("c-1", "Bearer x")).isFalse();
+    }
+
+    @Test
+    void aShortSecretIsRefusedWithTheReason() {
+        assertThatThrownBy(() -> new ClusterTokens("short")).hasMessageContaining("at least 16 characters");
+    }
+}

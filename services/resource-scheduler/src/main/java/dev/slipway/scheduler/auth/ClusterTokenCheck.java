@@ -1,0 +1,31 @@
+package dev.slipway.scheduler.auth;
+
+import dev.slipway.contracts.auth.ClusterTokens;
+import dev.slipway.scheduler.config.SchedulerConfig;
+import dev.slipway.scheduler.rest.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** The bearer token of a Flink resource manager must be its own cluster's. */
+@ApplicationScoped
+public class ClusterTokenCheck {
+
+    private static final String BEARER = "Bearer ";
+
+    private final ClusterTokens tokens;
+
+    public ClusterTokenCheck(SchedulerConfig config) {
+        this.tokens = new ClusterTokens(config.clusterTokenSecret());
+    }
+
+    /** 401 without a bearer token, 403 with a token that is not this cluster's. */
+    public void require(String clusterId, String authorization) {
+        if (authorization == null || !authorization.startsWith(BEARER)) {
+            throw new ProblemException(401, "Missing cluster token",
+                    "send 'Authorization: Bearer <token>' with the token issued when cluster " + clusterId + " was created");
+        }
+        if (!tokens.verify(clusterId, authorization.substring(BEARER.length()).trim())) {
+            throw new ProblemException(403, "Token not valid for this cluster",
+                    "the token presented was not issued for cluster " + clusterId);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.slipway.scheduler.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Configuration of the resource-scheduler (keys documented in README.md). */
+@ConfigMapping(prefix = "slipway.scheduler")
+public interface SchedulerConfig {
+
+    /** Consumer group of the instances that share the clusters. */
+    @WithDefault("slipway-resource-scheduler")
+    String consumerGroup();
+
+    /** This instance's name, part of its transactional id; must differ between instances. Default: a random id. */
+    Optional<String> instanceId();
+
+    /** How often a tick is written for each owned cluster. */
+    @WithDefault("5s")
+    Duration tickInterval();
+
+    /** Partitions of topics created at start (existing topics are left as they are). */
+    @WithDefault("4")
+    int topicPartitions();
+
+    @WithDefault("1")
+    short topicReplicationFactor();
+
+    /** Decisions per cluster kept in memory for the decisions endpoint. */
+    @WithDefault("1000")
+    int decisionsKept();
+
+    /** Secret that cluster tokens are signed with; the same value as job-submission's. */
+    String clusterTokenSecret();
+}

@@ -1,0 +1,289 @@
+package dev.slipway.scheduler.messaging;
+
+import dev.slipway.contracts.CloudEventHeaders;
+import dev.slipway.contracts.EventSources;
+import dev.slipway.contracts.Topics;
+import dev.slipway.contracts.decisions.Decision;
+import dev.slipway.contracts.json.DecodeResult;
+import dev.slipway.contracts.resources.ResourceEvent;
+import dev.slipway.messaging.EventRecords;
+import dev.slipway.scheduling.ClusterState;
+import dev.slipway.scheduling.Scheduler;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
+
+/**
+ * The scheduler's write path: consumes {@code slipway.resources.v1} in a consumer group, decides for
+ * the clusters of its partitions and publishes decisions and dead letters in one Kafka transaction
+ * with the consumed offsets, so each event's decisions are published exactly once even across
+ * crashes and rebalances. When partitions are assigned, their clusters' state is rebuilt by
+ * replaying the partition up to the committed offset without publishing: the decider is
+ * deterministic, so the rebuilt state is the one the previous owner had.
+ */
+public final class DecisionLoop implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(DecisionLoop.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final String bootstrapServers;
+    private final String group;
+    private final String instanceId;
+    private final Map<TopicPartition, Scheduler> schedulers = new HashMap<>();
+    private final Set<String> ownedClusters = ConcurrentHashMap.newKeySet();
+    private final AtomicLong decisionsPublished = new AtomicLong();
+    private final AtomicLong deadLettered = new AtomicLong();
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaProducer<String, byte[]> producer;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public DecisionLoop(String bootstrapServers, String group, String instanceId) {
+        this.bootstrapServers = bootstrapServers;
+        this.group = group;
+        this.instanceId = instanceId;
+        this.consumer = new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer());
+        this.producer = new KafkaProducer<>(producerProperties(), new StringSerializer(), new ByteArraySerializer());
+        this.thread = new Thread(this::run, "decision-loop-" + instanceId);
+    }
+
+    public DecisionLoop start() {
+        producer.initTransactions();
+        consumer.subscribe(List.of(Topics.RESOURCES), new Rebalance());
+        thread.start();
+        return this;
+    }
+
+    /** Clusters this instance decides for now (those with a spec, not deleted). */
+    public Set<String> ownedClusters() {
+        return Set.copyOf(ownedClusters);
+    }
+
+    public long decisionsPublished() {
+        return decisionsPublished.get();
+    }
+
+    public long deadLettered() {
+        return deadLettered.get();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(Duration.ofSeconds(30).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+                if (!records.isEmpty()) {
+                    processInTransaction(records);
+                }
+            }
+        } catch (WakeupException e) {
+            // close() was called
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "decision loop %s stopped: %s", instanceId, e.getMessage());
+        } finally {
+            consumer.close();
+            producer.close();
+            ownedClusters.clear();
+        }
+    }
+
+    private void processInTransaction(ConsumerRecords<String, byte[]> records) {
+        producer.beginTransaction();
+        try {
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            long published = 0;
+            long dead = 0;
+            for (ConsumerRecord<String, byte[]> record : records) {
+                TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                List<Decision> decisions = apply(partition, record);
+                if (decisions == null) {
+                    producer.send(EventRecords.deadLetter(record, reasonOf(record)));
+                    dead++;
+                } else {
+                    String traceparent = EventRecords.text(record.headers(), CloudEventHeaders.TRACEPARENT);
+                    for (Decision decision : decisions) {
+                        producer.send(EventRecords.toRecord(decision, EventSources.RESOURCE_SCHEDULER, traceparent));
+                    }
+                    published += decisions.size();
+                }
+                offsets.put(partition, new OffsetAndMetadata(record.offset() + 1));
+            }
+            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            producer.commitTransaction();
+            decisionsPublished.addAndGet(published);
+            deadLettered.addAndGet(dead);
+            refreshOwnedClusters();
+        } catch (ProducerFencedException e) {
+            // Another instance took over our transactional id: it owns the work now.
+            running = false;
+            throw e;
+        } catch (KafkaException e) {
+            LOG.warnf(e, "transaction aborted, re-reading from the committed offsets: %s", e.getMessage());
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException abortFailed) {
+                LOG.warnf("abort failed too: %s", abortFailed.getMessage());
+            }
+            rewindToCommitted();
+        }
+    }
+
+    /** The decisions of a record, or null when the record is not a resource event (dead letter). */
+    private List<Decision> apply(TopicPartition partition, ConsumerRecord<String, byte[]> record) {
+        DecodeResult<ResourceEvent> decoded = EventRecords.decode(record, ResourceEvent.class);
+        if (!(decoded instanceof DecodeResult.Decoded<ResourceEvent> event)) {
+            return null;
+        }
+        if (!event.unknownFields().isEmpty()) {
+            LOG.debugf("record %s/%d/%d has fields this version ignores: %s", record.topic(), record.partition(),
+                    record.offset(), event.unknownFields());
+        }
+        if (record.key() == null || !record.key().equals(event.event().clusterId())) {
+            return null;
+        }
+        return schedulers.computeIfAbsent(partition, p -> new Scheduler()).handle(event.event());
+    }
+
+    private static String reasonOf(ConsumerRecord<String, byte[]> record) {
+        DecodeResult<ResourceEvent> decoded = EventRecords.decode(record, ResourceEvent.class);
+        if (decoded instanceof DecodeResult.Rejected<ResourceEvent> rejected) {
+            return rejected.kind() + ": " + rejected.reason();
+        }
+        ResourceEvent event = ((DecodeResult.Decoded<ResourceEvent>) decoded).event();
+        return "KEY_MISMATCH: record key '" + record.key() + "' is not the event's cluster id '" + event.clusterId() + "'";
+    }
+
+    private void rewindToCommitted() {
+        Set<TopicPartition> assigned = consumer.assignment();
+        rebuild(assigned);
+    }
+
+    /** Rebuilds the given partitions' state up to their committed offsets and positions the consumer there. */
+    private void rebuild(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions));
+        try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(readerProperties(), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            for (TopicPartition partition : partitions) {
+                long target = committed.get(partition) == null ? 0 : committed.get(partition).offset();
+                Scheduler scheduler = new Scheduler();
+                schedulers.put(partition, scheduler);
+                reader.assign(List.of(partition));
+                reader.seekToBeginning(List.of(partition));
+                long replayed = 0;
+                while (reader.position(partition) < target) {
+                    for (ConsumerRecord<String, byte[]> record : reader.poll(POLL)) {
+                        if (record.offset() >= target) {
+                            break;
+                        }
+                        if (apply(partition, record) != null) {
+                            replayed++;
+                        }
+                    }
+                }
+                consumer.seek(partition, target);
+                LOG.infof("%s owns %s: state of %d clusters rebuilt from %d events", instanceId, partition,
+                        scheduler.clusters().size(), replayed);
+            }
+        }
+        refreshOwnedClusters();
+    }
+
+    private void refreshOwnedClusters() {
+        Set<String> live = new HashSet<>();
+        for (Scheduler scheduler : schedulers.values()) {
+            for (ClusterState state : scheduler.clusters()) {
+                if (state.spec() != null && !state.deleted()) {
+                    live.add(state.clusterId());
+                }
+            }
+        }
+        ownedClusters.retainAll(live);
+        ownedClusters.addAll(live);
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            partitions.forEach(schedulers::remove);
+            refreshOwnedClusters();
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            onPartitionsRevoked(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            rebuild(partitions);
+        }
+    }
+
+    private Properties consumerProperties() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, group + "-" + instanceId);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+        return props;
+    }
+
+    private Properties readerProperties() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        return props;
+    }
+
+    private Properties producerProperties() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "slipway-resource-scheduler-" + instanceId);
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        return props;
+    }
+}

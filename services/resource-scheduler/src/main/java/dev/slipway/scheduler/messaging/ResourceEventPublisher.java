@@ -1,0 +1,48 @@
+package dev.slipway.scheduler.messaging;
+
+import dev.slipway.contracts.EventSources;
+import dev.slipway.contracts.resources.ResourceEvent;
+import dev.slipway.messaging.EventRecords;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Appends resource events that arrive over REST to {@code slipway.resources.v1}, acknowledged by all replicas. */
+@ApplicationScoped
+public class ResourceEventPublisher {
+
+    private final KafkaProducer<String, byte[]> producer;
+
+    public ResourceEventPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    public Uni<RecordMetadata> publish(ResourceEvent event, String traceparent) {
+        return Uni.createFrom().emitter(emitter ->
+                producer.send(EventRecords.toRecord(event, EventSources.RESOURCE_SCHEDULER, traceparent), (metadata, error) -> {
+                    if (error != null) {
+                        emitter.fail(error);
+                    } else {
+                        emitter.complete(metadata);
+                    }
+                }));
+    }
+
+    @PreDestroy
+    void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,174 @@
+package dev.slipway.scheduler.messaging;
+
+import dev.slipway.contracts.Topics;
+import dev.slipway.contracts.decisions.Decision;
+import dev.slipway.contracts.decisions.DeletePod;
+import dev.slipway.contracts.decisions.PodAssigned;
+import dev.slipway.contracts.decisions.ProvisionPod;
+import dev.slipway.contracts.json.DecodeResult;
+import dev.slipway.contracts.resources.PodFact;
+import dev.slipway.contracts.resources.ResourceEvent;
+import dev.slipway.messaging.EventRecords;
+import dev.slipway.scheduling.ClusterState;
+import dev.slipway.scheduling.PodRecord;
+import dev.slipway.scheduling.Scheduler;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jboss.logging.Logger;
+
+/**
+ * The read side, on every instance: reads all of {@code slipway.resources.v1} (no consumer group)
+ * and folds it through its own scheduler. The decider is deterministic, so this state and these
+ * decisions are exactly the owner's, and any instance can answer for any cluster. Pod changes are
+ * broadcast for the server-sent-event stream the resource manager follows.
+ */
+public final class ResourceView implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(ResourceView.class);
+
+    private final Scheduler scheduler = new Scheduler();
+    private final Map<String, Deque<Decision>> decisions = new HashMap<>();
+    private final int decisionsKept;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final BroadcastProcessor<PodChange> podChanges = BroadcastProcessor.create();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile long eventsRead;
+
+    /** A pod as it is after a change, for the stream. */
+    public record PodChange(String clusterId, PodRecord pod) {
+    }
+
+    public ResourceView(String bootstrapServers, int decisionsKept) {
+        this.decisionsKept = decisionsKept;
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.thread = new Thread(this::run, "resource-view");
+    }
+
+    public ResourceView start() {
+        List<TopicPartition> partitions = consumer.partitionsFor(Topics.RESOURCES, Duration.ofSeconds(30)).stream()
+                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        thread.start();
+        return this;
+    }
+
+    public long eventsRead() {
+        return eventsRead;
+    }
+
+    public synchronized Optional<ClusterState> cluster(String clusterId) {
+        return scheduler.cluster(clusterId).map(ClusterState::copy);
+    }
+
+    /** Newest first. */
+    public synchronized List<Decision> decisions(String clusterId) {
+        Deque<Decision> kept = decisions.get(clusterId);
+        if (kept == null) {
+            return List.of();
+        }
+        List<Decision> newestFirst = new ArrayList<>(kept.size());
+        kept.descendingIterator().forEachRemaining(newestFirst::add);
+        return newestFirst;
+    }
+
+    public Multi<PodChange> podChanges(String clusterId) {
+        return podChanges.filter(change -> change.clusterId().equals(clusterId));
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    DecodeResult<ResourceEvent> decoded = EventRecords.decode(record, ResourceEvent.class);
+                    if (decoded instanceof DecodeResult.Decoded<ResourceEvent> event
+                            && event.event().clusterId().equals(record.key())) {
+                        fold(event.event());
+                    }
+                    eventsRead++;
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "resource view stopped: %s", e.getMessage());
+        } finally {
+            consumer.close();
+        }
+    }
+
+    private void fold(ResourceEvent event) {
+        List<PodChange> changes = new ArrayList<>();
+        synchronized (this) {
+            List<Decision> made = scheduler.handle(event);
+            ClusterState state = scheduler.cluster(event.clusterId()).orElseThrow();
+            Set<String> touched = new LinkedHashSet<>();
+            if (event instanceof PodFact fact) {
+                touched.add(fact.podName());
+            }
+            if (!made.isEmpty()) {
+                Deque<Decision> kept = decisions.computeIfAbsent(event.clusterId(), id -> new ArrayDeque<>());
+                for (Decision decision : made) {
+                    kept.addLast(decision);
+                    if (kept.size() > decisionsKept) {
+                        kept.removeFirst();
+                    }
+                    podOf(decision).ifPresent(touched::add);
+                }
+            }
+            for (String pod : touched) {
+                PodRecord record = state.pod(pod);
+                if (record != null) {
+                    changes.add(new PodChange(event.clusterId(), record));
+                }
+            }
+        }
+        changes.forEach(podChanges::onNext);
+    }
+
+    private static Optional<String> podOf(Decision decision) {
+        if (decision instanceof ProvisionPod provision) {
+            return Optional.of(provision.podName());
+        } else if (decision instanceof DeletePod delete) {
+            return Optional.of(delete.podName());
+        } else if (decision instanceof PodAssigned assigned) {
+            return Optional.of(assigned.podName());
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        podChanges.onComplete();
+        try {
+            thread.join(Duration.ofSeconds(10).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.slipway.scheduler.messaging;
+
+import dev.slipway.messaging.TopicSetup;
+import dev.slipway.scheduler.config.SchedulerConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/** Starts and stops the write path (decision loop, ticks) and the read path (resource view). */
+@ApplicationScoped
+public class SchedulerRuntime {
+
+    private static final Logger LOG = Logger.getLogger(SchedulerRuntime.class);
+
+    private final String bootstrapServers;
+    private final SchedulerConfig config;
+    private DecisionLoop loop;
+    private TickEmitter ticks;
+    private ResourceView view;
+
+    public SchedulerRuntime(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, SchedulerConfig config) {
+        this.bootstrapServers = bootstrapServers;
+        this.config = config;
+    }
+
+    void start(@Observes StartupEvent startup) {
+        TopicSetup.ensure(bootstrapServers, config.topicPartitions(), config.topicReplicationFactor());
+        String instance = config.instanceId().orElse(UUID.randomUUID().toString().substring(0, 8));
+        view = new ResourceView(bootstrapServers, config.decisionsKept()).start();
+        loop = new DecisionLoop(bootstrapServers, config.consumerGroup(), instance).start();
+        ticks = new TickEmitter(bootstrapServers, loop::ownedClusters, Clock.systemUTC()).start(config.tickInterval());
+        LOG.infof("resource-scheduler %s deciding in group %s on %s, ticks every %s", instance, config.consumerGroup(),
+                bootstrapServers, config.tickInterval());
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        if (ticks != null) {
+            ticks.close();
+        }
+        if (loop != null) {
+            loop.close();
+        }
+        if (view != null) {
+            view.close();
+        }
+    }
+
+    public ResourceView view() {
+        return view;
+    }
+
+    public DecisionLoop loop() {
+        return loop;
+    }
+}

@@ -1,0 +1,158 @@
+package dev.slipway.scheduler.rest;
+
+import dev.slipway.contracts.CloudEventHeaders;
+import dev.slipway.contracts.decisions.Decision;
+import dev.slipway.contracts.resources.ResourcesReleased;
+import dev.slipway.contracts.resources.ResourcesRequested;
+import dev.slipway.scheduler.auth.ClusterTokenCheck;
+import dev.slipway.scheduler.messaging.ResourceEventPublisher;
+import dev.slipway.scheduler.messaging.ResourceView;
+import dev.slipway.scheduler.messaging.SchedulerRuntime;
+import dev.slipway.scheduler.service.ReplayAnswer;
+import dev.slipway.scheduler.service.ReplayService;
+import dev.slipway.scheduling.ClusterState;
+import dev.slipway.scheduling.PodRecord;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+
+/**
+ * The resource-scheduler's API. For the resource manager inside a Flink JobManager (bearer token of
+ * its cluster): resource requests, releases, the cluster's pods and their stream. For people: the
+ * decisions with their reasons, the cluster's state, and replay / what-if.
+ */
+@Path("/api/v1/clusters/{clusterId}")
+@Produces(MediaType.APPLICATION_JSON)
+public class ClusterResourcesResource {
+
+    private static final String CLUSTER_ID = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
+
+    private final ClusterTokenCheck tokens;
+    private final ResourceEventPublisher publisher;
+    private final SchedulerRuntime runtime;
+    private final ReplayService replays;
+    private final Clock clock = Clock.systemUTC();
+
+    public ClusterResourcesResource(ClusterTokenCheck tokens, ResourceEventPublisher publisher, SchedulerRuntime runtime,
+            ReplayService replays) {
+        this.tokens = tokens;
+        this.publisher = publisher;
+        this.runtime = runtime;
+        this.replays = replays;
+    }
+
+    /** Appends a ResourcesRequested event; the same request id again is the same request (idempotent). */
+    @POST
+    @Path("/resource-requests")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> request(@PathParam("clusterId") @Pattern(regexp = CLUSTER_ID) String clusterId,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent,
+            @Valid @NotNull ResourceRequestBody body) {
+        tokens.require(clusterId, authorization);
+        String eventId = deterministicId(clusterId, "requested", body.requestId());
+        ResourcesRequested event = new ResourcesRequested(eventId, clusterId, clock.instant(), body.requestId(), body.count(),
+                body.taskManager());
+        return publisher.publish(event, traceparent)
+                .map(ack -> Response.accepted(new Accepted(clusterId, eventId, body.requestId())).build());
+    }
+
+    /** Appends a ResourcesReleased event for a TaskManager Flink no longer needs. */
+    @POST
+    @Path("/releases")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> release(@PathParam("clusterId") @Pattern(regexp = CLUSTER_ID) String clusterId,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent,
+            @Valid @NotNull ReleaseBody body) {
+        tokens.require(clusterId, authorization);
+        String eventId = deterministicId(clusterId, "released", body.podName());
+        ResourcesReleased event = new ResourcesReleased(eventId, clusterId, clock.instant(), body.podName(), body.reason());
+        return publisher.publish(event, traceparent)
+                .map(ack -> Response.accepted(new Accepted(clusterId, eventId, null)).build());
+    }
+
+    @GET
+    @Path("/pods")
+    public List<PodRecord> pods(@PathParam("clusterId") String clusterId,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        tokens.require(clusterId, authorization);
+        return knownOrEmpty(clusterId).pods().stream().toList();
+    }
+
+    /** Every change of one of the cluster's pods, as it happens. */
+    @GET
+    @Path("/pods/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    public Multi<PodRecord> podStream(@PathParam("clusterId") String clusterId,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        tokens.require(clusterId, authorization);
+        return view().podChanges(clusterId).map(ResourceView.PodChange::pod);
+    }
+
+    /** The cluster's decisions with their reasons, newest first. */
+    @GET
+    @Path("/decisions")
+    public List<Decision> decisions(@PathParam("clusterId") String clusterId,
+            @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
+            @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(1000) int limit) {
+        List<Decision> all = view().decisions(clusterId);
+        return all.subList(Math.min(offset, all.size()), Math.min(offset + limit, all.size()));
+    }
+
+    @GET
+    @Path("/state")
+    public ClusterStateView state(@PathParam("clusterId") String clusterId) {
+        return ClusterStateView.of(stateOrNotFound(clusterId));
+    }
+
+    /** Replays the cluster's recorded events: reproduced or not, what it cost, and optionally a what-if. */
+    @POST
+    @Path("/replay")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Blocking
+    public ReplayAnswer replay(@PathParam("clusterId") String clusterId, @Valid PolicyBody whatIf) {
+        stateOrNotFound(clusterId);
+        return replays.replay(clusterId, whatIf == null ? null : whatIf.toPolicy());
+    }
+
+    private ClusterState knownOrEmpty(String clusterId) {
+        return view().cluster(clusterId).orElseGet(() -> new ClusterState(clusterId));
+    }
+
+    private ClusterState stateOrNotFound(String clusterId) {
+        return view().cluster(clusterId).orElseThrow(() -> new ProblemException(404, "Unknown cluster",
+                "no events of cluster " + clusterId + " have been seen"));
+    }
+
+    private ResourceView view() {
+        return runtime.view();
+    }
+
+    private static String deterministicId(String clusterId, String kind, String subject) {
+        return UUID.nameUUIDFromBytes((clusterId + '|' + kind + '|' + subject).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+}

@@ -1,0 +1,243 @@
+package dev.slipway.scheduler;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+
+import dev.slipway.contracts.CloudEventHeaders;
+import dev.slipway.contracts.Topics;
+import dev.slipway.contracts.auth.ClusterTokens;
+import dev.slipway.contracts.decisions.Decision;
+import dev.slipway.contracts.decisions.DeletePod;
+import dev.slipway.contracts.decisions.ProvisionPod;
+import dev.slipway.contracts.resources.ClusterSpecChanged;
+import dev.slipway.contracts.resources.ClusterSpecCreated;
+import dev.slipway.contracts.resources.PodCreated;
+import dev.slipway.contracts.resources.PodReady;
+import dev.slipway.contracts.resources.PodRole;
+import dev.slipway.messaging.EventRecords;
+import dev.slipway.testkit.InjectKafkaCompanion;
+import dev.slipway.testkit.KafkaTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+class ResourceSchedulerTest {
+
+    private static final ClusterTokens TOKENS = new ClusterTokens("test-secret-of-enough-length");
+
+    @InjectKafkaCompanion
+    KafkaCompanion companion;
+
+    private ConsumerTask<String, byte[]> decisions;
+    private String cluster;
+
+    @BeforeEach
+    void watchDecisions() {
+        decisions = Clusters.watch(companion, Topics.DECISIONS);
+        cluster = Clusters.newId();
+    }
+
+    @AfterEach
+    void stopWatching() {
+        decisions.stop();
+    }
+
+    private String token() {
+        return "Bearer " + TOKENS.issue(cluster);
+    }
+
+    private void created(int warmPool, int max, long idle) {
+        Clusters.write(companion, new ClusterSpecCreated(UUID.randomUUID().toString(), cluster, Instant.now(), 1,
+                Clusters.elastic(warmPool, max, idle)));
+    }
+
+    private List<Decision> decided() {
+        return Clusters.decisionsOf(decisions, cluster);
+    }
+
+    @Test
+    void aResourceRequestBecomesAProvisionPodDecisionWithCloudEventsAndTraceHeaders() {
+        created(0, 10, 300);
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        given().contentType(ContentType.JSON).header("Authorization", token()).header("traceparent", traceparent)
+                .body("{\"requestId\":\"r-1\",\"count\":2}")
+                .when().post("/api/v1/clusters/{id}/resource-requests", cluster)
+                .then().statusCode(202).body("requestId", equalTo("r-1")).body("clusterId", equalTo(cluster));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(decided())
+                .filteredOn(decision -> decision instanceof ProvisionPod provision && "r-1".equals(provision.requestId()))
+                .extracting(decision -> ((ProvisionPod) decision).podName())
+                .containsExactly(cluster + "-tm-0", cluster + "-tm-1"));
+        ConsumerRecord<String, byte[]> record = Clusters.recordsOf(decisions, cluster).stream()
+                .filter(r -> new String(r.value(), StandardCharsets.UTF_8).contains("\"r-1\"")).findFirst().orElseThrow();
+        assertThat(EventRecords.text(record.headers(), CloudEventHeaders.TYPE)).isEqualTo("dev.slipway.decisions.ProvisionPod");
+        assertThat(EventRecords.text(record.headers(), CloudEventHeaders.SOURCE)).isEqualTo("/slipway/resource-scheduler");
+        assertThat(EventRecords.text(record.headers(), CloudEventHeaders.TRACEPARENT)).isEqualTo(traceparent);
+    }
+
+    @Test
+    void aRepeatedRequestIdIsTheSameRequest() {
+        created(0, 10, 300);
+        for (int i = 0; i < 3; i++) {
+            given().contentType(ContentType.JSON).header("Authorization", token())
+                    .body("{\"requestId\":\"r-same\",\"count\":1}")
+                    .post("/api/v1/clusters/{id}/resource-requests", cluster).then().statusCode(202);
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(decided()).filteredOn(ProvisionPod.class::isInstance).hasSize(2)); // the JobManager and one TaskManager
+        given().get("/api/v1/clusters/{id}/state", cluster).then().statusCode(200)
+                .body("liveTaskManagers", is(1));
+    }
+
+    @Test
+    void podFactsUpdateTheStateThatTheResourceManagerSees() {
+        created(0, 10, 300);
+        given().contentType(ContentType.JSON).header("Authorization", token())
+                .body("{\"requestId\":\"r-1\",\"count\":1}")
+                .post("/api/v1/clusters/{id}/resource-requests", cluster).then().statusCode(202);
+        String pod = cluster + "-tm-0";
+        await().atMost(Duration.ofSeconds(30)).until(() -> decided().stream().anyMatch(d -> d instanceof ProvisionPod p
+                && p.podName().equals(pod)));
+        Clusters.write(companion,
+                new PodCreated(UUID.randomUUID().toString(), cluster, Instant.now(), pod, PodRole.TASK_MANAGER, "r-1", "node-a"),
+                new PodReady(UUID.randomUUID().toString(), cluster, Instant.now(), pod, PodRole.TASK_MANAGER, "node-a", "10.0.0.1:6122"));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().header("Authorization", token()).get("/api/v1/clusters/{id}/pods", cluster)
+                        .then().statusCode(200)
+                        .body("find { it.name == '" + pod + "' }.status", equalTo("READY"))
+                        .body("find { it.name == '" + pod + "' }.requestId", equalTo("r-1"))
+                        .body("find { it.name == '" + pod + "' }.nodeName", equalTo("node-a")));
+    }
+
+    @Test
+    void aReleaseByFlinkBecomesADeletePod() {
+        created(0, 10, 300);
+        given().contentType(ContentType.JSON).header("Authorization", token())
+                .body("{\"requestId\":\"r-1\",\"count\":1}")
+                .post("/api/v1/clusters/{id}/resource-requests", cluster).then().statusCode(202);
+        String pod = cluster + "-tm-0";
+        Clusters.write(companion,
+                new PodReady(UUID.randomUUID().toString(), cluster, Instant.now(), pod, PodRole.TASK_MANAGER, "node-a", "a:1"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/clusters/{id}/state", cluster)
+                .then().body("pods.find { it.name == '" + pod + "' }.status", equalTo("READY")));
+
+        given().contentType(ContentType.JSON).header("Authorization", token())
+                .body("{\"podName\":\"" + pod + "\",\"reason\":\"idle for 30 s\"}")
+                .post("/api/v1/clusters/{id}/releases", cluster).then().statusCode(202);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(decided())
+                .filteredOn(DeletePod.class::isInstance).singleElement()
+                .satisfies(delete -> assertThat(delete.reason()).isEqualTo("Flink released " + pod + " (idle for 30 s); it served request r-1")));
+        given().get("/api/v1/clusters/{id}/decisions?limit=1", cluster).then().statusCode(200)
+                .body("[0].type", equalTo("DeletePod")).body("size()", is(1));
+    }
+
+    @Test
+    void idleWarmPodsBeyondThePoolAreReleasedByTicks() {
+        created(1, 10, 300);
+        String warm = cluster + "-tm-0";
+        Clusters.write(companion,
+                new PodReady(UUID.randomUUID().toString(), cluster, Instant.now(), warm, PodRole.TASK_MANAGER, "node-a", "a:1"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/clusters/{id}/state", cluster)
+                .then().body("warmTaskManagers", is(1)).body("pods.find { it.name == '" + warm + "' }.status", equalTo("READY")));
+        // The pool shrinks to 0 with an idle timeout of 1 s: only the scheduler's own ticks can release the pod.
+        Clusters.write(companion, new ClusterSpecChanged(UUID.randomUUID().toString(), cluster, Instant.now(), 2,
+                Clusters.elastic(0, 10, 1)));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(decided())
+                .filteredOn(DeletePod.class::isInstance).singleElement()
+                .satisfies(delete -> assertThat(delete.reason()).startsWith("warm " + warm + " idle for")));
+    }
+
+    @Test
+    void aTokenOfAnotherClusterIsForbiddenAndNoTokenIsUnauthorized() {
+        created(0, 10, 300);
+        String otherClustersToken = "Bearer " + TOKENS.issue(Clusters.newId());
+        given().contentType(ContentType.JSON).header("Authorization", otherClustersToken)
+                .body("{\"requestId\":\"r-1\",\"count\":1}")
+                .post("/api/v1/clusters/{id}/resource-requests", cluster)
+                .then().statusCode(403).contentType("application/problem+json")
+                .body("title", equalTo("Token not valid for this cluster"));
+        given().contentType(ContentType.JSON).body("{\"requestId\":\"r-1\",\"count\":1}")
+                .post("/api/v1/clusters/{id}/resource-requests", cluster)
+                .then().statusCode(401).contentType("application/problem+json");
+        given().header("Authorization", otherClustersToken).get("/api/v1/clusters/{id}/pods", cluster).then().statusCode(403);
+    }
+
+    @Test
+    void anInvalidRequestNamesTheField() {
+        given().contentType(ContentType.JSON).header("Authorization", token())
+                .body("{\"requestId\":\"r 1\",\"count\":0}")
+                .post("/api/v1/clusters/{id}/resource-requests", cluster)
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", hasItem("count"))
+                .body("errors.field", hasItem("requestId"));
+        given().contentType(ContentType.JSON).header("Authorization", token())
+                .body("{\"requestId\":\"r-1\",\"count\":\"many\"}")
+                .post("/api/v1/clusters/{id}/resource-requests", cluster)
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("count"));
+    }
+
+    @Test
+    void aMalformedRecordGoesToTheDeadLetterTopicAndProcessingGoesOn() {
+        ConsumerTask<String, byte[]> deadLetters = Clusters.watch(companion, Topics.DEAD_LETTER);
+        try {
+            companion.produce(String.class, byte[].class).fromRecords(
+                    new ProducerRecord<>(Topics.RESOURCES, cluster, "{\"type\":\"PodReady\",\"podName\":".getBytes(StandardCharsets.UTF_8)))
+                    .awaitCompletion();
+            created(0, 10, 300);
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(Clusters.recordsOf(deadLetters, cluster))
+                    .singleElement().satisfies(record -> {
+                        assertThat(EventRecords.text(record.headers(), CloudEventHeaders.DEAD_LETTER_REASON)).startsWith("MALFORMED: not JSON");
+                        assertThat(EventRecords.text(record.headers(), CloudEventHeaders.DEAD_LETTER_ORIGIN)).startsWith(Topics.RESOURCES + "/");
+                        assertThat(new String(record.value(), StandardCharsets.UTF_8)).isEqualTo("{\"type\":\"PodReady\",\"podName\":");
+                    }));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(decided()).filteredOn(ProvisionPod.class::isInstance).hasSize(1));
+        } finally {
+            deadLetters.stop();
+        }
+    }
+
+    @Test
+    void aReplayReproducesThePublishedDecisionsAndAnswersAWhatIf() {
+        created(2, 10, 300);
+        given().contentType(ContentType.JSON).header("Authorization", token())
+                .body("{\"requestId\":\"r-1\",\"count\":3}")
+                .post("/api/v1/clusters/{id}/resource-requests", cluster).then().statusCode(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> decided().size() >= 6);
+
+        given().contentType(ContentType.JSON).body("{\"warmPool\":0}")
+                .post("/api/v1/clusters/{id}/replay", cluster)
+                .then().statusCode(200)
+                .body("reproduced", is(true))
+                .body("whatIf.policy", equalTo("warm pool 0"))
+                .body("recorded.decisionsByType.ProvisionPod", is(6));
+        given().contentType(ContentType.JSON).body("{\"warmPool\":-1}")
+                .post("/api/v1/clusters/{id}/replay", cluster)
+                .then().statusCode(400).body("errors[0].field", equalTo("warmPool"));
+        given().contentType(ContentType.JSON).body("{}")
+                .post("/api/v1/clusters/{id}/replay", Clusters.newId()).then().statusCode(404);
+    }
+}
