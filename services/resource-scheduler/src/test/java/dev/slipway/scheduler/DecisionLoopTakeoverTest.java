@@ -1,0 +1,107 @@
+package dev.slipway.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.slipway.contracts.Topics;
+import dev.slipway.contracts.decisions.ProvisionPod;
+import dev.slipway.contracts.resources.ClusterSpecCreated;
+import dev.slipway.contracts.resources.ResourcesRequested;
+import dev.slipway.messaging.TopicSetup;
+import dev.slipway.scheduler.messaging.DecisionLoop;
+import dev.slipway.testkit.EmbeddedKafkaBroker;
+import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two scheduler instances share the clusters through the consumer group; when one stops, the other
+ * takes its clusters over with the same state, and no decision is lost or published twice. Runs on
+ * a broker of its own so no other instance joins the group.
+ */
+class DecisionLoopTakeoverTest {
+
+    private static final String GROUP = "takeover-test";
+
+    private static EmbeddedKafkaBroker broker;
+    private static KafkaCompanion companion;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedKafkaBroker.onRandomPorts().start();
+        TopicSetup.ensure(broker.bootstrapServers(), 4, (short) 1);
+        companion = new KafkaCompanion(broker.bootstrapServers());
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        companion.close();
+        broker.stop();
+    }
+
+    @Test
+    void aSecondInstanceSharesTheClustersAndTakesThemAllOverWithTheirState() {
+        List<String> clusters = IntStream.range(0, 8).mapToObj(i -> Clusters.newId()).toList();
+        ConsumerTask<String, byte[]> decisions = Clusters.watch(companion, Topics.DECISIONS);
+        DecisionLoop first = new DecisionLoop(broker.bootstrapServers(), GROUP, "a").start();
+        DecisionLoop second = null;
+        try {
+            for (String cluster : clusters) {
+                Clusters.write(companion,
+                        new ClusterSpecCreated(UUID.randomUUID().toString(), cluster, Instant.now(), 1, Clusters.elastic(0, 10, 300)),
+                        new ResourcesRequested(UUID.randomUUID().toString(), cluster, Instant.now(), "r-1", 1, null));
+            }
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(clusters)
+                    .allSatisfy(cluster -> assertThat(provisioned(decisions, cluster)).hasSize(2)));
+            assertThat(first.ownedClusters()).containsExactlyInAnyOrderElementsOf(clusters);
+
+            second = new DecisionLoop(broker.bootstrapServers(), GROUP, "b").start();
+            DecisionLoop joined = second;
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(joined.ownedClusters()).isNotEmpty();
+                assertThat(first.ownedClusters()).isNotEmpty();
+                Set<String> union = new HashSet<>(first.ownedClusters());
+                union.addAll(joined.ownedClusters());
+                assertThat(union).containsExactlyInAnyOrderElementsOf(clusters);
+                assertThat(first.ownedClusters()).doesNotContainAnyElementsOf(joined.ownedClusters());
+            });
+
+            first.close();
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                    assertThat(joined.ownedClusters()).containsExactlyInAnyOrderElementsOf(clusters));
+
+            for (String cluster : clusters) {
+                Clusters.write(companion, new ResourcesRequested(UUID.randomUUID().toString(), cluster, Instant.now(), "r-2", 1, null));
+            }
+            // The state came along: the next pod is tm-1 (not tm-0 again), and no JobManager is provisioned twice.
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(clusters).allSatisfy(cluster ->
+                    assertThat(provisioned(decisions, cluster)).containsExactlyInAnyOrder(
+                            cluster + "-jm-0", cluster + "-tm-0", cluster + "-tm-1")));
+            // Exactly once: every published decision (id and content) appears once on the topic.
+            List<String> published = decisions.getRecords().stream()
+                    .map(record -> new String(record.value(), StandardCharsets.UTF_8)).toList();
+            assertThat(published).hasSize(clusters.size() * 3).doesNotHaveDuplicates();
+        } finally {
+            first.close();
+            if (second != null) {
+                second.close();
+            }
+            decisions.stop();
+        }
+    }
+
+    private static List<String> provisioned(ConsumerTask<String, byte[]> decisions, String cluster) {
+        return Clusters.decisionsOf(decisions, cluster).stream()
+                .filter(ProvisionPod.class::isInstance).map(decision -> ((ProvisionPod) decision).podName()).toList();
+    }
+}
