@@ -284,6 +284,9 @@ public final class DecisionLoop implements AutoCloseable {
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "slipway-resource-scheduler-" + instanceId);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        // With transactions v2 the next transaction's first send often meets the coordinator still writing the
+        // last one's markers (CONCURRENT_TRANSACTIONS); the default 100 ms retry back-off would become our latency.
+        props.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "2");
         return props;
     }
 }

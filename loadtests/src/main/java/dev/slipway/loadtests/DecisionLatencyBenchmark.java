@@ -1,0 +1,265 @@
+package dev.slipway.loadtests;
+
+import dev.slipway.contracts.Topics;
+import dev.slipway.contracts.auth.ClusterTokens;
+import dev.slipway.contracts.cluster.ClusterMode;
+import dev.slipway.contracts.cluster.ClusterSpec;
+import dev.slipway.contracts.cluster.ElasticPolicy;
+import dev.slipway.contracts.cluster.FailurePolicy;
+import dev.slipway.contracts.cluster.NetworkProfile;
+import dev.slipway.contracts.cluster.ProcessSize;
+import dev.slipway.contracts.decisions.Decision;
+import dev.slipway.contracts.decisions.ProvisionPod;
+import dev.slipway.contracts.json.DecodeResult;
+import dev.slipway.contracts.resources.ClusterSpecCreated;
+import dev.slipway.contracts.resources.ResourceEvent;
+import dev.slipway.contracts.resources.ResourcesRequested;
+import dev.slipway.messaging.EventRecords;
+import dev.slipway.messaging.TopicSetup;
+import dev.slipway.testkit.EmbeddedKafkaBroker;
+import dev.slipway.testkit.FreePorts;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Drives simulated JobManagers against a real resource-scheduler process (the packaged Quarkus app)
+ * on an embedded broker: resource requests over REST at a fixed rate (at most 256 in flight, like
+ * that many JobManagers), each for one TaskManager of one of N clusters. Latency is from the moment
+ * the service accepted the request (the {@code occurredAt} it stamped on the ResourcesRequested
+ * event) to the ProvisionPod decision being readable by a read_committed consumer (published: its
+ * transaction committed), both on this machine's clock. Prints p50, p99, max and the sustained rate.
+ *
+ * <p>Arguments: path of quarkus-run.jar, rates ("500,5000"), seconds per rate (20), clusters (1000).
+ */
+public final class DecisionLatencyBenchmark {
+
+    private static final String SECRET = "benchmark-secret-of-enough-length";
+
+    /** Epoch micros by request id: when the service accepted it, when its decision became readable. */
+    private final Map<String, Long> acceptedAt = new ConcurrentHashMap<>();
+    private final Map<String, Long> decidedAt = new ConcurrentHashMap<>();
+    private final AtomicLong failures = new AtomicLong();
+    private final Semaphore inFlight = new Semaphore(256);
+    private final Map<String, String> bearer = new ConcurrentHashMap<>();
+
+    private DecisionLatencyBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String jar = args[0];
+        int[] rates = Arrays.stream((args.length > 1 ? args[1] : "500,5000").split(",")).mapToInt(Integer::parseInt).toArray();
+        int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+        int clusters = args.length > 3 ? Integer.parseInt(args[3]) : 1000;
+        if (!new File(jar).isFile()) {
+            throw new IllegalStateException(jar + " is missing: build it with ./mvnw -B -pl services/resource-scheduler -am install -DskipTests");
+        }
+        new DecisionLatencyBenchmark().run(jar, rates, seconds, clusters);
+    }
+
+    private void run(String jar, int[] rates, int seconds, int clusterCount) throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.onRandomPorts().start()) {
+            TopicSetup.ensure(broker.bootstrapServers(), 4, (short) 1);
+            int port = FreePorts.next();
+            Process service = new ProcessBuilder("java", "-Xmx1g", "-Dkafka.bootstrap.servers=" + broker.bootstrapServers(),
+                    "-Dquarkus.http.port=" + port, "-Dslipway.scheduler.cluster-token-secret=" + SECRET,
+                    "-Dslipway.scheduler.instance-id=bench", "-jar", jar)
+                    .redirectErrorStream(true).redirectOutput(new File("target/resource-scheduler-benchmark.log")).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(service::destroyForcibly, "stop-resource-scheduler"));
+            try {
+                List<String> clusters = createClusters(broker.bootstrapServers(), clusterCount);
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                awaitUp(http, port);
+                Thread watcher = watchDecisions(broker.bootstrapServers());
+                ClusterTokens tokens = new ClusterTokens(SECRET);
+                System.out.printf("resource-scheduler up on port %d; %d clusters; target rates %s for %d s each%n",
+                        port, clusterCount, Arrays.toString(rates), seconds);
+                warmUp(http, port, tokens, clusters);
+                for (int rate : rates) {
+                    measure(http, port, tokens, clusters, rate, seconds);
+                }
+                watcher.interrupt();
+            } finally {
+                service.destroy();
+                service.waitFor();
+            }
+        }
+    }
+
+    private void warmUp(HttpClient http, int port, ClusterTokens tokens, List<String> clusters) throws InterruptedException {
+        drive(http, port, tokens, clusters, 200, 5, "warmup");
+        Thread.sleep(2000);
+    }
+
+    private void measure(HttpClient http, int port, ClusterTokens tokens, List<String> clusters, int rate, int seconds)
+            throws InterruptedException {
+        String run = "rate" + rate;
+        long started = System.nanoTime();
+        long startedMicros = micros(Instant.now());
+        long sent = drive(http, port, tokens, clusters, rate, seconds, run);
+        double sendSeconds = (System.nanoTime() - started) / 1e9;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (completed(run) < sent - failures.get() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        long[] latencies = acceptedAt.entrySet().stream().filter(e -> e.getKey().startsWith(run + "-"))
+                .filter(e -> decidedAt.containsKey(e.getKey()))
+                .mapToLong(e -> decidedAt.get(e.getKey()) - e.getValue()).sorted().toArray();
+        long lastDecision = decidedAt.entrySet().stream().filter(e -> e.getKey().startsWith(run + "-"))
+                .mapToLong(Map.Entry::getValue).max().orElse(startedMicros);
+        double sustained = latencies.length / Math.max(1e-3, (lastDecision - startedMicros) / 1e6);
+        System.out.printf("target %,d req/s: sent %,d in %.1f s (%,.0f req/s), %,d decided, %,d failed; "
+                        + "accepted->published p50 %.1f ms, p99 %.1f ms, max %.1f ms; sustained %,.0f decisions/s%n",
+                rate, sent, sendSeconds, sent / sendSeconds, latencies.length, failures.get(),
+                percentile(latencies, 50) / 1e3, percentile(latencies, 99) / 1e3,
+                latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e3, sustained);
+    }
+
+    private long completed(String run) {
+        return decidedAt.keySet().stream().filter(key -> key.startsWith(run + "-") && acceptedAt.containsKey(key)).count();
+    }
+
+    /** Sends requests at {@code rate} per second for {@code seconds}, round-robin over the clusters. */
+    private long drive(HttpClient http, int port, ClusterTokens tokens, List<String> clusters, int rate, int seconds, String run)
+            throws InterruptedException {
+        long total = (long) rate * seconds;
+        long intervalNanos = 1_000_000_000L / rate;
+        long start = System.nanoTime();
+        for (long i = 0; i < total; i++) {
+            long due = start + i * intervalNanos;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            inFlight.acquire();
+            String cluster = clusters.get((int) (i % clusters.size()));
+            String requestId = run + "-" + i;
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/clusters/" + cluster
+                            + "/resource-requests"))
+                    .header("Content-Type", "application/json")
+                    .header("Authorization", bearer.computeIfAbsent(cluster, id -> "Bearer " + tokens.issue(id)))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"requestId\":\"" + requestId + "\",\"count\":1}"))
+                    .build();
+            http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+                inFlight.release();
+                if (error != null || response.statusCode() != 202) {
+                    failures.incrementAndGet();
+                }
+            });
+        }
+        return total;
+    }
+
+    private Thread watchDecisions(String bootstrap) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "latency-" + UUID.randomUUID());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of(Topics.DECISIONS, Topics.RESOURCES));
+        Thread thread = new Thread(() -> {
+            try (consumer) {
+                while (!Thread.currentThread().isInterrupted()) {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(20))) {
+                        long now = micros(Instant.now());
+                        if (record.topic().equals(Topics.RESOURCES)) {
+                            if (EventRecords.decode(record, ResourceEvent.class) instanceof DecodeResult.Decoded<ResourceEvent> event
+                                    && event.event() instanceof ResourcesRequested requested) {
+                                acceptedAt.put(requested.requestId(), micros(requested.occurredAt()));
+                            }
+                        } else if (EventRecords.decode(record, Decision.class) instanceof DecodeResult.Decoded<Decision> decoded
+                                && decoded.event() instanceof ProvisionPod provision && provision.requestId() != null) {
+                            decidedAt.put(provision.requestId(), now);
+                        }
+                    }
+                }
+            } catch (RuntimeException e) {
+                // interrupted while polling: the run is over
+            }
+        }, "decision-watcher");
+        thread.setDaemon(true);
+        thread.start();
+        // Let the consumer join before requests flow, so "latest" does not skip any.
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline && !thread.isAlive()) {
+            Thread.onSpinWait();
+        }
+        try {
+            Thread.sleep(3000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return thread;
+    }
+
+    private static List<String> createClusters(String bootstrap, int count) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        List<String> clusters = new ArrayList<>();
+        ClusterSpec spec = new ClusterSpec("bench", "bench", ClusterMode.ELASTIC, "2.2.0", new ProcessSize(1, 1600, 0), 1,
+                new ProcessSize(1, 1024, 0), 1, 0, new ElasticPolicy(0, 100_000, 300), 0, new FailurePolicy(3600, 3, 10, 300),
+                NetworkProfile.POD_NETWORK, Map.of());
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < count; i++) {
+                String cluster = String.format("bench-%05d", i);
+                clusters.add(cluster);
+                producer.send(EventRecords.toRecord(new ClusterSpecCreated(UUID.randomUUID().toString(), cluster, Instant.now(), 1, spec),
+                        "/loadtests", null));
+            }
+        }
+        return clusters;
+    }
+
+    private static void awaitUp(HttpClient http, int port) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("resource-scheduler did not become ready in 60 s; see target/resource-scheduler-benchmark.log");
+    }
+
+    private static long micros(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1_000;
+    }
+
+    private static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+}
