@@ -14,4 +14,11 @@ public final class Events {
         Objects.requireNonNull(clusterId, "clusterId");
         Objects.requireNonNull(occurredAt, "occurredAt");
     }
+
+    /** What every decision has beyond an event's fields: its cause and its reason. */
+    public static void requireDecision(String eventId, String clusterId, Instant occurredAt, String causeEventId, String reason) {
+        require(eventId, clusterId, occurredAt);
+        Objects.requireNonNull(causeEventId, "causeEventId");
+        Objects.requireNonNull(reason, "reason");
+    }
 }

@@ -17,9 +17,7 @@ public record ClusterHealthChanged(
         implements Decision {
 
     public ClusterHealthChanged {
-        Events.require(eventId, clusterId, occurredAt);
-        Objects.requireNonNull(causeEventId, "causeEventId");
-        Objects.requireNonNull(reason, "reason");
+        Events.requireDecision(eventId, clusterId, occurredAt, causeEventId, reason);
         Objects.requireNonNull(health, "health");
     }
 }

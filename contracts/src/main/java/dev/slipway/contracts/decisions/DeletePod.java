@@ -17,9 +17,7 @@ public record DeletePod(
         implements Decision {
 
     public DeletePod {
-        Events.require(eventId, clusterId, occurredAt);
-        Objects.requireNonNull(causeEventId, "causeEventId");
-        Objects.requireNonNull(reason, "reason");
+        Events.requireDecision(eventId, clusterId, occurredAt, causeEventId, reason);
         Objects.requireNonNull(podName, "podName");
         Objects.requireNonNull(role, "role");
     }

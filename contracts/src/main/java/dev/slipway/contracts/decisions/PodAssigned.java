@@ -19,9 +19,7 @@ public record PodAssigned(
         implements Decision {
 
     public PodAssigned {
-        Events.require(eventId, clusterId, occurredAt);
-        Objects.requireNonNull(causeEventId, "causeEventId");
-        Objects.requireNonNull(reason, "reason");
+        Events.requireDecision(eventId, clusterId, occurredAt, causeEventId, reason);
         Objects.requireNonNull(podName, "podName");
         Objects.requireNonNull(requestId, "requestId");
     }

@@ -28,9 +28,7 @@ public record ProvisionPod(
         implements Decision {
 
     public ProvisionPod {
-        Events.require(eventId, clusterId, occurredAt);
-        Objects.requireNonNull(causeEventId, "causeEventId");
-        Objects.requireNonNull(reason, "reason");
+        Events.requireDecision(eventId, clusterId, occurredAt, causeEventId, reason);
         Objects.requireNonNull(podName, "podName");
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(resources, "resources");

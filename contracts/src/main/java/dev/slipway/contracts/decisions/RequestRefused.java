@@ -18,9 +18,7 @@ public record RequestRefused(
         implements Decision {
 
     public RequestRefused {
-        Events.require(eventId, clusterId, occurredAt);
-        Objects.requireNonNull(causeEventId, "causeEventId");
-        Objects.requireNonNull(reason, "reason");
+        Events.requireDecision(eventId, clusterId, occurredAt, causeEventId, reason);
         Objects.requireNonNull(requestId, "requestId");
     }
 }

@@ -171,32 +171,17 @@ public final class Decider {
     }
 
     private static boolean podCreated(ClusterState state, PodCreated created, Outcome out) {
-        if (state.gonePods.contains(created.podName())) {
-            return false;
-        }
-        PodRecord pod = state.pods.get(created.podName());
+        PodRecord pod = knownOrAdopted(state, created.podName(), created.role(), created.requestId(), out);
         if (pod == null) {
-            pod = adopt(state, created.podName(), created.role(), created.requestId(), out);
-            if (pod == null) {
-                return false;
-            }
+            return false;
         }
         state.pods.put(pod.name(), pod.created(created.nodeName()));
         return true;
     }
 
     private static boolean podReady(ClusterState state, PodReady ready, Outcome out) {
-        if (state.gonePods.contains(ready.podName())) {
-            return false;
-        }
-        PodRecord pod = state.pods.get(ready.podName());
-        if (pod == null) {
-            pod = adopt(state, ready.podName(), ready.role(), null, out);
-            if (pod == null) {
-                return false;
-            }
-        }
-        if (!pod.live() || pod.status() == PodStatus.READY) {
+        PodRecord pod = knownOrAdopted(state, ready.podName(), ready.role(), null, out);
+        if (pod == null || !pod.live() || pod.status() == PodStatus.READY) {
             return false;
         }
         PodRecord readyPod = pod.ready(state.now, ready.nodeName());
@@ -240,6 +225,15 @@ public final class Decider {
             recordFailure(state, pod.name() + " was deleted outside Slipway", out);
         }
         return true;
+    }
+
+    /** The pod as known, or adopted if it is new to us; null for a pod that is gone or cannot be adopted. */
+    private static PodRecord knownOrAdopted(ClusterState state, String name, PodRole role, String requestId, Outcome out) {
+        if (state.gonePods.contains(name)) {
+            return null;
+        }
+        PodRecord pod = state.pods.get(name);
+        return pod != null ? pod : adopt(state, name, role, requestId, out);
     }
 
     private static PodRecord adopt(ClusterState state, String name, PodRole role, String requestId, Outcome out) {
