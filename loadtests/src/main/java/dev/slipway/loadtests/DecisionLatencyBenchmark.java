@@ -179,6 +179,9 @@ public final class DecisionLatencyBenchmark {
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "latency-" + UUID.randomUUID());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        // A read_committed fetch is not woken when a transaction commits: it waits out fetch.max.wait.ms (500 ms
+        // by default) unless more data arrives, so a consumer of decisions that cares about latency sets it low.
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "5");
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(List.of(Topics.DECISIONS, Topics.RESOURCES));
         Thread thread = new Thread(() -> {

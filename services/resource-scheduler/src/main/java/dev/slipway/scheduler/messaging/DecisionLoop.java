@@ -10,6 +10,7 @@ import dev.slipway.messaging.EventRecords;
 import dev.slipway.scheduling.ClusterState;
 import dev.slipway.scheduling.Scheduler;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,6 +27,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -49,6 +51,9 @@ public final class DecisionLoop implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(DecisionLoop.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    /** After records arrive, gather more for this long: fewer, larger transactions cost the broker far less. */
+    private static final Duration GATHER = Duration.ofMillis(3);
+    private static final int MAX_BATCH = 2000;
 
     private final String bootstrapServers;
     private final String group;
@@ -105,9 +110,9 @@ public final class DecisionLoop implements AutoCloseable {
     private void run() {
         try {
             while (running) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
-                if (!records.isEmpty()) {
-                    processInTransaction(records);
+                List<ConsumerRecord<String, byte[]>> batch = gather(consumer.poll(POLL));
+                if (!batch.isEmpty()) {
+                    process(batch);
                 }
             }
         } catch (WakeupException e) {
@@ -121,32 +126,68 @@ public final class DecisionLoop implements AutoCloseable {
         }
     }
 
-    private void processInTransaction(ConsumerRecords<String, byte[]> records) {
-        producer.beginTransaction();
-        try {
-            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-            long published = 0;
-            long dead = 0;
-            for (ConsumerRecord<String, byte[]> record : records) {
-                TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                List<Decision> decisions = apply(partition, record);
-                if (decisions == null) {
-                    producer.send(EventRecords.deadLetter(record, reasonOf(record)));
-                    dead++;
-                } else {
-                    String traceparent = EventRecords.text(record.headers(), CloudEventHeaders.TRACEPARENT);
-                    for (Decision decision : decisions) {
-                        producer.send(EventRecords.toRecord(decision, EventSources.RESOURCE_SCHEDULER, traceparent));
-                    }
-                    published += decisions.size();
+    private List<ConsumerRecord<String, byte[]>> gather(ConsumerRecords<String, byte[]> first) {
+        List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(first.count());
+        first.forEach(batch::add);
+        long until = System.nanoTime() + GATHER.toNanos();
+        while (!batch.isEmpty() && batch.size() < MAX_BATCH && System.nanoTime() < until) {
+            ConsumerRecords<String, byte[]> more = consumer.poll(Duration.ofMillis(1));
+            more.forEach(batch::add);
+        }
+        return batch;
+    }
+
+    /**
+     * Decides for a batch. Decisions and dead letters are published in one transaction with the
+     * offsets; a batch that publishes nothing (ticks before any deadline, most of the time) only
+     * commits its offsets, which needs no transaction since there is no output to keep atomic with.
+     */
+    private void process(List<ConsumerRecord<String, byte[]>> records) {
+        List<ProducerRecord<String, byte[]>> output = new ArrayList<>();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        long published = 0;
+        long dead = 0;
+        for (ConsumerRecord<String, byte[]> record : records) {
+            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+            List<Decision> decisions = apply(partition, record);
+            if (decisions == null) {
+                output.add(EventRecords.deadLetter(record, reasonOf(record)));
+                dead++;
+            } else {
+                String traceparent = EventRecords.text(record.headers(), CloudEventHeaders.TRACEPARENT);
+                for (Decision decision : decisions) {
+                    output.add(EventRecords.toRecord(decision, EventSources.RESOURCE_SCHEDULER, traceparent));
                 }
-                offsets.put(partition, new OffsetAndMetadata(record.offset() + 1));
+                published += decisions.size();
             }
-            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-            producer.commitTransaction();
+            offsets.put(partition, new OffsetAndMetadata(record.offset() + 1));
+        }
+        boolean committed = output.isEmpty() ? commitOffsetsOnly(offsets) : publishInTransaction(output, offsets);
+        if (committed) {
             decisionsPublished.addAndGet(published);
             deadLettered.addAndGet(dead);
             refreshOwnedClusters();
+        }
+    }
+
+    private boolean commitOffsetsOnly(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        try {
+            consumer.commitSync(offsets);
+            return true;
+        } catch (KafkaException e) {
+            LOG.warnf("offset commit failed, re-reading from the committed offsets: %s", e.getMessage());
+            rewindToCommitted();
+            return false;
+        }
+    }
+
+    private boolean publishInTransaction(List<ProducerRecord<String, byte[]>> output, Map<TopicPartition, OffsetAndMetadata> offsets) {
+        producer.beginTransaction();
+        try {
+            output.forEach(producer::send);
+            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            producer.commitTransaction();
+            return true;
         } catch (ProducerFencedException e) {
             // Another instance took over our transactional id: it owns the work now.
             running = false;
@@ -159,6 +200,7 @@ public final class DecisionLoop implements AutoCloseable {
                 LOG.warnf("abort failed too: %s", abortFailed.getMessage());
             }
             rewindToCommitted();
+            return false;
         }
     }
 
