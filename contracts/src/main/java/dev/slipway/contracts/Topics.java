@@ -16,6 +16,8 @@ public final class Topics {
     public static final String LOGS = "slipway.logs.v1";
     /** Metric samples from the Flink metric reporter. */
     public static final String METRICS = "slipway.metrics.v1";
+    /** The resource-scheduler's own state snapshots (compacted, keyed by cluster id), so a rebuild reads only the tail. */
+    public static final String SCHEDULER_SNAPSHOTS = "slipway.scheduler-snapshots.v1";
     /** Records that could not be processed, with the reason in headers. Never dropped. */
     public static final String DEAD_LETTER = "slipway.dead-letter.v1";
 

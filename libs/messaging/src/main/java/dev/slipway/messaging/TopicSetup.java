@@ -1,6 +1,7 @@
 package dev.slipway.messaging;
 
 import dev.slipway.contracts.Topics;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,8 +23,13 @@ public final class TopicSetup {
     public static void ensure(String bootstrapServers, int partitions, short replicationFactor) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             Set<String> existing = admin.listTopics().names().get();
-            List<NewTopic> missing = ALL.stream().filter(topic -> !existing.contains(topic))
-                    .map(topic -> new NewTopic(topic, partitions, replicationFactor)).toList();
+            List<NewTopic> missing = new ArrayList<>(ALL.stream().filter(topic -> !existing.contains(topic))
+                    .map(topic -> new NewTopic(topic, partitions, replicationFactor)).toList());
+            if (!existing.contains(Topics.SCHEDULER_SNAPSHOTS)) {
+                // Only the newest snapshot of each key matters.
+                missing.add(new NewTopic(Topics.SCHEDULER_SNAPSHOTS, partitions, replicationFactor)
+                        .configs(Map.of("cleanup.policy", "compact")));
+            }
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get();
             }

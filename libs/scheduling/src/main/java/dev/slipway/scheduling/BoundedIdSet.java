@@ -2,6 +2,7 @@ package dev.slipway.scheduling;
 
 import java.util.ArrayDeque;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -34,6 +35,17 @@ final class BoundedIdSet {
             ids.remove(order.removeFirst());
         }
         return true;
+    }
+
+    /** Oldest first, the order a restore must add them in. */
+    List<String> ids() {
+        return List.copyOf(order);
+    }
+
+    static BoundedIdSet of(int capacity, List<String> ids) {
+        BoundedIdSet set = new BoundedIdSet(capacity);
+        ids.forEach(set::add);
+        return set;
     }
 
     BoundedIdSet copy() {

@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  */
 public final class ClusterState {
 
-    private static final int REMEMBERED_IDS = 512;
+    static final int REMEMBERED_IDS = 512;
 
     private final String clusterId;
     ClusterSpec spec;

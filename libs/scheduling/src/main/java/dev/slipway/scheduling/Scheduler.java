@@ -38,6 +38,11 @@ public final class Scheduler {
         return clusters.values();
     }
 
+    /** Puts a restored cluster in place of whatever this scheduler knew of it. */
+    public void restore(ClusterSnapshot snapshot) {
+        clusters.put(snapshot.clusterId(), snapshot.restore());
+    }
+
     public Policy policy() {
         return policy;
     }

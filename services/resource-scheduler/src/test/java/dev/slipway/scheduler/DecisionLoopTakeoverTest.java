@@ -53,7 +53,7 @@ class DecisionLoopTakeoverTest {
     void aSecondInstanceSharesTheClustersAndTakesThemAllOverWithTheirState() {
         List<String> clusters = IntStream.range(0, 8).mapToObj(i -> Clusters.newId()).toList();
         ConsumerTask<String, byte[]> decisions = Clusters.watch(companion, Topics.DECISIONS);
-        DecisionLoop first = new DecisionLoop(broker.bootstrapServers(), GROUP, "a").start();
+        DecisionLoop first = new DecisionLoop(broker.bootstrapServers(), GROUP, "a", 1).start();
         DecisionLoop second = null;
         try {
             for (String cluster : clusters) {
@@ -65,7 +65,7 @@ class DecisionLoopTakeoverTest {
                     .allSatisfy(cluster -> assertThat(provisioned(decisions, cluster)).hasSize(2)));
             assertThat(first.ownedClusters()).containsExactlyInAnyOrderElementsOf(clusters);
 
-            second = new DecisionLoop(broker.bootstrapServers(), GROUP, "b").start();
+            second = new DecisionLoop(broker.bootstrapServers(), GROUP, "b", 1).start();
             DecisionLoop joined = second;
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 assertThat(joined.ownedClusters()).isNotEmpty();
@@ -79,6 +79,8 @@ class DecisionLoopTakeoverTest {
             first.close();
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                     assertThat(joined.ownedClusters()).containsExactlyInAnyOrderElementsOf(clusters));
+            // A snapshot after every batch: the takeover restores the clusters from snapshots alone.
+            assertThat(joined.lastRebuildReplayed()).isZero();
 
             for (String cluster : clusters) {
                 Clusters.write(companion, new ResourcesRequested(UUID.randomUUID().toString(), cluster, Instant.now(), "r-2", 1, null));

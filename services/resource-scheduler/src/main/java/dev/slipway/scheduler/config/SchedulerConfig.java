@@ -31,6 +31,10 @@ public interface SchedulerConfig {
     @WithDefault("1000")
     int decisionsKept();
 
+    /** Events of a partition between two snapshots of its changed clusters. */
+    @WithDefault("10000")
+    int snapshotEveryEvents();
+
     /** Secret that cluster tokens are signed with; the same value as job-submission's. */
     String clusterTokenSecret();
 }

@@ -7,8 +7,12 @@ import dev.slipway.contracts.decisions.Decision;
 import dev.slipway.contracts.json.DecodeResult;
 import dev.slipway.contracts.resources.ResourceEvent;
 import dev.slipway.messaging.EventRecords;
+import dev.slipway.contracts.json.EventJson;
+import dev.slipway.scheduling.ClusterSnapshot;
 import dev.slipway.scheduling.ClusterState;
 import dev.slipway.scheduling.Scheduler;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -45,7 +49,10 @@ import org.jboss.logging.Logger;
  * with the consumed offsets, so each event's decisions are published exactly once even across
  * crashes and rebalances. When partitions are assigned, their clusters' state is rebuilt by
  * replaying the partition up to the committed offset without publishing: the decider is
- * deterministic, so the rebuilt state is the one the previous owner had.
+ * deterministic, so the rebuilt state is the one the previous owner had. Every
+ * {@code snapshotEvery} events of a partition, the states of the clusters that changed are written
+ * to {@code slipway.scheduler-snapshots.v1} in the same transaction, so a rebuild restores them and
+ * replays only the events after the last snapshot.
  */
 public final class DecisionLoop implements AutoCloseable {
 
@@ -62,12 +69,17 @@ public final class DecisionLoop implements AutoCloseable {
     private final Set<String> ownedClusters = ConcurrentHashMap.newKeySet();
     private final AtomicLong decisionsPublished = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
+    private final AtomicLong lastRebuildReplayed = new AtomicLong();
+    private final int snapshotEvery;
+    private final Map<TopicPartition, Set<String>> changedSinceSnapshot = new HashMap<>();
+    private final Map<TopicPartition, Long> eventsSinceSnapshot = new HashMap<>();
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
     private final Thread thread;
     private volatile boolean running = true;
 
-    public DecisionLoop(String bootstrapServers, String group, String instanceId) {
+    public DecisionLoop(String bootstrapServers, String group, String instanceId, int snapshotEvery) {
+        this.snapshotEvery = snapshotEvery;
         this.bootstrapServers = bootstrapServers;
         this.group = group;
         this.instanceId = instanceId;
@@ -94,6 +106,11 @@ public final class DecisionLoop implements AutoCloseable {
 
     public long deadLettered() {
         return deadLettered.get();
+    }
+
+    /** Events replayed by the last rebuild (after restoring snapshots). */
+    public long lastRebuildReplayed() {
+        return lastRebuildReplayed.get();
     }
 
     @Override
@@ -162,6 +179,7 @@ public final class DecisionLoop implements AutoCloseable {
             }
             offsets.put(partition, new OffsetAndMetadata(record.offset() + 1));
         }
+        offsets.forEach((partition, next) -> addSnapshotsIfDue(partition, next.offset(), output));
         boolean committed = output.isEmpty() ? commitOffsetsOnly(offsets) : publishInTransaction(output, offsets);
         if (committed) {
             decisionsPublished.addAndGet(published);
@@ -217,7 +235,33 @@ public final class DecisionLoop implements AutoCloseable {
         if (record.key() == null || !record.key().equals(event.event().clusterId())) {
             return null;
         }
+        changedSinceSnapshot.computeIfAbsent(partition, p -> new HashSet<>()).add(event.event().clusterId());
+        eventsSinceSnapshot.merge(partition, 1L, Long::sum);
         return schedulers.computeIfAbsent(partition, p -> new Scheduler()).handle(event.event());
+    }
+
+    /** Adds the partition's snapshot records to the output when enough events passed since the last. */
+    private void addSnapshotsIfDue(TopicPartition partition, long nextOffset, List<ProducerRecord<String, byte[]>> output) {
+        if (eventsSinceSnapshot.getOrDefault(partition, 0L) < snapshotEvery) {
+            return;
+        }
+        Scheduler scheduler = schedulers.get(partition);
+        for (String clusterId : changedSinceSnapshot.getOrDefault(partition, Set.of())) {
+            scheduler.cluster(clusterId).ifPresent(state -> output.add(snapshotRecord(clusterId,
+                    new SnapshotRecord(partition.partition(), nextOffset, ClusterSnapshot.of(state)))));
+        }
+        output.add(snapshotRecord(SnapshotRecord.markerKey(partition.partition()),
+                new SnapshotRecord(partition.partition(), nextOffset, null)));
+        changedSinceSnapshot.remove(partition);
+        eventsSinceSnapshot.remove(partition);
+    }
+
+    private static ProducerRecord<String, byte[]> snapshotRecord(String key, SnapshotRecord value) {
+        try {
+            return new ProducerRecord<>(Topics.SCHEDULER_SNAPSHOTS, key, EventJson.mapper().writeValueAsBytes(value));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the snapshot of " + key, e);
+        }
     }
 
     private static String reasonOf(ConsumerRecord<String, byte[]> record) {
@@ -240,14 +284,28 @@ public final class DecisionLoop implements AutoCloseable {
             return;
         }
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions));
+        long replayedInAll = 0;
         try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(readerProperties(), new StringDeserializer(),
                 new ByteArrayDeserializer())) {
+            Map<String, SnapshotRecord> snapshots = readSnapshots(reader);
             for (TopicPartition partition : partitions) {
                 long target = committed.get(partition) == null ? 0 : committed.get(partition).offset();
                 Scheduler scheduler = new Scheduler();
                 schedulers.put(partition, scheduler);
+                changedSinceSnapshot.remove(partition);
+                eventsSinceSnapshot.remove(partition);
+                SnapshotRecord marker = snapshots.get(SnapshotRecord.markerKey(partition.partition()));
+                long from = 0;
+                if (marker != null && marker.offset() <= target) {
+                    from = marker.offset();
+                    for (SnapshotRecord snapshot : snapshots.values()) {
+                        if (snapshot.cluster() != null && snapshot.partition() == partition.partition() && snapshot.offset() <= from) {
+                            scheduler.restore(snapshot.cluster());
+                        }
+                    }
+                }
                 reader.assign(List.of(partition));
-                reader.seekToBeginning(List.of(partition));
+                reader.seek(partition, from);
                 long replayed = 0;
                 while (reader.position(partition) < target) {
                     for (ConsumerRecord<String, byte[]> record : reader.poll(POLL)) {
@@ -260,11 +318,35 @@ public final class DecisionLoop implements AutoCloseable {
                     }
                 }
                 consumer.seek(partition, target);
-                LOG.infof("%s owns %s: state of %d clusters rebuilt from %d events", instanceId, partition,
-                        scheduler.clusters().size(), replayed);
+                replayedInAll += replayed;
+                LOG.infof("%s owns %s: state of %d clusters rebuilt %s and %d events", instanceId, partition,
+                        scheduler.clusters().size(), from == 0 ? "from the beginning" : "from the snapshot at offset " + from, replayed);
             }
         }
+        lastRebuildReplayed.set(replayedInAll);
         refreshOwnedClusters();
+    }
+
+    /** The newest value of every key of the snapshot topic (it is compacted, so this stays small). */
+    private static Map<String, SnapshotRecord> readSnapshots(KafkaConsumer<String, byte[]> reader) {
+        Map<String, SnapshotRecord> latest = new HashMap<>();
+        List<TopicPartition> partitions = reader.partitionsFor(Topics.SCHEDULER_SNAPSHOTS, Duration.ofSeconds(10)).stream()
+                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+        reader.assign(partitions);
+        reader.seekToBeginning(partitions);
+        Map<TopicPartition, Long> ends = reader.endOffsets(partitions);
+        while (partitions.stream().anyMatch(p -> reader.position(p) < ends.get(p))) {
+            for (ConsumerRecord<String, byte[]> record : reader.poll(POLL)) {
+                try {
+                    latest.put(record.key(), EventJson.mapper().readValue(record.value(), SnapshotRecord.class));
+                } catch (IOException e) {
+                    LOG.warnf("snapshot %s unreadable, its partition will be replayed from further back: %s", record.key(),
+                            e.getMessage());
+                    latest.remove(record.key());
+                }
+            }
+        }
+        return latest;
     }
 
     private void refreshOwnedClusters() {
