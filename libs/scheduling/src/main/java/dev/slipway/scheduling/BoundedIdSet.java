@@ -47,10 +47,4 @@ final class BoundedIdSet {
         ids.forEach(set::add);
         return set;
     }
-
-    BoundedIdSet copy() {
-        BoundedIdSet copy = new BoundedIdSet(capacity);
-        order.forEach(copy::add);
-        return copy;
-    }
 }

@@ -49,26 +49,9 @@ public final class ClusterState {
         this.clusterId = clusterId;
     }
 
+    /** An independent state that decides exactly as this one (through its snapshot: one place copies every field). */
     public ClusterState copy() {
-        ClusterState copy = new ClusterState(clusterId);
-        copy.spec = spec;
-        copy.generation = generation;
-        copy.deleted = deleted;
-        copy.now = now;
-        copy.pods.putAll(pods);
-        requests.forEach((id, request) -> copy.requests.put(id, request.copy()));
-        copy.nowMillis = nowMillis;
-        copy.gonePods = gonePods.copy();
-        copy.closedRequests = closedRequests.copy();
-        copy.nextTaskManagerOrdinal = nextTaskManagerOrdinal;
-        copy.nextJobManagerOrdinal = nextJobManagerOrdinal;
-        copy.consecutiveFailures = consecutiveFailures;
-        copy.backoffUntil = backoffUntil;
-        copy.lastFailure = lastFailure;
-        copy.nextDeadlineMillis = nextDeadlineMillis;
-        copy.nextStartDeadlineMillis = nextStartDeadlineMillis;
-        copy.health = health;
-        return copy;
+        return ClusterSnapshot.of(this).restore();
     }
 
     void advanceTo(Instant at) {

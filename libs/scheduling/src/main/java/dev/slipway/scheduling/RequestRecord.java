@@ -21,13 +21,6 @@ public final class RequestRecord {
         this.requestedAt = requestedAt;
     }
 
-    RequestRecord copy() {
-        RequestRecord copy = new RequestRecord(requestId, count, requestedAt);
-        copy.refused = refused;
-        copy.ended = ended;
-        return copy;
-    }
-
     public String requestId() {
         return requestId;
     }
