@@ -3,6 +3,7 @@ package dev.slipway.scheduler;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
@@ -26,11 +27,19 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import io.quarkus.test.common.http.TestHTTPResource;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -46,11 +55,17 @@ class ResourceSchedulerTest {
     @InjectKafkaCompanion
     KafkaCompanion companion;
 
+    @TestHTTPResource("/")
+    URL root;
+
+    private int port;
+
     private ConsumerTask<String, byte[]> decisions;
     private String cluster;
 
     @BeforeEach
     void watchDecisions() {
+        port = root.getPort();
         decisions = Clusters.watch(companion, Topics.DECISIONS);
         cluster = Clusters.newId();
     }
@@ -166,6 +181,49 @@ class ResourceSchedulerTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(decided())
                 .filteredOn(DeletePod.class::isInstance).singleElement()
                 .satisfies(delete -> assertThat(delete.reason()).startsWith("warm " + warm + " idle for")));
+    }
+
+    @Test
+    void theResourceManagerFollowsItsPodsAsAServerSentEventStream() throws Exception {
+        created(0, 10, 300);
+        List<String> lines = new CopyOnWriteArrayList<>();
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest stream = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/clusters/" + cluster + "/pods/stream"))
+                .header("Authorization", token()).header("Accept", "text/event-stream").build();
+        CompletableFuture<HttpResponse<Void>> subscription = http.sendAsync(stream, HttpResponse.BodyHandlers.ofLines())
+                .thenApply(response -> {
+                    response.body().forEach(lines::add);
+                    return null;
+                });
+        try {
+            String pod = cluster + "-tm-0";
+            // The subscription is live once a change made after it shows up; keep making changes until one does.
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                Clusters.write(companion, new PodCreated(UUID.randomUUID().toString(), cluster, Instant.now(), cluster + "-jm-0",
+                        PodRole.JOB_MANAGER, null, "node-a"));
+                assertThat(lines).anyMatch(line -> line.startsWith("data:") && line.contains(cluster + "-jm-0"));
+            });
+            given().contentType(ContentType.JSON).header("Authorization", token())
+                    .body("{\"requestId\":\"r-1\",\"count\":1}")
+                    .post("/api/v1/clusters/{id}/resource-requests", cluster).then().statusCode(202);
+            Clusters.write(companion, new PodReady(UUID.randomUUID().toString(), cluster, Instant.now(), pod,
+                    PodRole.TASK_MANAGER, "node-b", "10.0.0.2:6122"));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(lines)
+                    .anyMatch(line -> line.contains("\"name\":\"" + pod + "\"") && line.contains("\"status\":\"PENDING\"")
+                            && line.contains("\"requestId\":\"r-1\""))
+                    .anyMatch(line -> line.contains("\"name\":\"" + pod + "\"") && line.contains("\"status\":\"READY\"")
+                            && line.contains("\"nodeName\":\"node-b\"")));
+        } finally {
+            subscription.cancel(true);
+        }
+    }
+
+    @Test
+    void theApiIsDescribedInOpenApiAndTheServiceReportsHealth() {
+        given().get("/q/openapi").then().statusCode(200)
+                .body(containsString("/api/v1/clusters/{clusterId}/resource-requests"))
+                .body(containsString("/api/v1/clusters/{clusterId}/replay"));
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test
