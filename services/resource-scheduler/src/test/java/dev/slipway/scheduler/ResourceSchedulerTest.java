@@ -223,7 +223,8 @@ class ResourceSchedulerTest {
         given().get("/q/openapi").then().statusCode(200)
                 .body(containsString("/api/v1/clusters/{clusterId}/resource-requests"))
                 .body(containsString("/api/v1/clusters/{clusterId}/replay"));
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'resource-scheduler' }.status", equalTo("UP"));
     }
 
     @Test

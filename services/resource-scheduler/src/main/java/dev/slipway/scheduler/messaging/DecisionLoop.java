@@ -95,6 +95,10 @@ public final class DecisionLoop implements AutoCloseable {
         return this;
     }
 
+    public boolean running() {
+        return thread.isAlive();
+    }
+
     /** Clusters this instance decides for now (those with a spec, not deleted). */
     public Set<String> ownedClusters() {
         return Set.copyOf(ownedClusters);

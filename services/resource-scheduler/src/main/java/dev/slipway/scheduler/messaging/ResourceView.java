@@ -76,6 +76,10 @@ public final class ResourceView implements AutoCloseable {
         return this;
     }
 
+    public boolean running() {
+        return thread.isAlive();
+    }
+
     public long eventsRead() {
         return eventsRead;
     }
