@@ -1,5 +1,6 @@
 package dev.slipway.scheduler.config;
 
+import dev.slipway.scheduler.messaging.Delivery;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -30,6 +31,10 @@ public interface SchedulerConfig {
     /** Decisions per cluster kept in memory for the decisions endpoint. */
     @WithDefault("1000")
     int decisionsKept();
+
+    /** AT_LEAST_ONCE (decisions acknowledged, then offsets committed) or EXACTLY_ONCE (one transaction). */
+    @WithDefault("AT_LEAST_ONCE")
+    Delivery delivery();
 
     /** Events of a partition between two snapshots of its changed clusters. */
     @WithDefault("10000")

@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -32,6 +34,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -45,9 +48,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The scheduler's write path: consumes {@code slipway.resources.v1} in a consumer group, decides for
- * the clusters of its partitions and publishes decisions and dead letters in one Kafka transaction
- * with the consumed offsets, so each event's decisions are published exactly once even across
- * crashes and rebalances. When partitions are assigned, their clusters' state is rebuilt by
+ * the clusters of its partitions and publishes decisions and dead letters, either acknowledged
+ * before the offsets are committed (at least once; a redelivered decision has the same id) or in one
+ * Kafka transaction with the offsets (exactly once), see {@link Delivery}. When partitions are assigned, their clusters' state is rebuilt by
  * replaying the partition up to the committed offset without publishing: the decider is
  * deterministic, so the rebuilt state is the one the previous owner had. Every
  * {@code snapshotEvery} events of a partition, the states of the clusters that changed are written
@@ -71,6 +74,7 @@ public final class DecisionLoop implements AutoCloseable {
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong lastRebuildReplayed = new AtomicLong();
     private final int snapshotEvery;
+    private final Delivery delivery;
     private final Map<TopicPartition, Set<String>> changedSinceSnapshot = new HashMap<>();
     private final Map<TopicPartition, Long> eventsSinceSnapshot = new HashMap<>();
     private final KafkaConsumer<String, byte[]> consumer;
@@ -78,8 +82,9 @@ public final class DecisionLoop implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    public DecisionLoop(String bootstrapServers, String group, String instanceId, int snapshotEvery) {
+    public DecisionLoop(String bootstrapServers, String group, String instanceId, int snapshotEvery, Delivery delivery) {
         this.snapshotEvery = snapshotEvery;
+        this.delivery = delivery;
         this.bootstrapServers = bootstrapServers;
         this.group = group;
         this.instanceId = instanceId;
@@ -89,7 +94,9 @@ public final class DecisionLoop implements AutoCloseable {
     }
 
     public DecisionLoop start() {
-        producer.initTransactions();
+        if (delivery == Delivery.EXACTLY_ONCE) {
+            producer.initTransactions();
+        }
         consumer.subscribe(List.of(Topics.RESOURCES), new Rebalance());
         thread.start();
         return this;
@@ -141,6 +148,11 @@ public final class DecisionLoop implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.errorf(e, "decision loop %s stopped: %s", instanceId, e.getMessage());
         } finally {
+            try {
+                consumer.commitSync();
+            } catch (KafkaException e) {
+                LOG.debugf("final commit skipped: %s", e.getMessage());
+            }
             consumer.close();
             producer.close();
             ownedClusters.clear();
@@ -184,12 +196,45 @@ public final class DecisionLoop implements AutoCloseable {
             offsets.put(partition, new OffsetAndMetadata(record.offset() + 1));
         }
         offsets.forEach((partition, next) -> addSnapshotsIfDue(partition, next.offset(), output));
-        boolean committed = output.isEmpty() ? commitOffsetsOnly(offsets) : publishInTransaction(output, offsets);
+        boolean committed;
+        if (output.isEmpty()) {
+            committed = commitOffsetsOnly(offsets);
+        } else if (delivery == Delivery.EXACTLY_ONCE) {
+            committed = publishInTransaction(output, offsets);
+        } else {
+            committed = publishThenCommit(output, offsets);
+        }
         if (committed) {
             decisionsPublished.addAndGet(published);
             deadLettered.addAndGet(dead);
             refreshOwnedClusters();
         }
+    }
+
+    /** Sends, waits for every acknowledgement, then commits the offsets without waiting. */
+    private boolean publishThenCommit(List<ProducerRecord<String, byte[]>> output, Map<TopicPartition, OffsetAndMetadata> offsets) {
+        List<Future<RecordMetadata>> sent = new ArrayList<>(output.size());
+        output.forEach(record -> sent.add(producer.send(record)));
+        producer.flush();
+        try {
+            for (Future<RecordMetadata> future : sent) {
+                future.get();
+            }
+        } catch (ExecutionException e) {
+            LOG.warnf("publishing failed, re-reading from the committed offsets: %s", e.getCause().getMessage());
+            rewindToCommitted();
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        consumer.commitAsync(offsets, (committed, error) -> {
+            if (error != null) {
+                // The next commit covers these offsets; a crash before it re-publishes the same decisions.
+                LOG.debugf("offset commit failed: %s", error.getMessage());
+            }
+        });
+        return true;
     }
 
     private boolean commitOffsetsOnly(Map<TopicPartition, OffsetAndMetadata> offsets) {
@@ -260,9 +305,10 @@ public final class DecisionLoop implements AutoCloseable {
         eventsSinceSnapshot.remove(partition);
     }
 
-    private static ProducerRecord<String, byte[]> snapshotRecord(String key, SnapshotRecord value) {
+    /** Keys carry the consumer group: two groups (say, a shadow scheduler) never read each other's snapshots. */
+    private ProducerRecord<String, byte[]> snapshotRecord(String key, SnapshotRecord value) {
         try {
-            return new ProducerRecord<>(Topics.SCHEDULER_SNAPSHOTS, key, EventJson.mapper().writeValueAsBytes(value));
+            return new ProducerRecord<>(Topics.SCHEDULER_SNAPSHOTS, group + "|" + key, EventJson.mapper().writeValueAsBytes(value));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the snapshot of " + key, e);
         }
@@ -332,7 +378,8 @@ public final class DecisionLoop implements AutoCloseable {
     }
 
     /** The newest value of every key of the snapshot topic (it is compacted, so this stays small). */
-    private static Map<String, SnapshotRecord> readSnapshots(KafkaConsumer<String, byte[]> reader) {
+    private Map<String, SnapshotRecord> readSnapshots(KafkaConsumer<String, byte[]> reader) {
+        String prefix = group + "|";
         Map<String, SnapshotRecord> latest = new HashMap<>();
         List<TopicPartition> partitions = reader.partitionsFor(Topics.SCHEDULER_SNAPSHOTS, Duration.ofSeconds(10)).stream()
                 .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
@@ -341,12 +388,15 @@ public final class DecisionLoop implements AutoCloseable {
         Map<TopicPartition, Long> ends = reader.endOffsets(partitions);
         while (partitions.stream().anyMatch(p -> reader.position(p) < ends.get(p))) {
             for (ConsumerRecord<String, byte[]> record : reader.poll(POLL)) {
+                if (record.key() == null || !record.key().startsWith(prefix) || record.value() == null) {
+                    continue;
+                }
                 try {
-                    latest.put(record.key(), EventJson.mapper().readValue(record.value(), SnapshotRecord.class));
+                    latest.put(record.key().substring(prefix.length()), EventJson.mapper().readValue(record.value(), SnapshotRecord.class));
                 } catch (IOException e) {
                     LOG.warnf("snapshot %s unreadable, its partition will be replayed from further back: %s", record.key(),
                             e.getMessage());
-                    latest.remove(record.key());
+                    latest.remove(record.key().substring(prefix.length()));
                 }
             }
         }
@@ -370,6 +420,15 @@ public final class DecisionLoop implements AutoCloseable {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (delivery == Delivery.AT_LEAST_ONCE && !partitions.isEmpty()) {
+                try {
+                    // Hand over exactly where we are, so the next owner re-publishes nothing.
+                    consumer.commitSync();
+                } catch (KafkaException e) {
+                    LOG.warnf("commit before handing over %s failed; its next owner re-publishes the tail: %s", partitions,
+                            e.getMessage());
+                }
+            }
             partitions.forEach(schedulers::remove);
             refreshOwnedClusters();
         }
@@ -407,7 +466,10 @@ public final class DecisionLoop implements AutoCloseable {
     private Properties producerProperties() {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "slipway-resource-scheduler-" + instanceId);
+        if (delivery == Delivery.EXACTLY_ONCE) {
+            props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "slipway-resource-scheduler-" + instanceId);
+        }
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         // With transactions v2 the next transaction's first send often meets the coordinator still writing the

@@ -32,10 +32,11 @@ public class SchedulerRuntime {
         TopicSetup.ensure(bootstrapServers, config.topicPartitions(), config.topicReplicationFactor());
         String instance = config.instanceId().orElse(UUID.randomUUID().toString().substring(0, 8));
         view = new ResourceView(bootstrapServers, config.decisionsKept()).start();
-        loop = new DecisionLoop(bootstrapServers, config.consumerGroup(), instance, config.snapshotEveryEvents()).start();
+        loop = new DecisionLoop(bootstrapServers, config.consumerGroup(), instance, config.snapshotEveryEvents(),
+                config.delivery()).start();
         ticks = new TickEmitter(bootstrapServers, loop::ownedClusters, Clock.systemUTC()).start(config.tickInterval());
-        LOG.infof("resource-scheduler %s deciding in group %s on %s, ticks every %s", instance, config.consumerGroup(),
-                bootstrapServers, config.tickInterval());
+        LOG.infof("resource-scheduler %s deciding in group %s on %s (%s), ticks every %s", instance, config.consumerGroup(),
+                bootstrapServers, config.delivery(), config.tickInterval());
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
