@@ -346,7 +346,12 @@ public final class DecisionLoop implements AutoCloseable {
                 eventsSinceSnapshot.remove(partition);
                 SnapshotRecord marker = snapshots.get(SnapshotRecord.markerKey(partition.partition()));
                 long from = 0;
-                if (marker != null && marker.offset() <= target) {
+                boolean consistent = marker != null && marker.offset() <= target && snapshots.values().stream()
+                        .noneMatch(other -> other.cluster() != null && other.partition() == partition.partition()
+                                && other.offset() > marker.offset());
+                // A snapshot newer than its marker means a batch was half written: its older self may be compacted
+                // away, so only a full replay is sure.
+                if (consistent) {
                     from = marker.offset();
                     for (SnapshotRecord snapshot : snapshots.values()) {
                         if (snapshot.cluster() != null && snapshot.partition() == partition.partition() && snapshot.offset() <= from) {
