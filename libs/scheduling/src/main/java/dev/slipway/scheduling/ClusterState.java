@@ -91,6 +91,11 @@ public final class ClusterState {
         return backoffUntil;
     }
 
+    /** Whether waiting alone can still change a decision (a timeout or a back-off is pending): only then do ticks matter. */
+    public boolean waitingForTime() {
+        return !deleted && spec != null && nextDeadlineMillis != Long.MAX_VALUE;
+    }
+
     public boolean backingOff() {
         return backoffUntil != null && now.isBefore(backoffUntil);
     }

@@ -136,6 +136,18 @@ class DeciderTest {
         }
 
         @Test
+        void onlyAClusterWithAPendingTimeoutWaitsForTime() {
+            readyElastic(0, 10);
+            assertThat(state.waitingForTime()).as("all pods ready, nothing to time out").isFalse();
+            given(c.request(10, "r-1", 1));
+            assertThat(state.waitingForTime()).as("a pod not ready yet has a start timeout").isTrue();
+            given(c.tmReady(14, c.pod("tm", 0)));
+            assertThat(state.waitingForTime()).isFalse();
+            given(c.changed(20, 2, ClusterEvents.elastic(0, 10, 300)));
+            assertThat(state.waitingForTime()).isFalse();
+        }
+
+        @Test
         void aPodThatFailsBeforeItIsReadyIsReplacedForTheSameRequest() {
             readyElastic(0, 10);
             given(c.request(10, "r-1", 1));

@@ -70,6 +70,7 @@ public final class DecisionLoop implements AutoCloseable {
     private final String instanceId;
     private final Map<TopicPartition, Scheduler> schedulers = new HashMap<>();
     private final Set<String> ownedClusters = ConcurrentHashMap.newKeySet();
+    private final Set<String> waitingClusters = ConcurrentHashMap.newKeySet();
     private final AtomicLong decisionsPublished = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong lastRebuildReplayed = new AtomicLong();
@@ -109,6 +110,11 @@ public final class DecisionLoop implements AutoCloseable {
     /** Clusters this instance decides for now (those with a spec, not deleted). */
     public Set<String> ownedClusters() {
         return Set.copyOf(ownedClusters);
+    }
+
+    /** Owned clusters with a timeout or back-off pending: the only ones a tick can change. */
+    public Set<String> clustersWaitingForTime() {
+        return Set.copyOf(waitingClusters);
     }
 
     public long decisionsPublished() {
@@ -156,6 +162,7 @@ public final class DecisionLoop implements AutoCloseable {
             consumer.close();
             producer.close();
             ownedClusters.clear();
+            waitingClusters.clear();
         }
     }
 
@@ -410,15 +417,21 @@ public final class DecisionLoop implements AutoCloseable {
 
     private void refreshOwnedClusters() {
         Set<String> live = new HashSet<>();
+        Set<String> waiting = new HashSet<>();
         for (Scheduler scheduler : schedulers.values()) {
             for (ClusterState state : scheduler.clusters()) {
                 if (state.spec() != null && !state.deleted()) {
                     live.add(state.clusterId());
                 }
+                if (state.waitingForTime()) {
+                    waiting.add(state.clusterId());
+                }
             }
         }
         ownedClusters.retainAll(live);
         ownedClusters.addAll(live);
+        waitingClusters.retainAll(waiting);
+        waitingClusters.addAll(waiting);
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {

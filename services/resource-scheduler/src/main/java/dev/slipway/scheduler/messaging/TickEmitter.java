@@ -19,8 +19,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 /**
- * Writes time into the log: a {@link ClockTicked} for every cluster this instance owns, every tick
- * interval. Timeouts are then decided from the log, and a replay sees the same ticks. The host reads
+ * Writes time into the log: a {@link ClockTicked} every tick interval for each cluster this instance
+ * owns that waits for a timeout or a back-off (other clusters' decisions cannot change with time). Timeouts are then decided from the log, and a replay sees the same ticks. The host reads
  * the clock here, so the decider never has to.
  */
 public final class TickEmitter implements AutoCloseable {
