@@ -15,7 +15,9 @@ import dev.slipway.contracts.resources.ClusterSpecCreated;
 import dev.slipway.contracts.resources.ResourceEvent;
 import dev.slipway.contracts.resources.ResourcesRequested;
 import dev.slipway.messaging.EventRecords;
+import dev.slipway.messaging.KafkaClientProperties;
 import dev.slipway.messaging.TopicSetup;
+import dev.slipway.scheduling.replay.Percentiles;
 import dev.slipway.testkit.EmbeddedKafkaBroker;
 import dev.slipway.testkit.FreePorts;
 import java.io.File;
@@ -134,7 +136,7 @@ public final class DecisionLatencyBenchmark {
         System.out.printf("target %,d req/s: sent %,d in %.1f s (%,.0f req/s), %,d decided, %,d failed; "
                         + "accepted->published p50 %.1f ms, p99 %.1f ms, max %.1f ms; sustained %,.0f decisions/s%n",
                 rate, sent, sendSeconds, sent / sendSeconds, latencies.length, failures.get(),
-                percentile(latencies, 50) / 1e3, percentile(latencies, 99) / 1e3,
+                Percentiles.of(latencies, 50) / 1e3, Percentiles.of(latencies, 99) / 1e3,
                 latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e3, sustained);
     }
 
@@ -174,13 +176,10 @@ public final class DecisionLatencyBenchmark {
     }
 
     private Thread watchDecisions(String bootstrap) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties props = KafkaClientProperties.committedReader(bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "latency-" + UUID.randomUUID());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        // A read_committed fetch is not woken when a transaction commits: it waits out fetch.max.wait.ms (500 ms
-        // by default) unless more data arrives, so a consumer of decisions that cares about latency sets it low.
+        // Fetch often, so the measuring reader's own wait adds little (5 ms at most) to the latency it reports.
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "5");
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(List.of(Topics.DECISIONS, Topics.RESOURCES));
@@ -258,11 +257,4 @@ public final class DecisionLatencyBenchmark {
         return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1_000;
     }
 
-    private static double percentile(long[] sorted, double p) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
-    }
 }

@@ -1,5 +1,6 @@
 package dev.slipway.scheduling;
 
+import dev.slipway.contracts.Events;
 import dev.slipway.contracts.cluster.ClusterSpec;
 import dev.slipway.contracts.decisions.ClusterHealth;
 import dev.slipway.contracts.decisions.ClusterHealthChanged;
@@ -11,10 +12,8 @@ import dev.slipway.contracts.decisions.ProvisionPod;
 import dev.slipway.contracts.decisions.RequestRefused;
 import dev.slipway.contracts.resources.PodRole;
 import dev.slipway.contracts.resources.ResourceEvent;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * The decisions one event causes. Each decision gets a deterministic id (a name-based UUID of the
@@ -82,7 +81,6 @@ final class Outcome {
     }
 
     private String nextId() {
-        String key = state.clusterId() + '|' + cause.eventId() + '|' + decisions().size();
-        return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)).toString();
+        return Events.deterministicId(state.clusterId(), cause.eventId(), Integer.toString(decisions().size()));
     }
 }

@@ -9,7 +9,6 @@ import dev.slipway.contracts.cluster.ProcessSize;
 import dev.slipway.contracts.decisions.Decision;
 import dev.slipway.contracts.json.DecodeResult;
 import dev.slipway.contracts.resources.ResourceEvent;
-import dev.slipway.contracts.Topics;
 import dev.slipway.messaging.EventRecords;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
@@ -66,9 +65,5 @@ final class Clusters {
 
     static List<ConsumerRecord<String, byte[]>> recordsOf(ConsumerTask<String, byte[]> task, String key) {
         return task.getRecords().stream().filter(record -> key.equals(record.key())).toList();
-    }
-
-    static String decisionsTopic() {
-        return Topics.DECISIONS;
     }
 }

@@ -3,13 +3,13 @@ package dev.slipway.scheduling.replay;
 import java.util.Arrays;
 
 /** Nearest-rank percentiles of a sample. */
-final class Percentiles {
+public final class Percentiles {
 
     private Percentiles() {
     }
 
     /** The p-th percentile (0 < p <= 100) of {@code values}, or 0 for an empty sample. */
-    static long of(long[] values, double p) {
+    public static long of(long[] values, double p) {
         if (values.length == 0) {
             return 0;
         }

@@ -7,6 +7,7 @@ import dev.slipway.contracts.decisions.Decision;
 import dev.slipway.contracts.json.DecodeResult;
 import dev.slipway.contracts.resources.ResourceEvent;
 import dev.slipway.messaging.EventRecords;
+import dev.slipway.messaging.KafkaClientProperties;
 import dev.slipway.contracts.json.EventJson;
 import dev.slipway.scheduling.ClusterSnapshot;
 import dev.slipway.scheduling.ClusterState;
@@ -473,22 +474,16 @@ public final class DecisionLoop implements AutoCloseable {
 
     /** Committed records only, offsets never committed: the rebuild reader's settings, and the base of the group consumer's. */
     private Properties readerProperties() {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Properties props = KafkaClientProperties.committedReader(bootstrapServers);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         return props;
     }
 
     private Properties producerProperties() {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties props = KafkaClientProperties.idempotentProducer(bootstrapServers);
         if (delivery == Delivery.EXACTLY_ONCE) {
             props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "slipway-resource-scheduler-" + instanceId);
         }
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         // With transactions v2 the next transaction's first send often meets the coordinator still writing the
         // last one's markers (CONCURRENT_TRANSACTIONS); the default 100 ms retry back-off would become our latency.

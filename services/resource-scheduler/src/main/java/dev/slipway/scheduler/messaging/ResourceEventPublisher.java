@@ -3,6 +3,7 @@ package dev.slipway.scheduler.messaging;
 import dev.slipway.contracts.EventSources;
 import dev.slipway.contracts.resources.ResourceEvent;
 import dev.slipway.messaging.EventRecords;
+import dev.slipway.messaging.KafkaClientProperties;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,10 +23,7 @@ public class ResourceEventPublisher {
     private final KafkaProducer<String, byte[]> producer;
 
     public ResourceEventPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        Properties props = KafkaClientProperties.idempotentProducer(bootstrapServers);
         props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }

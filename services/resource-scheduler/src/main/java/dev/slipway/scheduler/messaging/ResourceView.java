@@ -9,6 +9,7 @@ import dev.slipway.contracts.json.DecodeResult;
 import dev.slipway.contracts.resources.PodFact;
 import dev.slipway.contracts.resources.ResourceEvent;
 import dev.slipway.messaging.EventRecords;
+import dev.slipway.messaging.KafkaClientProperties;
 import dev.slipway.scheduling.ClusterState;
 import dev.slipway.scheduling.PodRecord;
 import dev.slipway.scheduling.Scheduler;
@@ -23,9 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -59,11 +58,8 @@ public final class ResourceView implements AutoCloseable {
 
     public ResourceView(String bootstrapServers, int decisionsKept) {
         this.decisionsKept = decisionsKept;
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(KafkaClientProperties.committedReader(bootstrapServers), new StringDeserializer(),
+                new ByteArrayDeserializer());
         this.thread = new Thread(this::run, "resource-view");
     }
 

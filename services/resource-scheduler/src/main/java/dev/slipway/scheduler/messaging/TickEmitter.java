@@ -3,6 +3,7 @@ package dev.slipway.scheduler.messaging;
 import dev.slipway.contracts.EventSources;
 import dev.slipway.contracts.resources.ClockTicked;
 import dev.slipway.messaging.EventRecords;
+import dev.slipway.messaging.KafkaClientProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
@@ -36,9 +37,7 @@ public final class TickEmitter implements AutoCloseable {
     public TickEmitter(String bootstrapServers, Supplier<Set<String>> clusters, Clock clock) {
         this.clusters = clusters;
         this.clock = clock;
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        Properties props = KafkaClientProperties.idempotentProducer(bootstrapServers);
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }

@@ -1,6 +1,7 @@
 package dev.slipway.scheduler.rest;
 
 import dev.slipway.contracts.CloudEventHeaders;
+import dev.slipway.contracts.Events;
 import dev.slipway.contracts.decisions.Decision;
 import dev.slipway.contracts.resources.ResourcesReleased;
 import dev.slipway.contracts.resources.ResourcesRequested;
@@ -32,10 +33,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
-import java.util.UUID;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
@@ -72,7 +71,7 @@ public class ClusterResourcesResource {
             @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent,
             @Valid @NotNull ResourceRequestBody body) {
         tokens.require(clusterId, authorization);
-        String eventId = deterministicId(clusterId, "requested", body.requestId());
+        String eventId = Events.deterministicId(clusterId, "requested", body.requestId());
         ResourcesRequested event = new ResourcesRequested(eventId, clusterId, clock.instant(), body.requestId(), body.count(),
                 body.taskManager());
         return publisher.publish(event, traceparent)
@@ -88,7 +87,7 @@ public class ClusterResourcesResource {
             @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent,
             @Valid @NotNull ReleaseBody body) {
         tokens.require(clusterId, authorization);
-        String eventId = deterministicId(clusterId, "released", body.podName());
+        String eventId = Events.deterministicId(clusterId, "released", body.podName());
         ResourcesReleased event = new ResourcesReleased(eventId, clusterId, clock.instant(), body.podName(), body.reason());
         return publisher.publish(event, traceparent)
                 .map(ack -> Response.accepted(new Accepted(clusterId, eventId, null)).build());
@@ -150,9 +149,5 @@ public class ClusterResourcesResource {
 
     private ResourceView view() {
         return runtime.view();
-    }
-
-    private static String deterministicId(String clusterId, String kind, String subject) {
-        return UUID.nameUUIDFromBytes((clusterId + '|' + kind + '|' + subject).getBytes(StandardCharsets.UTF_8)).toString();
     }
 }

@@ -5,6 +5,7 @@ import dev.slipway.contracts.decisions.Decision;
 import dev.slipway.contracts.json.DecodeResult;
 import dev.slipway.contracts.resources.ResourceEvent;
 import dev.slipway.messaging.EventRecords;
+import dev.slipway.messaging.KafkaClientProperties;
 import dev.slipway.scheduling.Policy;
 import dev.slipway.scheduling.replay.DeterminismCheck;
 import dev.slipway.scheduling.replay.ProvisionerModel;
@@ -88,10 +89,7 @@ public class ReplayService {
     }
 
     private KafkaConsumer<String, byte[]> reader() {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Properties props = KafkaClientProperties.committedReader(bootstrapServers);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }
