@@ -40,12 +40,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.controllerPort = controllerPort;
     }
 
-    /** A broker on random ports with storage in a fresh temporary directory, deleted at JVM exit. */
+    /** A broker on random ports with storage in a fresh temporary directory; stopped and deleted at JVM exit. */
     public static EmbeddedKafkaBroker onRandomPorts() {
         try {
             Path dir = Files.createTempDirectory("slipway-kafka-");
-            TempDirs.deleteOnExit(dir);
-            return new EmbeddedKafkaBroker(dir, FreePorts.next(), FreePorts.next());
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, FreePorts.next(), FreePorts.next());
+            TempDirs.stopAndDeleteOnExit(dir, broker::stop);
+            return broker;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

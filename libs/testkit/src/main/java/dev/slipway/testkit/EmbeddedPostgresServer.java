@@ -32,12 +32,13 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         this.port = port;
     }
 
-    /** A server on a random port with its data in a fresh temporary directory, deleted at JVM exit. */
+    /** A server on a random port with its data in a fresh temporary directory; stopped and deleted at JVM exit. */
     public static EmbeddedPostgresServer onRandomPort() {
         try {
             Path dir = Files.createTempDirectory("slipway-pg-");
-            TempDirs.deleteOnExit(dir);
-            return new EmbeddedPostgresServer(dir.resolve("data"), FreePorts.next());
+            EmbeddedPostgresServer server = new EmbeddedPostgresServer(dir.resolve("data"), FreePorts.next());
+            TempDirs.stopAndDeleteOnExit(dir, server::stop);
+            return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -32,9 +32,8 @@ public final class SharedInfrastructure {
                 LOG.info("Using the external Kafka at {} ({} is set)", external.get(), KAFKA_ENV);
                 kafka = new KafkaEndpoint(external.get());
             } else {
-                EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.onRandomPorts().start();
-                Runtime.getRuntime().addShutdownHook(new Thread(broker::stop, "stop-embedded-kafka"));
-                kafka = broker.endpoint();
+                // Stopped (then its storage deleted) at JVM exit by the broker's own hook.
+                kafka = EmbeddedKafkaBroker.onRandomPorts().start().endpoint();
             }
         }
         return kafka;
@@ -48,9 +47,7 @@ public final class SharedInfrastructure {
                 database = new DatabaseEndpoint(external.get(),
                         env(DB_USER_ENV).orElse("postgres"), env(DB_PASSWORD_ENV).orElse("postgres"));
             } else {
-                EmbeddedPostgresServer server = EmbeddedPostgresServer.onRandomPort().start();
-                Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "stop-embedded-postgres"));
-                database = server.endpoint();
+                database = EmbeddedPostgresServer.onRandomPort().start().endpoint();
             }
         }
         return database;

@@ -12,8 +12,18 @@ final class TempDirs {
     private TempDirs() {
     }
 
-    static void deleteOnExit(Path dir) {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir), "delete-" + dir.getFileName()));
+    /**
+     * At JVM exit, runs {@code stop} and then deletes {@code dir}, in one hook: hooks run concurrently,
+     * and a server whose files vanish under it may halt the JVM with an error (Kafka does).
+     */
+    static void stopAndDeleteOnExit(Path dir, Runnable stop) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                stop.run();
+            } finally {
+                delete(dir);
+            }
+        }, "stop-and-delete-" + dir.getFileName()));
     }
 
     static void delete(Path dir) {
