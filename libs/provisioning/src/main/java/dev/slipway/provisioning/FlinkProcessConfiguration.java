@@ -1,0 +1,110 @@
+package dev.slipway.provisioning;
+
+import dev.slipway.contracts.cluster.ClusterMode;
+import dev.slipway.contracts.cluster.ClusterSpec;
+import dev.slipway.contracts.cluster.NetworkProfile;
+import dev.slipway.contracts.decisions.ProvisionPod;
+import dev.slipway.contracts.resources.PodRole;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The Flink configuration of one pod, the same on every backend: the user's keys underneath, then
+ * what the platform must control (identity, addresses, sizes, the resource manager's access), which
+ * a user's key never overrides.
+ */
+public final class FlinkProcessConfiguration {
+
+    /** Main class of an ELASTIC cluster's JobManager: Flink's session entrypoint with the platform's resource manager. */
+    public static final String ELASTIC_ENTRYPOINT = "dev.slipway.flink.SlipwaySessionClusterEntrypoint";
+    public static final String STATIC_ENTRYPOINT = "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
+    public static final String TASK_MANAGER_MAIN = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
+
+    public static final String CONFIG_FILE = "config.yaml";
+    public static final String CLUSTER_ID = "slipway.cluster.id";
+    public static final String SCHEDULER_URL = "slipway.scheduler.url";
+    public static final String CLUSTER_TOKEN = "slipway.cluster.token";
+
+    /** Raised with the host network profile: JD saw the defaults time out under checkpoint traffic. */
+    static final String HOST_NETWORK_ASK_TIMEOUT = "60 s";
+    static final String HOST_NETWORK_REQUEST_BACKOFF_MAX_MS = "60000";
+
+    /** Keys the platform sets on every pod; job-submission refuses them in a user's configuration. */
+    public static final Set<String> PLATFORM_KEYS = Set.copyOf(new TreeSet<>(Set.of(
+            "taskmanager.resource-id",
+            "jobmanager.rpc.address",
+            "jobmanager.rpc.port",
+            "rest.port",
+            "rest.address",
+            "taskmanager.numberOfTaskSlots",
+            "jobmanager.memory.process.size",
+            "taskmanager.memory.process.size",
+            "taskmanager.load-balance.mode",
+            "cluster.evenly-spread-out-slots",
+            "resourcemanager.taskmanager-timeout",
+            CLUSTER_ID,
+            SCHEDULER_URL,
+            CLUSTER_TOKEN)));
+
+    private FlinkProcessConfiguration() {
+    }
+
+    public static String mainClass(ProvisionPod pod) {
+        if (pod.role() == PodRole.TASK_MANAGER) {
+            return TASK_MANAGER_MAIN;
+        }
+        return pod.spec().mode() == ClusterMode.ELASTIC ? ELASTIC_ENTRYPOINT : STATIC_ENTRYPOINT;
+    }
+
+    public static Map<String, String> of(ProvisionPod pod, JobManagerAddress jobManager, PlatformAccess platform) {
+        ClusterSpec spec = pod.spec();
+        Map<String, String> conf = new LinkedHashMap<>();
+        // Defaults a user may change: a small TaskManager keeps a usable task heap.
+        conf.put("taskmanager.memory.managed.fraction", "0.1");
+        conf.put("execution.checkpointing.interval", "10 s");
+        if (spec.network() == NetworkProfile.HOST_NETWORK) {
+            conf.put("pekko.ask.timeout", HOST_NETWORK_ASK_TIMEOUT);
+            conf.put("taskmanager.network.request-backoff.max", HOST_NETWORK_REQUEST_BACKOFF_MAX_MS);
+        }
+        for (Map.Entry<String, String> user : spec.flinkConfiguration().entrySet()) {
+            if (!PLATFORM_KEYS.contains(user.getKey())) {
+                conf.put(user.getKey(), user.getValue());
+            }
+        }
+        conf.put("jobmanager.rpc.address", jobManager.host());
+        conf.put("jobmanager.rpc.port", Integer.toString(jobManager.rpcPort()));
+        conf.put("rest.address", jobManager.host());
+        conf.put("rest.port", Integer.toString(jobManager.restPort()));
+        conf.put("taskmanager.numberOfTaskSlots", Integer.toString(spec.slotsPerTaskManager()));
+        conf.put("jobmanager.memory.process.size", spec.jobManager().memoryMb() + "m");
+        conf.put("taskmanager.memory.process.size", spec.taskManager().memoryMb() + "m");
+        conf.put("taskmanager.load-balance.mode", "SLOTS");
+        if (spec.flinkVersion().startsWith("1.")) {
+            // 1.20 still reads the older switch; 2.x removed it.
+            conf.put("cluster.evenly-spread-out-slots", "true");
+        }
+        if (pod.role() == PodRole.TASK_MANAGER) {
+            // The registration of a TaskManager must match the pod the platform reported to Flink.
+            conf.put("taskmanager.resource-id", pod.podName());
+        } else if (spec.mode() == ClusterMode.ELASTIC) {
+            conf.put("resourcemanager.taskmanager-timeout", spec.elastic().idleTimeoutSeconds() * 1000 + " ms");
+            conf.put(CLUSTER_ID, pod.clusterId());
+            conf.put(SCHEDULER_URL, platform.schedulerUrl());
+            conf.put(CLUSTER_TOKEN, platform.clusterToken());
+        }
+        return conf;
+    }
+
+    /** The configuration as Flink's {@code config.yaml} (standard YAML, read by 1.19+ and 2.x): flat keys, quoted values. */
+    public static String toYaml(Map<String, String> conf) {
+        StringBuilder yaml = new StringBuilder();
+        conf.forEach((key, value) -> yaml.append(key).append(": ").append(quote(value)).append('\n'));
+        return yaml.toString();
+    }
+
+    private static String quote(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+}

@@ -1,0 +1,99 @@
+package dev.slipway.provisioning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipway.contracts.cluster.ClusterMode;
+import dev.slipway.contracts.cluster.ClusterSpec;
+import dev.slipway.contracts.cluster.ElasticPolicy;
+import dev.slipway.contracts.cluster.NetworkProfile;
+import dev.slipway.contracts.cluster.ProcessSize;
+import dev.slipway.contracts.decisions.ProvisionPod;
+import dev.slipway.contracts.resources.PodRole;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FlinkProcessConfigurationTest {
+
+    private static final JobManagerAddress JOB_MANAGER = new JobManagerAddress("orders-jobmanager", 6123, 8081);
+    private static final PlatformAccess PLATFORM = new PlatformAccess("http://scheduler:8081", "slw1.token");
+
+    static ClusterSpec spec(ClusterMode mode, String version, NetworkProfile network, Map<String, String> userConf) {
+        return new ClusterSpec("orders", "team-a", mode, version, new ProcessSize(1, 768, 0), 1, new ProcessSize(1, 1024, 0),
+                2, mode == ClusterMode.STATIC ? 2 : 0, mode == ClusterMode.ELASTIC ? new ElasticPolicy(1, 4, 45) : null, 0,
+                null, network, userConf);
+    }
+
+    static ProvisionPod pod(ClusterSpec spec, PodRole role, String name) {
+        return new ProvisionPod("e-1", "orders", Instant.EPOCH, "c-1", "test", name, role,
+                role == PodRole.TASK_MANAGER ? "r-1" : null, role == PodRole.TASK_MANAGER ? spec.taskManager() : spec.jobManager(),
+                1, spec, null);
+    }
+
+    @Test
+    void taskManagerIsNamedByItsPodAndSizedBySpec() {
+        ClusterSpec spec = spec(ClusterMode.ELASTIC, "2.2.0", NetworkProfile.POD_NETWORK, Map.of());
+        Map<String, String> conf = FlinkProcessConfiguration.of(pod(spec, PodRole.TASK_MANAGER, "orders-tm-3"), JOB_MANAGER, PLATFORM);
+
+        assertThat(conf).containsEntry("taskmanager.resource-id", "orders-tm-3")
+                .containsEntry("taskmanager.numberOfTaskSlots", "2")
+                .containsEntry("taskmanager.memory.process.size", "1024m")
+                .containsEntry("jobmanager.rpc.address", "orders-jobmanager")
+                .containsEntry("taskmanager.load-balance.mode", "SLOTS")
+                .doesNotContainKeys(FlinkProcessConfiguration.CLUSTER_TOKEN, "cluster.evenly-spread-out-slots", "pekko.ask.timeout");
+        assertThat(FlinkProcessConfiguration.mainClass(pod(spec, PodRole.TASK_MANAGER, "orders-tm-3")))
+                .isEqualTo(FlinkProcessConfiguration.TASK_MANAGER_MAIN);
+    }
+
+    @Test
+    void elasticJobManagerGetsTheResourceManagersAccessAndIdleTimeout() {
+        ClusterSpec spec = spec(ClusterMode.ELASTIC, "2.2.0", NetworkProfile.POD_NETWORK, Map.of());
+        ProvisionPod jobManager = pod(spec, PodRole.JOB_MANAGER, "orders-jm-0");
+        Map<String, String> conf = FlinkProcessConfiguration.of(jobManager, JOB_MANAGER, PLATFORM);
+
+        assertThat(conf).containsEntry(FlinkProcessConfiguration.CLUSTER_ID, "orders")
+                .containsEntry(FlinkProcessConfiguration.SCHEDULER_URL, "http://scheduler:8081")
+                .containsEntry(FlinkProcessConfiguration.CLUSTER_TOKEN, "slw1.token")
+                .containsEntry("resourcemanager.taskmanager-timeout", "45000 ms")
+                .doesNotContainKey("taskmanager.resource-id");
+        assertThat(FlinkProcessConfiguration.mainClass(jobManager)).isEqualTo(FlinkProcessConfiguration.ELASTIC_ENTRYPOINT);
+    }
+
+    @Test
+    void staticJobManagerRunsFlinksStandaloneEntrypointWithoutPlatformAccess() {
+        ClusterSpec spec = spec(ClusterMode.STATIC, "2.2.0", NetworkProfile.POD_NETWORK, Map.of());
+        ProvisionPod jobManager = pod(spec, PodRole.JOB_MANAGER, "orders-jm-0");
+
+        assertThat(FlinkProcessConfiguration.of(jobManager, JOB_MANAGER, PLATFORM)).doesNotContainKey(FlinkProcessConfiguration.CLUSTER_TOKEN);
+        assertThat(FlinkProcessConfiguration.mainClass(jobManager)).isEqualTo(FlinkProcessConfiguration.STATIC_ENTRYPOINT);
+    }
+
+    @Test
+    void userKeysSitUnderneathAndNeverOverridePlatformKeys() {
+        ClusterSpec spec = spec(ClusterMode.ELASTIC, "2.2.0", NetworkProfile.POD_NETWORK,
+                Map.of("taskmanager.resource-id", "mine", "taskmanager.numberOfTaskSlots", "8", "state.backend.type", "rocksdb",
+                        "taskmanager.memory.managed.fraction", "0.3"));
+        Map<String, String> conf = FlinkProcessConfiguration.of(pod(spec, PodRole.TASK_MANAGER, "orders-tm-0"), JOB_MANAGER, PLATFORM);
+
+        assertThat(conf).containsEntry("taskmanager.resource-id", "orders-tm-0")
+                .containsEntry("taskmanager.numberOfTaskSlots", "2")
+                .containsEntry("state.backend.type", "rocksdb")
+                .containsEntry("taskmanager.memory.managed.fraction", "0.3");
+    }
+
+    @Test
+    void hostNetworkRaisesTimeoutsAndFlink120GetsItsSpreadSwitch() {
+        ClusterSpec spec = spec(ClusterMode.ELASTIC, "1.20.3", NetworkProfile.HOST_NETWORK, Map.of());
+        Map<String, String> conf = FlinkProcessConfiguration.of(pod(spec, PodRole.TASK_MANAGER, "orders-tm-0"), JOB_MANAGER, PLATFORM);
+
+        assertThat(conf).containsEntry("pekko.ask.timeout", "60 s")
+                .containsEntry("taskmanager.network.request-backoff.max", "60000")
+                .containsEntry("cluster.evenly-spread-out-slots", "true");
+    }
+
+    @Test
+    void yamlQuotesEveryValue() {
+        assertThat(FlinkProcessConfiguration.toYaml(Map.of("a.b", "it's: 1")))
+                .isEqualTo("a.b: 'it''s: 1'\n");
+    }
+}
