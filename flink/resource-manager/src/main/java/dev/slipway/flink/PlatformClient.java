@@ -1,0 +1,135 @@
+package dev.slipway.flink;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.type.TypeReference;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.DeserializationFeature;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The resource-scheduler's REST API as the resource manager uses it, authenticated with the cluster's
+ * token. Only the JDK's HTTP client and Flink's own shaded Jackson: nothing to clash with Flink's classpath.
+ */
+public class PlatformClient implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final String clusterUrl;
+    private final String authorization;
+    private volatile boolean closed;
+
+    public PlatformClient(String schedulerUrl, String clusterId, String token) {
+        this.clusterUrl = schedulerUrl.replaceAll("/+$", "") + "/api/v1/clusters/" + clusterId;
+        this.authorization = "Bearer " + token;
+    }
+
+    /** Asks for TaskManagers; answers when the platform accepted the request (202). */
+    public CompletableFuture<Void> requestTaskManagers(String requestId, int count, double cpu, long memoryMb) {
+        Map<String, Object> body = Map.of("requestId", requestId, "count", count,
+                "taskManager", Map.of("cpu", cpu, "memoryMb", memoryMb, "diskMb", 0));
+        return post("/resource-requests", body);
+    }
+
+    public CompletableFuture<Void> release(String podName, String reason) {
+        return post("/releases", Map.of("podName", podName, "reason", reason));
+    }
+
+    public CompletableFuture<List<PlatformPod>> pods() {
+        return http.sendAsync(request("/pods").GET().build(), HttpResponse.BodyHandlers.ofString())
+                .thenApply(response -> {
+                    requireSuccess(response.statusCode(), response.body());
+                    try {
+                        return JSON.readValue(response.body(), new TypeReference<List<PlatformPod>>() { });
+                    } catch (IOException e) {
+                        throw new PlatformException("unreadable pod list from the platform: " + e.getMessage(), false);
+                    }
+                });
+    }
+
+    /**
+     * Follows the cluster's pod changes (server-sent events) until the stream ends or fails; the
+     * returned future completes then, so the caller can resynchronize and follow again.
+     */
+    public CompletableFuture<Void> followPods(Consumer<PlatformPod> onPod) {
+        HttpRequest request = request("/pods/stream").header("Accept", "text/event-stream").GET().build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenAccept(response -> {
+            requireSuccess(response.statusCode(), "");
+            try (Stream<String> lines = response.body()) {
+                lines.takeWhile(line -> !closed)
+                        .filter(line -> line.startsWith("data:"))
+                        .map(line -> line.substring("data:".length()).trim())
+                        .filter(data -> !data.isEmpty())
+                        .forEach(data -> onPod.accept(parsePod(data)));
+            }
+        });
+    }
+
+    private static PlatformPod parsePod(String json) {
+        try {
+            return JSON.readValue(json, PlatformPod.class);
+        } catch (IOException e) {
+            throw new PlatformException("unreadable pod change from the platform: " + e.getMessage(), false);
+        }
+    }
+
+    private CompletableFuture<Void> post(String path, Object body) {
+        String json;
+        try {
+            json = JSON.writeValueAsString(body);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        HttpRequest request = request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                .thenAccept(response -> requireSuccess(response.statusCode(), response.body()));
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(clusterUrl + path)).timeout(TIMEOUT).header("Authorization", authorization);
+    }
+
+    private static void requireSuccess(int status, String body) {
+        if (status >= 300) {
+            // 401/403/400 will not heal by retrying; 5xx and 429 may.
+            boolean retryable = status >= 500 || status == 429;
+            throw new PlatformException("the platform answered " + status + ": " + body, retryable);
+        }
+    }
+
+    /** Stops following pods at the next line; requests under way finish on their own. */
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    public boolean closed() {
+        return closed;
+    }
+
+    /** A failed call; {@code retryable} says whether trying again can help. */
+    public static final class PlatformException extends RuntimeException {
+
+        private final boolean retryable;
+
+        PlatformException(String message, boolean retryable) {
+            super(message);
+            this.retryable = retryable;
+        }
+
+        public boolean retryable() {
+            return retryable;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.slipway.provisioner;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Ready once the backend has reconciled its pods and decisions are being applied. */
+@Readiness
+@ApplicationScoped
+public class ProvisionerReadiness implements HealthCheck {
+
+    private final ProvisionerRuntime runtime;
+
+    public ProvisionerReadiness(ProvisionerRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        return HealthCheckResponse.named("decision-applier").status(runtime.started()).build();
+    }
+}

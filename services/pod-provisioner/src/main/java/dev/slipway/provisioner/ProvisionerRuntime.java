@@ -1,0 +1,85 @@
+package dev.slipway.provisioner;
+
+import dev.slipway.contracts.auth.ClusterTokens;
+import dev.slipway.messaging.TopicSetup;
+import dev.slipway.provisioner.config.ProvisionerConfig;
+import dev.slipway.provisioner.local.FlinkDistributions;
+import dev.slipway.provisioner.local.LocalBackendSettings;
+import dev.slipway.provisioner.local.LocalProcessBackend;
+import dev.slipway.provisioner.messaging.DecisionApplier;
+import dev.slipway.provisioner.messaging.FactPublisher;
+import dev.slipway.provisioning.PodBackend;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/** Starts the chosen pod backend, its fact publisher and the decision applier; stops them in reverse. */
+@ApplicationScoped
+public class ProvisionerRuntime {
+
+    private static final Logger LOG = Logger.getLogger(ProvisionerRuntime.class);
+
+    private final String bootstrapServers;
+    private final ProvisionerConfig config;
+    private final Instance<KubernetesBackendFactory> kubernetes;
+    private FactPublisher facts;
+    private PodBackend backend;
+    private DecisionApplier applier;
+
+    public ProvisionerRuntime(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, ProvisionerConfig config,
+            Instance<KubernetesBackendFactory> kubernetes) {
+        this.bootstrapServers = bootstrapServers;
+        this.config = config;
+        this.kubernetes = kubernetes;
+    }
+
+    void start(@Observes StartupEvent startup) {
+        TopicSetup.ensure(bootstrapServers, config.topicPartitions(), config.topicReplicationFactor());
+        ClusterTokens tokens = new ClusterTokens(config.clusterTokenSecret());
+        facts = new FactPublisher(bootstrapServers);
+        backend = switch (config.backend()) {
+            case LOCAL -> localBackend(tokens);
+            case KUBERNETES -> kubernetes.get().create(config, tokens);
+        };
+        backend.start(facts);
+        applier = new DecisionApplier(bootstrapServers, config.consumerGroup(), backend).start();
+        LOG.infof("pod-provisioner applying decisions with the %s backend, group %s on %s", config.backend(), config.consumerGroup(),
+                bootstrapServers);
+    }
+
+    private LocalProcessBackend localBackend(ClusterTokens tokens) {
+        ProvisionerConfig.Local local = config.local();
+        LocalBackendSettings settings = new LocalBackendSettings(Path.of(local.root()).toAbsolutePath(),
+                new FlinkDistributions(Path.of(local.distributions()).toAbsolutePath()),
+                local.java().orElseGet(LocalBackendSettings::currentJava), local.host(), config.schedulerUrl(), tokens,
+                local.stopGrace());
+        return new LocalProcessBackend(settings, Clock.systemUTC());
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        if (applier != null) {
+            applier.close();
+        }
+        if (backend != null) {
+            backend.close();
+        }
+        if (facts != null) {
+            facts.close();
+        }
+    }
+
+    public Optional<LocalProcessBackend> local() {
+        return backend instanceof LocalProcessBackend local ? Optional.of(local) : Optional.empty();
+    }
+
+    public boolean started() {
+        return applier != null;
+    }
+}

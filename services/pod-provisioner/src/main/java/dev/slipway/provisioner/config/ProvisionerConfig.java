@@ -1,0 +1,81 @@
+package dev.slipway.provisioner.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** Configuration of the pod-provisioner (keys documented in README.md). */
+@ConfigMapping(prefix = "slipway.provisioner")
+public interface ProvisionerConfig {
+
+    /** Where pods run: LOCAL (Flink processes on this machine) or KUBERNETES. */
+    @WithDefault("LOCAL")
+    Backend backend();
+
+    /** Consumer group of the instances that share the clusters' decisions. */
+    @WithDefault("slipway-pod-provisioner")
+    String consumerGroup();
+
+    @WithDefault("4")
+    int topicPartitions();
+
+    @WithDefault("1")
+    short topicReplicationFactor();
+
+    /** The resource-scheduler's URL as ELASTIC JobManagers reach it. */
+    @WithDefault("http://127.0.0.1:8081")
+    String schedulerUrl();
+
+    /** Signs each cluster's credential for its JobManager; must equal the resource-scheduler's. */
+    String clusterTokenSecret();
+
+    Local local();
+
+    Kubernetes kubernetes();
+
+    enum Backend {
+        LOCAL,
+        KUBERNETES
+    }
+
+    interface Local {
+
+        /** Pods live in {@code <root>/<cluster>/<pod>/}. */
+        @WithDefault(".slipway/pods")
+        String root();
+
+        /** Directory holding {@code dist-<major.minor>/target/flink.classpath} of each Flink version. */
+        @WithDefault("flink")
+        String distributions();
+
+        /** The java that runs Flink processes; default: this service's own. */
+        Optional<String> java();
+
+        @WithDefault("127.0.0.1")
+        String host();
+
+        /** How long a stopped Flink process may take before it is killed. */
+        @WithDefault("10s")
+        Duration stopGrace();
+    }
+
+    interface Kubernetes {
+
+        /** Namespace of the pods; default: the client's (the service account's) namespace. */
+        Optional<String> namespace();
+
+        /** Container image per Flink version, e.g. {@code images."2.2.0"=flink:2.2.0-java17}. */
+        Map<String, String> images();
+
+        Optional<String> serviceAccount();
+
+        /** Node directory for Flink logs, mounted into each pod; the node log agent reads it. */
+        @WithDefault("/var/log/slipway")
+        String logHostPath();
+
+        /** A pod template (YAML file) merged under every pod; the platform's fields win. */
+        Optional<String> podTemplateFile();
+    }
+}

@@ -1,0 +1,23 @@
+package dev.slipway.provisioner.local;
+
+import dev.slipway.contracts.auth.ClusterTokens;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * @param root pods live in {@code <root>/<cluster>/<pod>/} (configuration, log, temporary files)
+ * @param distributions where each Flink version's classpath is
+ * @param javaCommand the {@code java} that runs Flink processes
+ * @param host the address Flink processes bind to and announce
+ * @param schedulerUrl the resource-scheduler an ELASTIC JobManager's resource manager calls
+ * @param tokens issues each cluster's credential for its JobManager
+ * @param stopGrace how long a stopped process may take before it is killed
+ */
+public record LocalBackendSettings(Path root, FlinkDistributions distributions, String javaCommand, String host, String schedulerUrl,
+        ClusterTokens tokens, Duration stopGrace) {
+
+    /** The {@code java} of this JVM. */
+    public static String currentJava() {
+        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+}

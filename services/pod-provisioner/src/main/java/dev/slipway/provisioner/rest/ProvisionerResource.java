@@ -1,0 +1,38 @@
+package dev.slipway.provisioner.rest;
+
+import dev.slipway.provisioner.ProvisionerRuntime;
+import dev.slipway.provisioning.JobManagerAddress;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+
+/** What the local backend runs: for operators, the CLI, and clients that need a JobManager's address. */
+@Path("/api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+public class ProvisionerResource {
+
+    private final ProvisionerRuntime runtime;
+
+    public ProvisionerResource(ProvisionerRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    /** Pods running as local processes, as {@code cluster/pod}. */
+    @GET
+    @Path("/local/pods")
+    public List<String> localPods() {
+        return runtime.local().map(local -> local.runningPods()).orElse(List.of());
+    }
+
+    /** Where a cluster's JobManager answers (local backend). */
+    @GET
+    @Path("/clusters/{clusterId}/jobmanager")
+    public JobManagerAddress jobManager(@PathParam("clusterId") String clusterId) {
+        return runtime.local().flatMap(local -> local.jobManager(clusterId))
+                .orElseThrow(() -> new NotFoundException("no JobManager of cluster " + clusterId + " runs on this provisioner"));
+    }
+}
