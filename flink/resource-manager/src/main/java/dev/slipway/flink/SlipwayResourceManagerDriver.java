@@ -1,6 +1,7 @@
 package dev.slipway.flink;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -40,6 +41,7 @@ public class SlipwayResourceManagerDriver extends AbstractResourceManagerDriver<
     private final Set<String> knownWorkers = new HashSet<>();
     private final Set<String> releasedWorkers = new HashSet<>();
     private long requestCounter;
+    private boolean recoveryReported;
 
     public SlipwayResourceManagerDriver(Configuration flinkConfig, PlatformClient platform) {
         super(flinkConfig, flinkConfig);
@@ -52,27 +54,58 @@ public class SlipwayResourceManagerDriver extends AbstractResourceManagerDriver<
         follow(FIRST_BACKOFF);
     }
 
-    /** Lists the cluster's pods, then follows their changes; on any break, waits and starts over. */
+    /**
+     * Follows the cluster's pod changes and lists its pods (after the stream is open, so no change falls
+     * between the two); when the stream breaks, waits and starts over, listing again.
+     */
     private void follow(Duration backoff) {
         if (platform.closed()) {
             return;
         }
-        platform.pods()
-                .thenAccept(pods -> getMainThreadExecutor().execute(() -> pods.forEach(this::onPod)))
-                .thenCompose(listed -> platform.followPods(pod -> getMainThreadExecutor().execute(() -> onPod(pod))))
-                .whenComplete((ended, failure) -> {
-                    if (platform.closed()) {
-                        return;
-                    }
-                    boolean healthy = failure == null;
-                    if (!healthy) {
-                        log.warn("Lost the platform's pod stream ({}); reconnecting in {} ms", cause(failure).getMessage(),
-                                backoff.toMillis());
-                    }
-                    Duration wait = healthy ? FIRST_BACKOFF : backoff;
-                    getMainThreadExecutor().schedule(() -> follow(healthy ? FIRST_BACKOFF : next(backoff)),
-                            wait.toMillis(), TimeUnit.MILLISECONDS);
-                });
+        CompletableFuture<Void> stream = platform.followPods(pod -> getMainThreadExecutor().execute(() -> onPod(pod)));
+        list(FIRST_BACKOFF);
+        stream.whenComplete((ended, failure) -> {
+            if (platform.closed()) {
+                return;
+            }
+            if (failure != null) {
+                log.warn("Lost the platform's pod stream ({}); reconnecting in {} ms", cause(failure).getMessage(), backoff.toMillis());
+            }
+            Duration wait = failure == null ? FIRST_BACKOFF : backoff;
+            getMainThreadExecutor().schedule(() -> follow(failure == null ? FIRST_BACKOFF : next(backoff)), wait.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        });
+    }
+
+    private void list(Duration backoff) {
+        platform.pods().whenComplete((pods, failure) -> {
+            if (failure == null) {
+                getMainThreadExecutor().execute(() -> onListed(pods));
+            } else if (!platform.closed()) {
+                log.warn("Could not list the cluster's pods ({}); retrying in {} ms", cause(failure).getMessage(), backoff.toMillis());
+                getMainThreadExecutor().schedule(() -> list(next(backoff)), backoff.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    /**
+     * The first listing tells Flink which workers exist already, all at once and even when there are
+     * none: Flink's resource manager serves only after it heard about recovered workers.
+     */
+    void onListed(List<PlatformPod> pods) {
+        if (recoveryReported) {
+            pods.forEach(this::onPod);
+            return;
+        }
+        recoveryReported = true;
+        List<SlipwayWorker> recovered = new ArrayList<>();
+        for (PlatformPod pod : pods) {
+            if (pod.taskManager() && !pod.terminating() && knownWorkers.add(pod.name())) {
+                recovered.add(new SlipwayWorker(pod.name()));
+            }
+        }
+        log.info("Recovered {} TaskManager(s) the platform runs for this cluster: {}", recovered.size(), recovered);
+        getResourceEventHandler().onPreviousAttemptWorkersRecovered(recovered);
     }
 
     void onPod(PlatformPod pod) {

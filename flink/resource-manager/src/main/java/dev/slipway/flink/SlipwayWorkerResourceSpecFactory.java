@@ -6,7 +6,11 @@ import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.resourcemanager.WorkerResourceSpec;
 import org.apache.flink.runtime.resourcemanager.WorkerResourceSpecFactory;
 
-/** TaskManagers are sized by the cluster's configuration: one CPU unless {@code taskmanager.cpu.cores} says otherwise. */
+/**
+ * TaskManagers are sized by the cluster's configuration, exactly as a TaskManager sizes itself
+ * ({@code taskmanager.cpu.cores}, else one core per slot): Flink matches a registration against the
+ * requested spec, and a mismatch fails the registration.
+ */
 final class SlipwayWorkerResourceSpecFactory extends WorkerResourceSpecFactory {
 
     static final SlipwayWorkerResourceSpecFactory INSTANCE = new SlipwayWorkerResourceSpecFactory();
@@ -16,7 +20,8 @@ final class SlipwayWorkerResourceSpecFactory extends WorkerResourceSpecFactory {
 
     @Override
     public WorkerResourceSpec createDefaultWorkerResourceSpec(Configuration configuration) {
-        double cores = configuration.getOptional(TaskManagerOptions.CPU_CORES).orElse(1.0);
+        double cores = configuration.getOptional(TaskManagerOptions.CPU_CORES)
+                .orElse((double) configuration.get(TaskManagerOptions.NUM_TASK_SLOTS));
         return workerResourceSpecFromConfigAndCpu(configuration, new CPUResource(cores));
     }
 }

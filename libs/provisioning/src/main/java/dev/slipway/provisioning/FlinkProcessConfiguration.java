@@ -41,9 +41,12 @@ public final class FlinkProcessConfiguration {
             "taskmanager.numberOfTaskSlots",
             "jobmanager.memory.process.size",
             "taskmanager.memory.process.size",
+            "taskmanager.cpu.cores",
             "taskmanager.load-balance.mode",
             "cluster.evenly-spread-out-slots",
             "resourcemanager.taskmanager-timeout",
+            "slotmanager.number-of-slots.min",
+            "slotmanager.number-of-slots.max",
             CLUSTER_ID,
             SCHEDULER_URL,
             CLUSTER_TOKEN)));
@@ -80,6 +83,8 @@ public final class FlinkProcessConfiguration {
         conf.put("taskmanager.numberOfTaskSlots", Integer.toString(spec.slotsPerTaskManager()));
         conf.put("jobmanager.memory.process.size", spec.jobManager().memoryMb() + "m");
         conf.put("taskmanager.memory.process.size", spec.taskManager().memoryMb() + "m");
+        // The resource manager's request and the TaskManager's registration must describe the same worker.
+        conf.put("taskmanager.cpu.cores", Double.toString(spec.taskManager().cpu()));
         conf.put("taskmanager.load-balance.mode", "SLOTS");
         if (spec.flinkVersion().startsWith("1.")) {
             // 1.20 still reads the older switch; 2.x removed it.
@@ -90,6 +95,11 @@ public final class FlinkProcessConfiguration {
             conf.put("taskmanager.resource-id", pod.podName());
         } else if (spec.mode() == ClusterMode.ELASTIC) {
             conf.put("resourcemanager.taskmanager-timeout", spec.elastic().idleTimeoutSeconds() * 1000 + " ms");
+            // The warm pool is Flink's floor too, so Flink keeps the warm TaskManagers instead of releasing them
+            // when idle; and it waits for the ones it recovers to register before it asks for more.
+            conf.put("slotmanager.number-of-slots.min", Integer.toString(spec.elastic().warmPool() * spec.slotsPerTaskManager()));
+            conf.put("slotmanager.number-of-slots.max", Integer.toString(spec.taskManagerLimit() * spec.slotsPerTaskManager()));
+            conf.put("resourcemanager.previous-worker.recovery.timeout", "60 s");
             conf.put(CLUSTER_ID, pod.clusterId());
             conf.put(SCHEDULER_URL, platform.schedulerUrl());
             conf.put(CLUSTER_TOKEN, platform.clusterToken());

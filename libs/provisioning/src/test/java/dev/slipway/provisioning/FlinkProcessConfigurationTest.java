@@ -55,6 +55,8 @@ class FlinkProcessConfigurationTest {
                 .containsEntry(FlinkProcessConfiguration.SCHEDULER_URL, "http://scheduler:8081")
                 .containsEntry(FlinkProcessConfiguration.CLUSTER_TOKEN, "slw1.token")
                 .containsEntry("resourcemanager.taskmanager-timeout", "45000 ms")
+                .containsEntry("slotmanager.number-of-slots.min", "2")
+                .containsEntry("slotmanager.number-of-slots.max", "8")
                 .doesNotContainKey("taskmanager.resource-id");
         assertThat(FlinkProcessConfiguration.mainClass(jobManager)).isEqualTo(FlinkProcessConfiguration.ELASTIC_ENTRYPOINT);
     }

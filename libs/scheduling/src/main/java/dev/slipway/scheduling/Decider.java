@@ -155,18 +155,12 @@ public final class Decider {
         if (pod == null || !pod.live() || state.deleted || !pod.taskManager()) {
             return false;
         }
+        // Flink's word is final: a TaskManager it let go cannot register with it again, so it is deleted,
+        // warm or not (the pool is a floor of live TaskManagers, refilled only when below it).
         String why = released.reason() == null ? "" : " (" + released.reason() + ")";
-        if (pod.requestId() != null) {
-            RequestRecord request = state.requests.get(pod.requestId());
-            if (request != null) {
-                request.end();
-            }
-            out.delete(pod, "Flink released " + pod.name() + why + "; it served request " + pod.requestId());
-        } else if (state.elastic() && state.warmTaskManagers() > state.spec.elastic().warmPool()) {
-            out.delete(pod, "Flink released warm " + pod.name() + why + "; the warm pool of "
-                    + state.spec.elastic().warmPool() + " is full without it");
-        }
-        // A warm pod the pool still needs, or a STATIC one, stays: the platform, not Flink, owns the count.
+        endRequestOf(state, pod);
+        out.delete(pod, "Flink released " + pod.name() + why
+                + (pod.requestId() == null ? "" : "; it served request " + pod.requestId()));
         return true;
     }
 
@@ -205,7 +199,7 @@ public final class Decider {
         }
         String what = pod.name() + " failed (" + failed.reason()
                 + (failed.exitCode() == null ? "" : ", exit " + failed.exitCode()) + ")";
-        endIfServedReady(state, pod);
+        endRequestOf(state, pod);
         out.delete(pod, what + "; removing the failed pod");
         if (!state.deleted) {
             recordFailure(state, what, out);
@@ -221,7 +215,7 @@ public final class Decider {
         }
         if (pod.live() && !state.deleted) {
             // Nobody here decided this: an eviction, a node loss, a kubectl delete.
-            endIfServedReady(state, pod);
+            endRequestOf(state, pod);
             recordFailure(state, pod.name() + " was deleted outside Slipway", out);
         }
         return true;
@@ -270,9 +264,12 @@ public final class Decider {
         }
     }
 
-    /** A pod that was ready for its request has done its job: Flink asks again if it still needs one. */
-    private static void endIfServedReady(ClusterState state, PodRecord pod) {
-        if (pod.requestId() != null && pod.status() == PodStatus.READY) {
+    /**
+     * A request ends with the pod that served it, ready or not: Flink's resource manager asks again at
+     * once for a worker it still needs, so replacing the pod here as well would start two.
+     */
+    private static void endRequestOf(ClusterState state, PodRecord pod) {
+        if (pod.requestId() != null) {
             RequestRecord request = state.requests.get(pod.requestId());
             if (request != null) {
                 request.end();
@@ -326,7 +323,7 @@ public final class Decider {
         long start = Long.MAX_VALUE;
         long idle = Long.MAX_VALUE;
         long startTimeout = state.spec.failures().startTimeoutSeconds() * 1000;
-        boolean surplus = state.elastic() && state.warmTaskManagers() > state.spec.elastic().warmPool();
+        boolean surplus = state.elastic() && surplusWarm(state) > 0;
         long idleTimeout = surplus ? state.spec.elastic().idleTimeoutSeconds() * 1000 : 0;
         for (PodRecord pod : state.pods.values()) {
             if (pod.live() && pod.status() != PodStatus.READY) {
@@ -350,7 +347,8 @@ public final class Decider {
                 pod -> pod.live() && pod.status() != PodStatus.READY && !pod.decidedAt().isAfter(deadline), BY_NAME);
         for (PodRecord pod : late) {
             String what = pod.name() + " not ready " + timeout + " s after it was requested (start timeout)";
-            out.delete(pod, what + "; replacing it");
+            endRequestOf(state, pod);
+            out.delete(pod, what + "; removing it");
             recordFailure(state, what, out);
         }
     }
@@ -371,6 +369,10 @@ public final class Decider {
         }
     }
 
+    /**
+     * Every request gets new pods. A warm pod is Flink's from the moment it exists (it is reported to
+     * Flink as a recovered worker and its slots are offered), so handing it to a request would count it twice.
+     */
     private static void serveRequests(ClusterState state, Outcome out) {
         int limit = state.spec.taskManagerLimit();
         for (RequestRecord request : state.requests.values()) {
@@ -378,17 +380,11 @@ public final class Decider {
             if (needed == 0) {
                 continue;
             }
-            List<PodRecord> warm = pods(state, PodRecord::warm, BEST_WARM_FIRST);
-            int fromWarm = Math.min(needed, warm.size());
             int live = state.liveTaskManagers();
             int capacity = Math.max(0, limit - live);
-            int refused = Math.max(0, needed - fromWarm - capacity);
-            int toProvision = needed - fromWarm - refused;
-            String head = "request " + request.requestId() + " needs " + needed + " TaskManager" + (needed == 1 ? "" : "s")
-                    + "; " + fromWarm + " warm";
-            for (PodRecord pod : warm.subList(0, fromWarm)) {
-                out.assign(pod, request.requestId(), head + "; assigning " + pod.name());
-            }
+            int refused = Math.max(0, needed - capacity);
+            int toProvision = needed - refused;
+            String head = "request " + request.requestId() + " needs " + needed + " TaskManager" + (needed == 1 ? "" : "s");
             if (refused > 0) {
                 out.refuse(request.requestId(), request.count(), refused, head + "; " + limitText(state.spec) + " and "
                         + live + " are live; refusing " + refused);
@@ -401,15 +397,16 @@ public final class Decider {
         }
     }
 
+    /** The warm pool is a floor: at least K live TaskManagers exist before and between jobs. */
     private static void fillWarmPool(ClusterState state, Outcome out) {
         int pool = state.spec.elastic().warmPool();
-        int warm = state.warmTaskManagers();
-        int capacity = Math.max(0, state.spec.taskManagerLimit() - state.liveTaskManagers());
-        int missing = Math.min(pool - warm, capacity);
+        int live = state.liveTaskManagers();
+        int capacity = Math.max(0, state.spec.taskManagerLimit() - live);
+        int missing = Math.min(pool - live, capacity);
         if (missing > 0 && !state.backingOff()) {
             for (int i = 0; i < missing; i++) {
-                out.provision(PodRole.TASK_MANAGER, null, "warm pool of " + pool + " has " + warm + "; provisioning " + missing
-                        + (missing < pool - warm ? " (" + limitText(state.spec) + ")" : ""));
+                out.provision(PodRole.TASK_MANAGER, null, "warm pool of " + pool + " has " + live + " live; provisioning "
+                        + missing + (missing < pool - live ? " (" + limitText(state.spec) + ")" : ""));
             }
         }
     }
@@ -428,7 +425,7 @@ public final class Decider {
 
     private static void releaseIdleWarmPods(ClusterState state, Outcome out) {
         int pool = state.spec.elastic().warmPool();
-        int surplus = state.warmTaskManagers() - pool;
+        int surplus = surplusWarm(state);
         if (surplus <= 0) {
             return;
         }
@@ -443,6 +440,15 @@ public final class Decider {
             out.delete(pod, "warm " + pod.name() + " idle for " + idleSeconds + " s (idle timeout " + idleTimeout
                     + " s) and the warm pool of " + pool + " is full without it");
         }
+    }
+
+    /**
+     * Warm pods beyond the pool, which only a smaller pool (a spec change) leaves behind: the floor
+     * refills only to K live TaskManagers. Counting live request pods here would delete warm pods
+     * Flink runs tasks on; how long Flink's TaskManagers idle is Flink's to judge, and it releases them.
+     */
+    private static int surplusWarm(ClusterState state) {
+        return state.warmTaskManagers() - state.spec.elastic().warmPool();
     }
 
     private static void keepStaticCount(ClusterState state, Outcome out) {

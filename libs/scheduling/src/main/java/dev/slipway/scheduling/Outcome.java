@@ -7,7 +7,6 @@ import dev.slipway.contracts.decisions.ClusterHealthChanged;
 import dev.slipway.contracts.decisions.Decision;
 import dev.slipway.contracts.decisions.DeletePod;
 import dev.slipway.contracts.decisions.Placement;
-import dev.slipway.contracts.decisions.PodAssigned;
 import dev.slipway.contracts.decisions.ProvisionPod;
 import dev.slipway.contracts.decisions.RequestRefused;
 import dev.slipway.contracts.resources.PodRole;
@@ -52,11 +51,6 @@ final class Outcome {
     void delete(PodRecord pod, String reason) {
         add(new DeletePod(nextId(), state.clusterId(), state.now, cause.eventId(), reason, pod.name(), pod.role()));
         state.pods.put(pod.name(), pod.terminating());
-    }
-
-    void assign(PodRecord pod, String requestId, String reason) {
-        add(new PodAssigned(nextId(), state.clusterId(), state.now, cause.eventId(), reason, pod.name(), requestId));
-        state.pods.put(pod.name(), pod.assignedTo(requestId));
     }
 
     void refuse(String requestId, int requested, int refused, String reason) {

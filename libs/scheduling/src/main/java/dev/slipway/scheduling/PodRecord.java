@@ -4,8 +4,8 @@ import dev.slipway.contracts.resources.PodRole;
 import java.time.Instant;
 
 /**
- * One pod of a cluster. {@code requestId} is the request it serves (null for JobManagers, STATIC
- * TaskManagers and warm TaskManagers); {@code idleSince} is when a warm pod last became unassigned.
+ * One pod of a cluster. {@code requestId} is the request it was provisioned for (null for JobManagers,
+ * STATIC TaskManagers and warm TaskManagers); {@code idleSince} is when a warm pod became ready.
  */
 public record PodRecord(
         String name,
@@ -41,10 +41,6 @@ public record PodRecord(
     PodRecord created(String node) {
         PodStatus next = status == PodStatus.PENDING ? PodStatus.CREATED : status;
         return new PodRecord(name, role, requestId, next, decidedAt, readyAt, node == null ? nodeName : node, idleSince);
-    }
-
-    PodRecord assignedTo(String request) {
-        return new PodRecord(name, role, request, status, decidedAt, readyAt, nodeName, null);
     }
 
     PodRecord terminating() {

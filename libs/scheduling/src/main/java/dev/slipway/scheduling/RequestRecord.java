@@ -4,7 +4,7 @@ import java.time.Instant;
 
 /**
  * An open request of Flink's resource manager. Its {@code count} slots are each either served by a
- * pod (counted from the pods), refused, or ended (the pod served, became ready, then went away:
+ * pod (counted from the pods), refused, or ended (the pod that served it went away, ready or not:
  * Flink requests anew in that case, so the slot is not refilled).
  */
 public final class RequestRecord {

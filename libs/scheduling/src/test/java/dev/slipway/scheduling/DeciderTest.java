@@ -48,7 +48,7 @@ class DeciderTest {
             List<Decision> decisions = given(c.created(0, ClusterEvents.elastic(2, 10, 300)));
             assertThat(Summary.of(decisions)).containsExactly("provision c1-jm-0", "provision c1-tm-0", "provision c1-tm-1");
             assertThat(decisions.get(0).reason()).isEqualTo("JobManagers: 0 of 1 live; provisioning 1");
-            assertThat(decisions.get(1).reason()).isEqualTo("warm pool of 2 has 0; provisioning 2");
+            assertThat(decisions.get(1).reason()).isEqualTo("warm pool of 2 has 0 live; provisioning 2");
             ProvisionPod jm = (ProvisionPod) decisions.get(0);
             assertThat(jm.role()).isEqualTo(PodRole.JOB_MANAGER);
             assertThat(jm.resources().memoryMb()).isEqualTo(1600);
@@ -57,14 +57,25 @@ class DeciderTest {
         }
 
         @Test
-        void aRequestTakesWarmPodsFirstThenProvisionsTheRestAndRefillsThePool() {
+        void aRequestGetsNewPodsEvenWithWarmPodsAround() {
+            // A warm pod is Flink's from the moment it exists: Flink asks only for what its slots do not cover.
             readyElastic(1, 10);
             List<Decision> decisions = Decider.handle(state, c.request(10, "r-17", 2));
-            assertThat(Summary.of(decisions)).containsExactly(
-                    "assign c1-tm-0 to r-17", "provision c1-tm-1 for r-17", "provision c1-tm-2");
-            assertThat(decisions.get(0).reason()).isEqualTo("request r-17 needs 2 TaskManagers; 1 warm; assigning c1-tm-0");
-            assertThat(decisions.get(1).reason()).isEqualTo("request r-17 needs 2 TaskManagers; 1 warm; provisioning 1");
-            assertThat(decisions.get(2).reason()).isEqualTo("warm pool of 1 has 0; provisioning 1");
+            assertThat(Summary.of(decisions)).containsExactly("provision c1-tm-1 for r-17", "provision c1-tm-2 for r-17");
+            assertThat(decisions.get(0).reason()).isEqualTo("request r-17 needs 2 TaskManagers; provisioning 2");
+            // The warm pod stays warm, and the pool is not refilled: 3 live TaskManagers are above its floor of 1.
+            assertThat(state.pod(c.pod("tm", 0)).warm()).isTrue();
+            assertThat(state.warmTaskManagers()).isEqualTo(1);
+            assertThat(state.liveTaskManagers()).isEqualTo(3);
+        }
+
+        @Test
+        void warmPodsCountTowardsTheLimit() {
+            readyElastic(2, 3);
+            List<Decision> decisions = Decider.handle(state, c.request(10, "r-1", 2));
+            assertThat(Summary.of(decisions)).containsExactly("refuse 1 of 2 for r-1", "provision c1-tm-2 for r-1");
+            assertThat(decisions.get(0).reason())
+                    .isEqualTo("request r-1 needs 2 TaskManagers; the cluster maximum is 3 and 2 are live; refusing 1");
         }
 
         @Test
@@ -81,7 +92,7 @@ class DeciderTest {
             List<Decision> decisions = Decider.handle(state, c.request(11, "r-2", 3));
             assertThat(Summary.of(decisions)).containsExactly("refuse 2 of 3 for r-2", "provision c1-tm-2 for r-2");
             assertThat(decisions.get(0).reason())
-                    .isEqualTo("request r-2 needs 3 TaskManagers; 0 warm; the cluster maximum is 3 and 2 are live; refusing 2");
+                    .isEqualTo("request r-2 needs 3 TaskManagers; the cluster maximum is 3 and 2 are live; refusing 2");
             assertThat(state.liveTaskManagers()).isEqualTo(3);
         }
 
@@ -105,10 +116,41 @@ class DeciderTest {
         }
 
         @Test
-        void aWarmPodTheFullPoolStillNeedsSurvivesARelease() {
+        void aWarmPodFlinkReleasesIsDeletedAndThePoolRefilledBelowItsFloor() {
+            // A TaskManager Flink let go cannot register with it again: keeping it would keep a useless pod.
             readyElastic(1, 10);
-            assertThat(when(c.release(50, c.pod("tm", 0)))).isEmpty();
-            assertThat(state.pod(c.pod("tm", 0)).live()).isTrue();
+            List<Decision> decisions = Decider.handle(state, c.release(50, c.pod("tm", 0)));
+            assertThat(Summary.of(decisions)).containsExactly("delete c1-tm-0", "provision c1-tm-1");
+            assertThat(decisions.get(0).reason()).isEqualTo("Flink released c1-tm-0 (idle)");
+            assertThat(decisions.get(1).reason()).isEqualTo("warm pool of 1 has 0 live; provisioning 1");
+        }
+
+        @Test
+        void aWarmPodFlinkReleasesIsNotReplacedWhileLiveTaskManagersKeepTheFloor() {
+            readyElastic(1, 10);
+            given(c.request(10, "r-1", 1), c.tmReady(14, c.pod("tm", 1)));
+            assertThat(when(c.release(50, c.pod("tm", 0)))).containsExactly("delete c1-tm-0");
+            assertThat(state.liveTaskManagers()).isEqualTo(1);
+            assertThat(state.warmTaskManagers()).isZero();
+        }
+
+        @Test
+        void aWarmPoolAtItsFloorNeverIdlesOut() {
+            readyElastic(2, 10);
+            assertThat(state.waitingForTime()).isFalse();
+            assertThat(when(c.tick(100_000))).isEmpty();
+            assertThat(state.warmTaskManagers()).isEqualTo(2);
+        }
+
+        @Test
+        void aWarmPodFlinkRunsTasksOnNeverIdlesOutWhileThePoolIsUnchanged() {
+            readyElastic(1, 10);
+            given(c.request(10, "r-1", 1), c.tmReady(14, c.pod("tm", 1)));
+            // 2 live, floor 1: Slipway cannot see slots, so only Flink judges whether c1-tm-0 idles.
+            assertThat(when(c.tick(10_000))).isEmpty();
+            // When Flink lets the last one go, the pool is below its floor again.
+            assertThat(when(c.release(10_001, c.pod("tm", 0)))).containsExactly("delete c1-tm-0");
+            assertThat(when(c.release(10_002, c.pod("tm", 1)))).containsExactly("delete c1-tm-1", "provision c1-tm-2");
         }
 
         @Test
@@ -125,14 +167,18 @@ class DeciderTest {
         }
 
         @Test
-        void aPodNotReadyWithinTheStartTimeoutIsDeletedAndReplacedForItsRequest() {
+        void aPodNotReadyWithinTheStartTimeoutIsRemovedAndItsRequestEnds() {
             readyElastic(0, 10);
             given(c.request(10, "r-1", 1));
             assertThat(when(c.tick(129))).isEmpty();
             List<Decision> decisions = Decider.handle(state, c.tick(130));
-            assertThat(Summary.of(decisions)).containsExactly("delete c1-tm-0", "provision c1-tm-1 for r-1");
+            // Flink asks again at once for a worker it still needs: a replacement here would start two.
+            assertThat(Summary.of(decisions)).containsExactly("delete c1-tm-0");
             assertThat(decisions.get(0).reason())
-                    .isEqualTo("c1-tm-0 not ready 120 s after it was requested (start timeout); replacing it");
+                    .isEqualTo("c1-tm-0 not ready 120 s after it was requested (start timeout); removing it");
+            assertThat(state.openRequests()).isEmpty();
+            assertThat(state.lastFailure()).isEqualTo("c1-tm-0 not ready 120 s after it was requested (start timeout)");
+            assertThat(when(c.request(131, "r-2", 1))).containsExactly("provision c1-tm-1 for r-2");
         }
 
         @Test
@@ -148,12 +194,27 @@ class DeciderTest {
         }
 
         @Test
-        void aPodThatFailsBeforeItIsReadyIsReplacedForTheSameRequest() {
+        void aPodThatFailsBeforeItIsReadyEndsItsSlotAndFlinksNewRequestGetsANewPod() {
+            readyElastic(0, 10);
+            given(c.request(10, "r-1", 2));
+            List<Decision> decisions = Decider.handle(state, c.failed(12, c.pod("tm", 0), "ImagePullBackOff"));
+            assertThat(Summary.of(decisions)).containsExactly("delete c1-tm-0");
+            assertThat(decisions.get(0).reason()).isEqualTo("c1-tm-0 failed (ImagePullBackOff, exit 137); removing the failed pod");
+            // r-1 stays open for the pod still starting; the failed one's slot has ended.
+            assertThat(state.openRequests()).singleElement().satisfies(request -> {
+                assertThat(request.requestId()).isEqualTo("r-1");
+                assertThat(request.ended()).isEqualTo(1);
+            });
+            assertThat(when(c.request(13, "r-2", 1))).containsExactly("provision c1-tm-2 for r-2");
+        }
+
+        @Test
+        void aPodDeletedOutsideSlipwayEndsItsRequestAndCountsAsAFailure() {
             readyElastic(0, 10);
             given(c.request(10, "r-1", 1));
-            List<Decision> decisions = Decider.handle(state, c.failed(12, c.pod("tm", 0), "ImagePullBackOff"));
-            assertThat(Summary.of(decisions)).containsExactly("delete c1-tm-0", "provision c1-tm-1 for r-1");
-            assertThat(decisions.get(0).reason()).isEqualTo("c1-tm-0 failed (ImagePullBackOff, exit 137); removing the failed pod");
+            assertThat(when(c.podDeleted(12, c.pod("tm", 0)))).isEmpty();
+            assertThat(state.openRequests()).isEmpty();
+            assertThat(state.lastFailure()).isEqualTo("c1-tm-0 was deleted outside Slipway");
         }
 
         @Test
@@ -167,21 +228,26 @@ class DeciderTest {
         @Test
         void aRepeatedCrashLoopBacksOffExponentiallyAndMarksTheClusterDegraded() {
             readyElastic(0, 10);
+            // Each failed pod ends its request; Flink asks again at once, with a new request id.
             given(c.request(10, "r-1", 1));
-            assertThat(when(c.failed(11, c.pod("tm", 0), "OOMKilled"))).containsExactly("delete c1-tm-0", "provision c1-tm-1 for r-1");
-            assertThat(when(c.failed(12, c.pod("tm", 1), "OOMKilled"))).containsExactly("delete c1-tm-1", "provision c1-tm-2 for r-1");
+            assertThat(when(c.failed(11, c.pod("tm", 0), "OOMKilled"))).containsExactly("delete c1-tm-0");
+            assertThat(when(c.request(11, "r-2", 1))).containsExactly("provision c1-tm-1 for r-2");
+            assertThat(when(c.failed(12, c.pod("tm", 1), "OOMKilled"))).containsExactly("delete c1-tm-1");
+            assertThat(when(c.request(12, "r-3", 1))).containsExactly("provision c1-tm-2 for r-3");
             List<Decision> third = Decider.handle(state, c.failed(13, c.pod("tm", 2), "OOMKilled"));
-            // Threshold 3 reached: degraded, back-off 10 s, no replacement yet.
+            // Threshold 3 reached: degraded, back-off 10 s; a new request waits for it.
             assertThat(Summary.of(third)).containsExactly("delete c1-tm-2", "health DEGRADED");
             assertThat(third.get(1).reason()).startsWith("3 pod failures in a row (last: c1-tm-2 failed (OOMKilled, exit 137)); new pods wait 10 s");
             assertThat(state.health()).isEqualTo(ClusterHealth.DEGRADED);
+            assertThat(when(c.request(14, "r-4", 1))).isEmpty();
             assertThat(when(c.tick(22))).isEmpty();
-            assertThat(when(c.tick(23))).containsExactly("provision c1-tm-3 for r-1");
+            assertThat(when(c.tick(23))).containsExactly("provision c1-tm-3 for r-4");
             // The fourth failure doubles the back-off to 20 s.
             assertThat(when(c.failed(24, c.pod("tm", 3), "OOMKilled"))).containsExactly("delete c1-tm-3");
             assertThat(state.backoffUntil()).isEqualTo(ClusterEvents.at(44));
+            assertThat(when(c.request(25, "r-5", 1))).isEmpty();
             assertThat(when(c.tick(43))).isEmpty();
-            assertThat(when(c.tick(44))).containsExactly("provision c1-tm-4 for r-1");
+            assertThat(when(c.tick(44))).containsExactly("provision c1-tm-4 for r-5");
             // A ready pod ends the crash loop.
             assertThat(when(c.tmReady(50, c.pod("tm", 4)))).containsExactly("health HEALTHY");
             assertThat(state.backingOff()).isFalse();
@@ -190,12 +256,14 @@ class DeciderTest {
         @Test
         void theBackOffNeverExceedsItsMaximum() {
             readyElastic(0, 10);
-            given(c.request(10, "r-1", 1));
             for (int i = 0; i < 8; i++) {
-                given(c.failed(20 + i * 200, c.pod("tm", i), "Error"), c.tick(20 + i * 200 + 199));
+                // Every 200 s (longer than any back-off) Flink asks for a TaskManager, which fails.
+                assertThat(when(c.request(20 + i * 200, "r-" + i, 1))).containsExactly("provision c1-tm-" + i + " for r-" + i);
+                given(c.failed(21 + i * 200, c.pod("tm", i), "Error"));
             }
-            // initial 10 s, max 160 s
-            assertThat(java.time.Duration.between(state.now().minusSeconds(199), state.backoffUntil()).toSeconds()).isEqualTo(160);
+            // initial 10 s, doubling from the third failure: 10, 20, 40, 80, 160, then 160 (the maximum) again
+            assertThat(java.time.Duration.between(ClusterEvents.at(21 + 7 * 200), state.backoffUntil()).toSeconds())
+                    .isEqualTo(160);
         }
 
         @Test
@@ -216,12 +284,14 @@ class DeciderTest {
         void loweringTheMaximumRemovesSurplusWarmPodsButNeverServingOnes() {
             readyElastic(3, 10);
             given(c.request(10, "r-1", 2));
-            // r-1 took tm-0 and tm-1; the pool was refilled with tm-3 and tm-4 (pending).
+            // Warm tm-0..2 and tm-3, tm-4 (pending) for r-1.
             assertThat(state.liveTaskManagers()).isEqualTo(5);
             List<String> decisions = when(c.changed(20, 2, ClusterEvents.elastic(1, 3, 300)));
-            assertThat(decisions).containsExactly("delete c1-tm-4", "delete c1-tm-3");
+            // All warm pods are ready and equally old: the last by name go first.
+            assertThat(decisions).containsExactly("delete c1-tm-2", "delete c1-tm-1");
             assertThat(state.pod(c.pod("tm", 0)).live()).isTrue();
-            assertThat(state.pod(c.pod("tm", 1)).live()).isTrue();
+            assertThat(state.pod(c.pod("tm", 3)).live()).isTrue();
+            assertThat(state.pod(c.pod("tm", 4)).live()).isTrue();
         }
     }
 
@@ -236,6 +306,15 @@ class DeciderTest {
             List<Decision> decisions = Decider.handle(state, c.failed(60, c.pod("tm", 1), "Evicted"));
             assertThat(Summary.of(decisions)).containsExactly("delete c1-tm-1", "provision c1-tm-2");
             assertThat(decisions.get(1).reason()).isEqualTo("STATIC cluster keeps 2 TaskManagers; 1 live; provisioning 1");
+        }
+
+        @Test
+        void aTaskManagerFlinkReleasesIsDeletedAndReplaced() {
+            // Flink cannot take a released TaskManager back, so the fixed count is kept with a new one.
+            given(c.created(0, ClusterEvents.staticCount(2)), c.tmReady(5, c.pod("tm", 0)), c.tmReady(5, c.pod("tm", 1)));
+            List<Decision> decisions = Decider.handle(state, c.release(60, c.pod("tm", 0)));
+            assertThat(Summary.of(decisions)).containsExactly("delete c1-tm-0", "provision c1-tm-2");
+            assertThat(decisions.get(0).reason()).isEqualTo("Flink released c1-tm-0 (idle)");
         }
 
         @Test
@@ -277,14 +356,16 @@ class DeciderTest {
         void deletingAClusterDeletesEveryPodAndRefusesItsOpenRequests() {
             readyElastic(0, 4);
             given(c.request(10, "r-1", 2));
-            given(c.failed(11, c.pod("tm", 0), "Error"), c.failed(11, c.pod("tm", 1), "Error"),
-                    c.failed(12, c.pod("tm", 2), "Error"));
-            // Backing off: r-1 has one slot served (tm-3, pending) and one waiting when the cluster goes.
+            given(c.failed(11, c.pod("tm", 0), "Error"), c.failed(11, c.pod("tm", 1), "Error"));
+            given(c.request(11, "r-2", 2), c.failed(12, c.pod("tm", 2), "Error"));
+            // Backing off: r-2 is served by tm-3 (pending) and Flink's r-3 waits when the cluster goes.
+            given(c.request(13, "r-3", 1));
             assertThat(state.backingOff()).isTrue();
             List<String> decisions = when(c.deleted(20));
-            assertThat(decisions).containsExactly("refuse 1 of 2 for r-1", "delete c1-jm-0", "delete c1-tm-3");
+            assertThat(decisions).containsExactly("refuse 1 of 1 for r-3", "delete c1-jm-0", "delete c1-tm-3");
+            assertThat(state.openRequests()).isEmpty();
             assertThat(state.deleted()).isTrue();
-            assertThat(when(c.request(30, "r-2", 1))).containsExactly("refuse 1 of 1 for r-2");
+            assertThat(when(c.request(30, "r-4", 1))).containsExactly("refuse 1 of 1 for r-4");
             assertThat(when(c.tick(400))).isEmpty();
             assertThat(when(c.changed(401, 5, ClusterEvents.elastic(3, 10, 300)))).isEmpty();
         }

@@ -3,12 +3,14 @@ package dev.slipway.scheduling;
 import dev.slipway.contracts.decisions.ClusterHealthChanged;
 import dev.slipway.contracts.decisions.Decision;
 import dev.slipway.contracts.decisions.DeletePod;
-import dev.slipway.contracts.decisions.PodAssigned;
 import dev.slipway.contracts.decisions.ProvisionPod;
 import dev.slipway.contracts.decisions.RequestRefused;
 import java.util.List;
 
-/** One short line per decision, so a test states the expected decisions at a glance. */
+/**
+ * One short line per decision, so a test states the expected decisions at a glance. A decision the
+ * decider must not make any more ({@code PodAssigned}) has no line: it fails the test that meets it.
+ */
 final class Summary {
 
     private Summary() {
@@ -23,8 +25,6 @@ final class Summary {
             return "provision " + p.podName() + (p.requestId() == null ? "" : " for " + p.requestId());
         } else if (decision instanceof DeletePod d) {
             return "delete " + d.podName();
-        } else if (decision instanceof PodAssigned a) {
-            return "assign " + a.podName() + " to " + a.requestId();
         } else if (decision instanceof RequestRefused r) {
             return "refuse " + r.refused() + " of " + r.requested() + " for " + r.requestId();
         } else if (decision instanceof ClusterHealthChanged h) {

@@ -3,13 +3,43 @@ package dev.slipway.provisioner;
 import dev.slipway.contracts.auth.ClusterTokens;
 import dev.slipway.provisioner.config.ProvisionerConfig;
 import dev.slipway.provisioning.PodBackend;
+import dev.slipway.provisioning.kubernetes.KubernetesBackendSettings;
+import dev.slipway.provisioning.kubernetes.KubernetesPodBackend;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
 
-/** Builds the Kubernetes backend from the service's configuration and the injected fabric8 client. */
+/** Builds the Kubernetes backend from the service's configuration and the fabric8 client Quarkus configures. */
 @ApplicationScoped
 public class KubernetesBackendFactory {
 
+    private final Instance<KubernetesClient> client;
+
+    public KubernetesBackendFactory(Instance<KubernetesClient> client) {
+        this.client = client;
+    }
+
     public PodBackend create(ProvisionerConfig config, ClusterTokens tokens) {
-        throw new UnsupportedOperationException("the Kubernetes backend is wired in a following change");
+        ProvisionerConfig.Kubernetes kubernetes = config.kubernetes();
+        KubernetesClient api = client.get();
+        Pod template = kubernetes.podTemplateFile().map(KubernetesBackendFactory::readTemplate).orElse(null);
+        KubernetesBackendSettings settings = new KubernetesBackendSettings(kubernetes.images(), null, null,
+                kubernetes.serviceAccount().orElse(null), config.schedulerUrl(), tokens::issue, kubernetes.logHostPath(), template);
+        return new KubernetesPodBackend(api, kubernetes.namespace().orElse(api.getNamespace()), settings, Clock.systemUTC());
+    }
+
+    private static Pod readTemplate(String file) {
+        try {
+            return KubernetesBackendSettings.parsePodTemplate(Files.readString(Path.of(file)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the pod template " + file
+                    + " (slipway.provisioner.kubernetes.pod-template-file)", e);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.slipway.scheduling.replay;
 
 import dev.slipway.contracts.decisions.Decision;
+import dev.slipway.contracts.decisions.DeletePod;
 import dev.slipway.contracts.decisions.PodAssigned;
 import dev.slipway.contracts.decisions.ProvisionPod;
 import dev.slipway.contracts.decisions.RequestRefused;
@@ -19,7 +20,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** Watches events and the decisions they caused, and adds up a {@link ReplayReport}. */
+/**
+ * Watches events and the decisions they caused, and adds up a {@link ReplayReport}. A requested
+ * TaskManager is answered when its pod is ready (served), when it is refused, or when its pod goes
+ * before it is ready (the request ends with it and Flink asks again). {@code PodAssigned} decisions,
+ * which the decider no longer makes, are still counted as serving, so older recordings replay.
+ */
 public final class ReportCollector {
 
     private long events;
@@ -32,6 +38,7 @@ public final class ReportCollector {
     private final Set<String> servedPods = new HashSet<>();
     private final Set<String> refusedRequests = new HashSet<>();
     private long taskManagersRefused;
+    private long taskManagersFromWarm;
     private long[] latencies = new long[1024];
     private int latencyCount;
     private Instant last = Instant.EPOCH;
@@ -41,6 +48,8 @@ public final class ReportCollector {
         final int count;
         int refused;
         int served;
+        /** Slots whose pod went before it was ready. */
+        int lost;
 
         RequestTally(Instant at, int count) {
             this.at = at;
@@ -70,11 +79,14 @@ public final class ReportCollector {
             podGone(key(cluster, failed.podName()), failed.occurredAt());
         } else if (event instanceof PodDeleted deleted) {
             podGone(key(cluster, deleted.podName()), deleted.occurredAt());
+            endedBeforeReady(key(cluster, deleted.podName()));
         }
         for (Decision decision : decisions) {
             decisionsByType.merge(decision.getClass().getSimpleName(), 1L, Long::sum);
             if (decision instanceof ProvisionPod provision && provision.requestId() != null) {
                 podRequest.put(key(cluster, provision.podName()), key(cluster, provision.requestId()));
+            } else if (decision instanceof DeletePod delete) {
+                endedBeforeReady(key(cluster, delete.podName()));
             } else if (decision instanceof PodAssigned assigned) {
                 String pod = key(cluster, assigned.podName());
                 String request = key(cluster, assigned.requestId());
@@ -94,6 +106,15 @@ public final class ReportCollector {
         }
     }
 
+    /**
+     * A simulated Flink took a warm TaskManager for its demand, which was ready {@code waitMillis}
+     * after the demand (0 if it was ready already). A trace does not show this: Flink asks nobody.
+     */
+    void tookWarm(long waitMillis) {
+        taskManagersFromWarm++;
+        sample(waitMillis);
+    }
+
     public ReplayReport report() {
         long openMillis = 0;
         for (Instant started : podStarted.values()) {
@@ -101,11 +122,12 @@ public final class ReportCollector {
         }
         long unanswered = 0;
         for (RequestTally tally : requests.values()) {
-            unanswered += Math.max(0, tally.count - tally.refused - tally.served);
+            unanswered += Math.max(0, tally.count - tally.refused - tally.served - tally.lost);
         }
         long[] sample = Arrays.copyOf(latencies, latencyCount);
         long mean = latencyCount == 0 ? 0 : Arrays.stream(sample).sum() / latencyCount;
-        return new ReplayReport(events, new TreeMap<>(decisionsByType), (podMillis + openMillis) / 1000, latencyCount, mean,
+        return new ReplayReport(events, new TreeMap<>(decisionsByType), (podMillis + openMillis) / 1000, latencyCount,
+                taskManagersFromWarm, mean,
                 Percentiles.of(sample, 50), Percentiles.of(sample, 99), requests.size(), refusedRequests.size(),
                 taskManagersRefused, unanswered);
     }
@@ -119,10 +141,26 @@ public final class ReportCollector {
             return;
         }
         tally.served++;
+        sample(Duration.between(tally.at, at).toMillis());
+    }
+
+    private void sample(long millis) {
         if (latencyCount == latencies.length) {
             latencies = Arrays.copyOf(latencies, latencies.length * 2);
         }
-        latencies[latencyCount++] = Math.max(0, Duration.between(tally.at, at).toMillis());
+        latencies[latencyCount++] = Math.max(0, millis);
+    }
+
+    /** A pod that served a request went (deleted or gone) before it was ready: that slot of the request ended. */
+    private void endedBeforeReady(String pod) {
+        if (readyPods.contains(pod)) {
+            return;
+        }
+        String request = podRequest.remove(pod);
+        RequestTally tally = request == null ? null : requests.get(request);
+        if (tally != null) {
+            tally.lost++;
+        }
     }
 
     private void podGone(String pod, Instant at) {

@@ -26,10 +26,11 @@ import java.util.Set;
 
 /**
  * Realistic, repeatable demand for tests and benchmarks: clusters created over the first minute,
- * jobs arriving in bursts that ask for TaskManagers and release them when they finish, some asking
- * beyond the cluster's maximum, a few TaskManagers failing, a few clusters crash-looping for their
+ * jobs arriving in bursts that need TaskManagers and release them when they finish, some needing
+ * more than the cluster's maximum, a few TaskManagers failing, a few clusters crash-looping for their
  * first minutes (at least one in thirty), a few deleted near the end, and clock ticks throughout. The same seed gives the same
- * trace. Its output is simulation input ({@link Simulator#run}), which turns it into a full trace.
+ * trace. Its output is simulation input ({@link Simulator#run}): a job's {@code ResourcesRequested} is
+ * its demand, which the simulated Flink meets from warm TaskManagers first and asks for the rest of.
  */
 public final class TraceGenerator {
 
@@ -98,7 +99,7 @@ public final class TraceGenerator {
         return new Trace(external, model);
     }
 
-    /** Jobs arrive, ask for TaskManagers, run a while and release them; the last quarter is quiet so things settle. */
+    /** Jobs arrive, need TaskManagers, run a while and release them; the last quarter is quiet so things settle. */
     private void jobs(String cluster, ClusterSpec spec, Instant created, Instant end) {
         Instant quiet = end.minus(options.length().dividedBy(4));
         Instant t = created.plusSeconds(5 + random.nextInt(120));

@@ -31,6 +31,7 @@ public record WhatIf(Policy baselinePolicy, ReplayReport baseline, Policy altern
         row(text, "request to ready p50 ms", baseline.requestToReadyP50Millis(), alternative.requestToReadyP50Millis());
         row(text, "request to ready p99 ms", baseline.requestToReadyP99Millis(), alternative.requestToReadyP99Millis());
         row(text, "TaskManagers served", baseline.taskManagersServed(), alternative.taskManagersServed());
+        row(text, "  from the warm pool", baseline.taskManagersFromWarm(), alternative.taskManagersFromWarm());
         row(text, "TaskManagers refused", baseline.taskManagersRefused(), alternative.taskManagersRefused());
         row(text, "decisions", baseline.decisions(), alternative.decisions());
         return text.toString();

@@ -66,6 +66,11 @@ class SchedulingPropertiesTest {
         }
     }
 
+    /**
+     * A requested TaskManager is served (its pod became ready), refused, or ended with a pod that went
+     * before it was ready: the request ends with its pod, and the simulated Flink asks again under a
+     * new id for what it still needs, a request that must be answered in turn.
+     */
     @ParameterizedTest(name = "seed {0}, {1} clusters, warm {2}, max {3}")
     @MethodSource("cases")
     void everyRequestedTaskManagerIsEventuallyServedOrRefused(long seed, int clusters, int warmPool, int max) {

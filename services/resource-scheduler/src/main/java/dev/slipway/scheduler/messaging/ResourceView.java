@@ -12,6 +12,7 @@ import dev.slipway.messaging.EventRecords;
 import dev.slipway.messaging.KafkaClientProperties;
 import dev.slipway.scheduling.ClusterState;
 import dev.slipway.scheduling.PodRecord;
+import dev.slipway.scheduling.PodStatus;
 import dev.slipway.scheduling.Scheduler;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
@@ -96,7 +97,8 @@ public final class ResourceView implements AutoCloseable {
     }
 
     public Multi<PodChange> podChanges(String clusterId) {
-        return podChanges.filter(change -> change.clusterId().equals(clusterId));
+        // A slow reader (a resource manager across a network) gets a buffer, not a failed stream.
+        return podChanges.filter(change -> change.clusterId().equals(clusterId)).onOverflow().buffer(10_000);
     }
 
     private void run() {
@@ -123,6 +125,9 @@ public final class ResourceView implements AutoCloseable {
     private void fold(ResourceEvent event) {
         List<PodChange> changes = new ArrayList<>();
         synchronized (this) {
+            PodRecord before = event instanceof PodFact fact
+                    ? scheduler.cluster(event.clusterId()).map(cluster -> cluster.pod(fact.podName())).orElse(null)
+                    : null;
             List<Decision> made = scheduler.handle(event);
             ClusterState state = scheduler.cluster(event.clusterId()).orElseThrow();
             Set<String> touched = new LinkedHashSet<>();
@@ -143,6 +148,10 @@ public final class ResourceView implements AutoCloseable {
                 PodRecord record = state.pod(pod);
                 if (record != null) {
                     changes.add(new PodChange(event.clusterId(), record));
+                } else if (before != null && before.name().equals(pod)) {
+                    // The pod is gone from the state: readers still need to hear that it ended.
+                    changes.add(new PodChange(event.clusterId(), new PodRecord(before.name(), before.role(), before.requestId(),
+                            PodStatus.TERMINATING, before.decidedAt(), before.readyAt(), before.nodeName(), before.idleSince())));
                 }
             }
         }

@@ -1,0 +1,54 @@
+package dev.slipway.e2e;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.path.json.JsonPath;
+import java.io.File;
+import java.util.List;
+import java.util.Map;
+
+/** The few calls of Flink's REST API the tests need: upload and run a jar, follow a job. */
+final class FlinkRest {
+
+    private final String url;
+
+    FlinkRest(String url) {
+        this.url = url;
+    }
+
+    String uploadJar(File jar) {
+        String filename = given().multiPart("jarfile", jar, "application/x-java-archive")
+                .post(url + "/jars/upload").then().statusCode(200).extract().path("filename");
+        return filename.substring(filename.lastIndexOf('/') + 1);
+    }
+
+    /** Starts the jar's entry class; answers the Flink job id. */
+    String run(String jarId, String entryClass, int parallelism, List<String> programArgs) {
+        return given().contentType("application/json")
+                .body(Map.of("entryClass", entryClass, "parallelism", parallelism, "programArgsList", programArgs))
+                .post(url + "/jars/" + jarId + "/run").then().log().ifValidationFails().statusCode(200).extract().path("jobid");
+    }
+
+    String jobState(String jobId) {
+        return given().get(url + "/jobs/" + jobId).then().statusCode(200).extract().path("state");
+    }
+
+    /** States of the job's tasks, e.g. {@code RUNNING} for each vertex. */
+    List<String> vertexStates(String jobId) {
+        return given().get(url + "/jobs/" + jobId).then().statusCode(200).extract().path("vertices.status");
+    }
+
+    /** A user accumulator's value as Flink reports it (a string). */
+    String accumulator(String jobId, String name) {
+        JsonPath json = given().get(url + "/jobs/" + jobId + "/accumulators").then().statusCode(200).extract().jsonPath();
+        return json.getString("'user-task-accumulators'.find { it.name == '" + name + "' }.value");
+    }
+
+    List<String> taskManagers() {
+        return given().get(url + "/taskmanagers").then().statusCode(200).extract().path("taskmanagers.id");
+    }
+
+    void cancel(String jobId) {
+        given().patch(url + "/jobs/" + jobId + "?mode=cancel").then().statusCode(202);
+    }
+}

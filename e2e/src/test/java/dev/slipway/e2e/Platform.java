@@ -1,0 +1,155 @@
+package dev.slipway.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
+import dev.slipway.contracts.EventSources;
+import dev.slipway.contracts.Events;
+import dev.slipway.contracts.auth.ClusterTokens;
+import dev.slipway.contracts.cluster.ClusterSpec;
+import dev.slipway.contracts.resources.ClusterDeleted;
+import dev.slipway.contracts.resources.ClusterSpecCreated;
+import dev.slipway.messaging.EventRecords;
+import dev.slipway.messaging.KafkaClientProperties;
+import dev.slipway.messaging.TopicSetup;
+import dev.slipway.testkit.EmbeddedKafkaBroker;
+import io.restassured.path.json.JsonPath;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The platform on this machine for a test: the embedded broker in the test JVM, the resource-scheduler
+ * and the pod-provisioner (local backend) as their packaged applications. Clusters are created the way
+ * job-submission creates them: by publishing their spec.
+ */
+final class Platform implements AutoCloseable {
+
+    static final String SECRET = "e2e-secret-of-enough-length";
+
+    final Path repository = Path.of(System.getProperty("slipway.e2e.root", "..")).toAbsolutePath().normalize();
+    final Path work;
+    final EmbeddedKafkaBroker broker;
+    final ServiceProcess scheduler;
+    final ServiceProcess provisioner;
+    private final KafkaProducer<String, byte[]> producer;
+    private final ClusterTokens tokens = new ClusterTokens(SECRET);
+
+    Platform(String name) throws IOException {
+        work = Path.of(System.getProperty("slipway.e2e.work", "target/e2e")).resolve(name);
+        deleteRecursively(work);
+        Files.createDirectories(work);
+        broker = EmbeddedKafkaBroker.onRandomPorts().start();
+        TopicSetup.ensure(broker.bootstrapServers(), 2, (short) 1);
+        producer = new KafkaProducer<>(KafkaClientProperties.idempotentProducer(broker.bootstrapServers()), new StringSerializer(),
+                new ByteArraySerializer());
+        int schedulerPort = freePort();
+        scheduler = ServiceProcess.start("resource-scheduler", repository.resolve("services/resource-scheduler/target/quarkus-app"),
+                schedulerPort, Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
+                        "slipway.scheduler.cluster-token-secret", SECRET,
+                        "slipway.scheduler.tick-interval", "1s",
+                        "slipway.scheduler.topic-partitions", "2"), work);
+        provisioner = ServiceProcess.start("pod-provisioner", repository.resolve("services/pod-provisioner/target/quarkus-app"),
+                freePort(), Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
+                        "slipway.provisioner.cluster-token-secret", SECRET,
+                        "slipway.provisioner.scheduler-url", scheduler.url(),
+                        "slipway.provisioner.topic-partitions", "2",
+                        "slipway.provisioner.local.root", work.resolve("pods").toString(),
+                        "slipway.provisioner.local.distributions", repository.resolve("flink").toString()), work);
+    }
+
+    void createCluster(String clusterId, ClusterSpec spec) throws ExecutionException, InterruptedException {
+        ClusterSpecCreated created = new ClusterSpecCreated(Events.deterministicId(clusterId, "created"), clusterId, Instant.now(), 1,
+                spec);
+        producer.send(EventRecords.toRecord(created, EventSources.JOB_SUBMISSION, null)).get();
+    }
+
+    void deleteCluster(String clusterId) throws ExecutionException, InterruptedException {
+        producer.send(EventRecords.toRecord(new ClusterDeleted(Events.deterministicId(clusterId, "deleted"), clusterId, Instant.now(), 2),
+                EventSources.JOB_SUBMISSION, null)).get();
+    }
+
+    /** The cluster's JobManager REST API, once it answers. */
+    FlinkRest awaitJobManager(String clusterId) {
+        String[] url = new String[1];
+        await("JobManager of " + clusterId).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            var response = given().get(provisioner.url() + "/api/v1/clusters/" + clusterId + "/jobmanager");
+            if (response.statusCode() != 200) {
+                return false;
+            }
+            url[0] = "http://" + response.path("host") + ":" + response.path("restPort");
+            try {
+                return given().get(url[0] + "/overview").statusCode() == 200;
+            } catch (Exception notYet) {
+                // rest-assured throws the connection's IOException unchecked: the JobManager is still starting
+                return false;
+            }
+        });
+        return new FlinkRest(url[0]);
+    }
+
+    /** The cluster's pods as the scheduler knows them (what Flink's resource manager sees). */
+    JsonPath pods(String clusterId) {
+        return given().header("Authorization", "Bearer " + tokens.issue(clusterId))
+                .get(scheduler.url() + "/api/v1/clusters/" + clusterId + "/pods").then().statusCode(200).extract().jsonPath();
+    }
+
+    List<String> liveTaskManagers(String clusterId) {
+        return pods(clusterId).getList("findAll { it.role == 'TASK_MANAGER' && it.status != 'TERMINATING' }.name");
+    }
+
+    /** The cluster's decisions with their reasons, newest first. */
+    JsonPath decisions(String clusterId) {
+        return given().get(scheduler.url() + "/api/v1/clusters/" + clusterId + "/decisions?limit=1000").then().statusCode(200)
+                .extract().jsonPath();
+    }
+
+    /** Local processes the provisioner runs now, as cluster/pod. */
+    List<String> localPods() {
+        return given().get(provisioner.url() + "/api/v1/local/pods").then().statusCode(200).extract().jsonPath().getList("$");
+    }
+
+    Path exampleJobsJar() {
+        try (var jars = Files.list(repository.resolve("flink/example-jobs/target"))) {
+            return jars.filter(path -> path.getFileName().toString().matches("slipway-flink-example-jobs-.*\\.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("build flink/example-jobs first"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        provisioner.close();
+        scheduler.close();
+        producer.close(Duration.ofSeconds(5));
+        broker.close();
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (var paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
