@@ -6,6 +6,7 @@ import io.restassured.path.json.JsonPath;
 import java.io.File;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** The few calls of Flink's REST API the tests need: upload and run a jar, follow a job. */
 final class FlinkRest {
@@ -46,6 +47,30 @@ final class FlinkRest {
 
     List<String> taskManagers() {
         return given().get(url + "/taskmanagers").then().statusCode(200).extract().path("taskmanagers.id");
+    }
+
+    /** Free slots of each registered TaskManager, by its resource id (the pod name). */
+    Map<String, Integer> freeSlots() {
+        JsonPath json = given().get(url + "/taskmanagers").then().statusCode(200).extract().jsonPath();
+        List<String> ids = json.getList("taskmanagers.id");
+        List<Integer> free = json.getList("taskmanagers.freeSlots");
+        Map<String, Integer> slots = new TreeMap<>();
+        for (int i = 0; i < ids.size(); i++) {
+            slots.put(ids.get(i), free.get(i));
+        }
+        return slots;
+    }
+
+    long completedCheckpoints(String jobId) {
+        return given().get(url + "/jobs/" + jobId + "/checkpoints").then().statusCode(200).extract().jsonPath()
+                .getLong("counts.completed");
+    }
+
+    /** The id of the checkpoint the job last restored from, or null if it never restored. */
+    Long restoredCheckpoint(String jobId) {
+        JsonPath json = given().get(url + "/jobs/" + jobId + "/checkpoints").then().statusCode(200).extract().jsonPath();
+        Object restored = json.get("latest.restored");
+        return restored == null ? null : json.getLong("latest.restored.id");
     }
 
     void cancel(String jobId) {

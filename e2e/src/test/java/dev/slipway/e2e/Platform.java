@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -117,6 +118,15 @@ final class Platform implements AutoCloseable {
     /** Local processes the provisioner runs now, as cluster/pod. */
     List<String> localPods() {
         return given().get(provisioner.url() + "/api/v1/local/pods").then().statusCode(200).extract().jsonPath().getList("$");
+    }
+
+    /** The process id of a local pod, from the record the provisioner keeps in the pod's directory. */
+    long pid(String clusterId, String podName) throws IOException {
+        Properties properties = new Properties();
+        try (var in = Files.newInputStream(work.resolve("pods").resolve(clusterId).resolve(podName).resolve("pod.properties"))) {
+            properties.load(in);
+        }
+        return Long.parseLong(properties.getProperty("pid"));
     }
 
     Path exampleJobsJar() {

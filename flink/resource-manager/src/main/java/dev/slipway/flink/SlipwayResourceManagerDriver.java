@@ -7,10 +7,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.clusterframework.ApplicationStatus;
@@ -31,6 +34,7 @@ import org.apache.flink.runtime.resourcemanager.active.AbstractResourceManagerDr
 public class SlipwayResourceManagerDriver extends AbstractResourceManagerDriver<SlipwayWorker> {
 
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
+    private static final Duration INITIAL_LIST_TIMEOUT = Duration.ofSeconds(10);
 
     private final PlatformClient platform;
     private final Duration maxBackoff;
@@ -40,6 +44,8 @@ public class SlipwayResourceManagerDriver extends AbstractResourceManagerDriver<
     private final Set<String> cancelledRequests = new HashSet<>();
     private final Set<String> knownWorkers = new HashSet<>();
     private final Set<String> releasedWorkers = new HashSet<>();
+    /** Recovered warm pods not ready yet, so not registered yet: they can serve Flink's next request as they are. */
+    private final Set<String> unregisteredWarmWorkers = new TreeSet<>();
     private long requestCounter;
     private boolean recoveryReported;
 
@@ -49,8 +55,20 @@ public class SlipwayResourceManagerDriver extends AbstractResourceManagerDriver<
         this.maxBackoff = flinkConfig.get(SlipwayOptions.RETRY_MAX_BACKOFF);
     }
 
+    /**
+     * Lists the cluster's pods before Flink's slot manager starts, as Flink's Kubernetes driver does:
+     * otherwise Flink requests its minimum before it hears of the warm TaskManagers already there. A
+     * platform that does not answer in time is caught up with by the stream.
+     */
     @Override
     protected void initializeInternal() {
+        try {
+            onListed(platform.pods().get(INITIAL_LIST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("Could not list the cluster's pods at start ({}); following the platform instead", cause(e).getMessage());
+        }
         follow(FIRST_BACKOFF);
     }
 
@@ -102,6 +120,8 @@ public class SlipwayResourceManagerDriver extends AbstractResourceManagerDriver<
         for (PlatformPod pod : pods) {
             if (pod.taskManager() && !pod.terminating() && knownWorkers.add(pod.name())) {
                 recovered.add(new SlipwayWorker(pod.name()));
+                // Nothing registers with this resource manager before it starts, ready pods included.
+                unregisteredWarmWorkers.add(pod.name());
             }
         }
         log.info("Recovered {} TaskManager(s) the platform runs for this cluster: {}", recovered.size(), recovered);
@@ -111,6 +131,9 @@ public class SlipwayResourceManagerDriver extends AbstractResourceManagerDriver<
     void onPod(PlatformPod pod) {
         if (!pod.taskManager() || releasedWorkers.contains(pod.name())) {
             return;
+        }
+        if (pod.ready() || pod.terminating()) {
+            unregisteredWarmWorkers.remove(pod.name());
         }
         if (pod.terminating()) {
             if (knownWorkers.remove(pod.name())) {
@@ -136,11 +159,28 @@ public class SlipwayResourceManagerDriver extends AbstractResourceManagerDriver<
         } else {
             log.info("Pod {} was made by the platform on its own (warm pool or an earlier JobManager); recovering it", pod.name());
             getResourceEventHandler().onPreviousAttemptWorkersRecovered(List.of(worker));
+            if (!pod.ready()) {
+                unregisteredWarmWorkers.add(pod.name());
+            }
         }
     }
 
+    /**
+     * A recovered warm pod that has not registered yet serves the request as it is: Flink asks for its
+     * minimum (the warm pool) the moment it starts, before the warm TaskManagers can register, and
+     * would otherwise get a second pool. Such a worker is counted once: Flink's request takes it over.
+     * Candidates are the pods listed at start and later pods until they are ready: a pod that may
+     * have registered is never handed out, since a registered worker given to a request would be
+     * stopped as "not registered in time" (after resourcemanager.taskmanager-registration.timeout).
+     */
     @Override
     public CompletableFuture<SlipwayWorker> requestResource(TaskExecutorProcessSpec spec) {
+        if (!unregisteredWarmWorkers.isEmpty()) {
+            String warm = unregisteredWarmWorkers.iterator().next();
+            unregisteredWarmWorkers.remove(warm);
+            log.info("Serving Flink's request with warm pod {}, which has not registered yet", warm);
+            return CompletableFuture.completedFuture(new SlipwayWorker(warm));
+        }
         String requestId = attempt + "-" + requestCounter++;
         CompletableFuture<SlipwayWorker> worker = new CompletableFuture<>();
         pendingRequests.put(requestId, worker);
@@ -212,7 +252,8 @@ public class SlipwayResourceManagerDriver extends AbstractResourceManagerDriver<
     }
 
     private static Throwable cause(Throwable failure) {
-        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        boolean wrapped = failure instanceof CompletionException || failure instanceof ExecutionException;
+        return wrapped && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     @Override
