@@ -9,48 +9,48 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** The few calls of Flink's REST API the tests need: upload and run a jar, follow a job. */
-final class FlinkRest {
+public final class FlinkRest {
 
     private final String url;
 
-    FlinkRest(String url) {
+    public FlinkRest(String url) {
         this.url = url;
     }
 
-    String uploadJar(File jar) {
+    public String uploadJar(File jar) {
         String filename = given().multiPart("jarfile", jar, "application/x-java-archive")
                 .post(url + "/jars/upload").then().statusCode(200).extract().path("filename");
         return filename.substring(filename.lastIndexOf('/') + 1);
     }
 
     /** Starts the jar's entry class; answers the Flink job id. */
-    String run(String jarId, String entryClass, int parallelism, List<String> programArgs) {
+    public String run(String jarId, String entryClass, int parallelism, List<String> programArgs) {
         return given().contentType("application/json")
                 .body(Map.of("entryClass", entryClass, "parallelism", parallelism, "programArgsList", programArgs))
                 .post(url + "/jars/" + jarId + "/run").then().log().ifValidationFails().statusCode(200).extract().path("jobid");
     }
 
-    String jobState(String jobId) {
+    public String jobState(String jobId) {
         return given().get(url + "/jobs/" + jobId).then().statusCode(200).extract().path("state");
     }
 
     /** States of the job's tasks, e.g. {@code RUNNING} for each vertex. */
-    List<String> vertexStates(String jobId) {
+    public List<String> vertexStates(String jobId) {
         return given().get(url + "/jobs/" + jobId).then().statusCode(200).extract().path("vertices.status");
     }
 
     /** A user accumulator's value as Flink reports it (a string). */
-    String accumulator(String jobId, String name) {
+    public String accumulator(String jobId, String name) {
         JsonPath json = given().get(url + "/jobs/" + jobId + "/accumulators").then().statusCode(200).extract().jsonPath();
         return json.getString("'user-task-accumulators'.find { it.name == '" + name + "' }.value");
     }
 
-    List<String> taskManagers() {
+    public List<String> taskManagers() {
         return given().get(url + "/taskmanagers").then().statusCode(200).extract().path("taskmanagers.id");
     }
 
     /** Free slots of each registered TaskManager, by its resource id (the pod name). */
-    Map<String, Integer> freeSlots() {
+    public Map<String, Integer> freeSlots() {
         JsonPath json = given().get(url + "/taskmanagers").then().statusCode(200).extract().jsonPath();
         List<String> ids = json.getList("taskmanagers.id");
         List<Integer> free = json.getList("taskmanagers.freeSlots");
@@ -61,19 +61,19 @@ final class FlinkRest {
         return slots;
     }
 
-    long completedCheckpoints(String jobId) {
+    public long completedCheckpoints(String jobId) {
         return given().get(url + "/jobs/" + jobId + "/checkpoints").then().statusCode(200).extract().jsonPath()
                 .getLong("counts.completed");
     }
 
     /** The id of the checkpoint the job last restored from, or null if it never restored. */
-    Long restoredCheckpoint(String jobId) {
+    public Long restoredCheckpoint(String jobId) {
         JsonPath json = given().get(url + "/jobs/" + jobId + "/checkpoints").then().statusCode(200).extract().jsonPath();
         Object restored = json.get("latest.restored");
         return restored == null ? null : json.getLong("latest.restored.id");
     }
 
-    void cancel(String jobId) {
+    public void cancel(String jobId) {
         given().patch(url + "/jobs/" + jobId + "?mode=cancel").then().statusCode(202);
     }
 }

@@ -34,19 +34,19 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * and the pod-provisioner (local backend) as their packaged applications. Clusters are created the way
  * job-submission creates them: by publishing their spec.
  */
-final class Platform implements AutoCloseable {
+public final class Platform implements AutoCloseable {
 
     static final String SECRET = "e2e-secret-of-enough-length";
 
-    final Path repository = Path.of(System.getProperty("slipway.e2e.root", "..")).toAbsolutePath().normalize();
-    final Path work;
-    final EmbeddedKafkaBroker broker;
-    final ServiceProcess scheduler;
-    final ServiceProcess provisioner;
+    public final Path repository = Path.of(System.getProperty("slipway.e2e.root", "..")).toAbsolutePath().normalize();
+    public final Path work;
+    public final EmbeddedKafkaBroker broker;
+    public final ServiceProcess scheduler;
+    public final ServiceProcess provisioner;
     private final KafkaProducer<String, byte[]> producer;
     private final ClusterTokens tokens = new ClusterTokens(SECRET);
 
-    Platform(String name) throws IOException {
+    public Platform(String name) throws IOException {
         work = Path.of(System.getProperty("slipway.e2e.work", "target/e2e")).resolve(name);
         deleteRecursively(work);
         Files.createDirectories(work);
@@ -69,19 +69,19 @@ final class Platform implements AutoCloseable {
                         "slipway.provisioner.local.distributions", repository.resolve("flink").toString()), work);
     }
 
-    void createCluster(String clusterId, ClusterSpec spec) throws ExecutionException, InterruptedException {
+    public void createCluster(String clusterId, ClusterSpec spec) throws ExecutionException, InterruptedException {
         ClusterSpecCreated created = new ClusterSpecCreated(Events.deterministicId(clusterId, "created"), clusterId, Instant.now(), 1,
                 spec);
         producer.send(EventRecords.toRecord(created, EventSources.JOB_SUBMISSION, null)).get();
     }
 
-    void deleteCluster(String clusterId) throws ExecutionException, InterruptedException {
+    public void deleteCluster(String clusterId) throws ExecutionException, InterruptedException {
         producer.send(EventRecords.toRecord(new ClusterDeleted(Events.deterministicId(clusterId, "deleted"), clusterId, Instant.now(), 2),
                 EventSources.JOB_SUBMISSION, null)).get();
     }
 
     /** The cluster's JobManager REST API, once it answers. */
-    FlinkRest awaitJobManager(String clusterId) {
+    public FlinkRest awaitJobManager(String clusterId) {
         String[] url = new String[1];
         await("JobManager of " + clusterId).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
             var response = given().get(provisioner.url() + "/api/v1/clusters/" + clusterId + "/jobmanager");
@@ -100,28 +100,28 @@ final class Platform implements AutoCloseable {
     }
 
     /** The cluster's pods as the scheduler knows them (what Flink's resource manager sees). */
-    JsonPath pods(String clusterId) {
+    public JsonPath pods(String clusterId) {
         return given().header("Authorization", "Bearer " + tokens.issue(clusterId))
                 .get(scheduler.url() + "/api/v1/clusters/" + clusterId + "/pods").then().statusCode(200).extract().jsonPath();
     }
 
-    List<String> liveTaskManagers(String clusterId) {
+    public List<String> liveTaskManagers(String clusterId) {
         return pods(clusterId).getList("findAll { it.role == 'TASK_MANAGER' && it.status != 'TERMINATING' }.name");
     }
 
     /** The cluster's decisions with their reasons, newest first. */
-    JsonPath decisions(String clusterId) {
+    public JsonPath decisions(String clusterId) {
         return given().get(scheduler.url() + "/api/v1/clusters/" + clusterId + "/decisions?limit=1000").then().statusCode(200)
                 .extract().jsonPath();
     }
 
     /** Local processes the provisioner runs now, as cluster/pod. */
-    List<String> localPods() {
+    public List<String> localPods() {
         return given().get(provisioner.url() + "/api/v1/local/pods").then().statusCode(200).extract().jsonPath().getList("$");
     }
 
     /** The process id of a local pod, from the record the provisioner keeps in the pod's directory. */
-    long pid(String clusterId, String podName) throws IOException {
+    public long pid(String clusterId, String podName) throws IOException {
         Properties properties = new Properties();
         try (var in = Files.newInputStream(work.resolve("pods").resolve(clusterId).resolve(podName).resolve("pod.properties"))) {
             properties.load(in);
@@ -129,7 +129,7 @@ final class Platform implements AutoCloseable {
         return Long.parseLong(properties.getProperty("pid"));
     }
 
-    Path exampleJobsJar() {
+    public Path exampleJobsJar() {
         try (var jars = Files.list(repository.resolve("flink/example-jobs/target"))) {
             return jars.filter(path -> path.getFileName().toString().matches("slipway-flink-example-jobs-.*\\.jar")).findFirst()
                     .orElseThrow(() -> new IllegalStateException("build flink/example-jobs first"));

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** One Slipway service run from its packaged Quarkus application, as a user runs it. */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
 
     private final String name;
     private final Process process;
@@ -30,7 +30,7 @@ final class ServiceProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static ServiceProcess start(String name, Path quarkusApp, int port, Map<String, String> properties, Path logDirectory)
+    public static ServiceProcess start(String name, Path quarkusApp, int port, Map<String, String> properties, Path logDirectory)
             throws IOException {
         Path jar = quarkusApp.resolve("quarkus-run.jar");
         if (!Files.exists(jar)) {
@@ -64,11 +64,11 @@ final class ServiceProcess implements AutoCloseable {
         });
     }
 
-    String url() {
+    public String url() {
         return url;
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 

@@ -18,6 +18,11 @@ public sealed interface DecodeResult<T extends SlipwayEvent> {
 
     /** Not an event this version can use; the reason says why, for the dead-letter topic. */
     record Rejected<T extends SlipwayEvent>(Rejection kind, String reason) implements DecodeResult<T> {
+
+        /** The dead-letter reason: kind and detail, e.g. {@code MALFORMED: not JSON: ...}. */
+        public String describe() {
+            return kind + ": " + reason;
+        }
     }
 
     enum Rejection {

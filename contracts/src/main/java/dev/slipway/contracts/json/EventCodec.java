@@ -166,6 +166,6 @@ public final class EventCodec {
             return decoded.event();
         }
         Rejected<SlipwayEvent> rejected = (Rejected<SlipwayEvent>) result;
-        throw new UncheckedIOException(new IOException(rejected.kind() + ": " + rejected.reason()));
+        throw new UncheckedIOException(new IOException(rejected.describe()));
     }
 }

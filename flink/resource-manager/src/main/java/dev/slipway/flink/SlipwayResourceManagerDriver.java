@@ -35,6 +35,12 @@ public class SlipwayResourceManagerDriver extends AbstractResourceManagerDriver<
 
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
     private static final Duration INITIAL_LIST_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Flink asks for its minimum (the warm pool) within milliseconds of starting; a warm TaskManager
+     * needs seconds to register (seen: 3 to 11 s). Within this window a listed warm pod is surely
+     * unregistered.
+     */
+    private static final Duration WARM_HAND_OUT_WINDOW = Duration.ofSeconds(2);
 
     private final PlatformClient platform;
     private final Duration maxBackoff;
@@ -44,8 +50,12 @@ public class SlipwayResourceManagerDriver extends AbstractResourceManagerDriver<
     private final Set<String> cancelledRequests = new HashSet<>();
     private final Set<String> knownWorkers = new HashSet<>();
     private final Set<String> releasedWorkers = new HashSet<>();
-    /** Recovered warm pods not ready yet, so not registered yet: they can serve Flink's next request as they are. */
+    /**
+     * Warm pods listed when this resource manager started: none can have registered with it yet, so
+     * they can serve Flink's first requests as they are (see {@link #requestResource}).
+     */
     private final Set<String> unregisteredWarmWorkers = new TreeSet<>();
+    private long warmHandOutEndsNanos;
     private long requestCounter;
     private boolean recoveryReported;
 
@@ -64,6 +74,7 @@ public class SlipwayResourceManagerDriver extends AbstractResourceManagerDriver<
     protected void initializeInternal() {
         try {
             onListed(platform.pods().get(INITIAL_LIST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            warmHandOutEndsNanos = System.nanoTime() + WARM_HAND_OUT_WINDOW.toNanos();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
@@ -132,10 +143,8 @@ public class SlipwayResourceManagerDriver extends AbstractResourceManagerDriver<
         if (!pod.taskManager() || releasedWorkers.contains(pod.name())) {
             return;
         }
-        if (pod.ready() || pod.terminating()) {
-            unregisteredWarmWorkers.remove(pod.name());
-        }
         if (pod.terminating()) {
+            unregisteredWarmWorkers.remove(pod.name());
             if (knownWorkers.remove(pod.name())) {
                 getResourceEventHandler().onWorkerTerminated(new SlipwayWorker(pod.name()).getResourceID(),
                         "the platform removed pod " + pod.name() + " (its decisions say why)");
@@ -159,9 +168,6 @@ public class SlipwayResourceManagerDriver extends AbstractResourceManagerDriver<
         } else {
             log.info("Pod {} was made by the platform on its own (warm pool or an earlier JobManager); recovering it", pod.name());
             getResourceEventHandler().onPreviousAttemptWorkersRecovered(List.of(worker));
-            if (!pod.ready()) {
-                unregisteredWarmWorkers.add(pod.name());
-            }
         }
     }
 
@@ -169,13 +175,13 @@ public class SlipwayResourceManagerDriver extends AbstractResourceManagerDriver<
      * A recovered warm pod that has not registered yet serves the request as it is: Flink asks for its
      * minimum (the warm pool) the moment it starts, before the warm TaskManagers can register, and
      * would otherwise get a second pool. Such a worker is counted once: Flink's request takes it over.
-     * Candidates are the pods listed at start and later pods until they are ready: a pod that may
-     * have registered is never handed out, since a registered worker given to a request would be
-     * stopped as "not registered in time" (after resourcemanager.taskmanager-registration.timeout).
+     * Only pods listed at start and only within {@link #WARM_HAND_OUT_WINDOW}: a pod that may have
+     * registered is never handed out, since a registered worker given to a request would be stopped
+     * as "not registered in time" (after resourcemanager.taskmanager-registration.timeout).
      */
     @Override
     public CompletableFuture<SlipwayWorker> requestResource(TaskExecutorProcessSpec spec) {
-        if (!unregisteredWarmWorkers.isEmpty()) {
+        if (!unregisteredWarmWorkers.isEmpty() && System.nanoTime() - warmHandOutEndsNanos < 0) {
             String warm = unregisteredWarmWorkers.iterator().next();
             unregisteredWarmWorkers.remove(warm);
             log.info("Serving Flink's request with warm pod {}, which has not registered yet", warm);

@@ -10,16 +10,13 @@ import dev.slipway.contracts.decisions.Decision;
 import dev.slipway.contracts.json.DecodeResult;
 import dev.slipway.contracts.resources.ResourceEvent;
 import dev.slipway.messaging.EventRecords;
+import dev.slipway.testkit.TopicWatch;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Test helpers: cluster specs, writing resource events, reading what came out. */
 final class Clusters {
@@ -47,11 +44,7 @@ final class Clusters {
 
     /** A consumer of a topic from its beginning, committed records only, running until stopped. */
     static ConsumerTask<String, byte[]> watch(KafkaCompanion companion, String topic) {
-        return companion.<String, byte[]>consumeWithDeserializers(StringDeserializer.class, ByteArrayDeserializer.class)
-                .withGroupId("watch-" + UUID.randomUUID())
-                .withOffsetReset(OffsetResetStrategy.EARLIEST)
-                .withIsolationLevel(IsolationLevel.READ_COMMITTED)
-                .fromTopics(topic);
+        return TopicWatch.watch(companion, topic);
     }
 
     static List<Decision> decisionsOf(ConsumerTask<String, byte[]> decisions, String clusterId) {
@@ -64,6 +57,6 @@ final class Clusters {
     }
 
     static List<ConsumerRecord<String, byte[]>> recordsOf(ConsumerTask<String, byte[]> task, String key) {
-        return task.getRecords().stream().filter(record -> key.equals(record.key())).toList();
+        return TopicWatch.recordsOf(task, key);
     }
 }

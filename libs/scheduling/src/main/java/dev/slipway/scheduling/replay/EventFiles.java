@@ -45,7 +45,7 @@ public final class EventFiles {
                     events.add(decoded.event());
                 } else {
                     DecodeResult.Rejected<ResourceEvent> rejected = (DecodeResult.Rejected<ResourceEvent>) result;
-                    throw new IOException(file + " line " + number + ": " + rejected.kind() + ": " + rejected.reason());
+                    throw new IOException(file + " line " + number + ": " + rejected.describe());
                 }
             }
         }

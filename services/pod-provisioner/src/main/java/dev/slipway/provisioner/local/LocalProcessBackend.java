@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -64,6 +65,8 @@ public final class LocalProcessBackend implements PodBackend {
         final ProcessHandle process;
         /** Our child process, which tells its exit code; null for one adopted after a restart. */
         final Process child;
+        /** Completes once the process ended and its end was recorded and reported. */
+        volatile CompletableFuture<Void> ended = new CompletableFuture<>();
         volatile boolean stopping;
 
         Running(LocalPod pod, ProcessHandle process, Process child) {
@@ -192,7 +195,7 @@ public final class LocalProcessBackend implements PodBackend {
     private void watch(Running pod) {
         running.put(pod.pod.key(), pod);
         probe(pod);
-        pod.process.onExit().thenRun(() -> exited(pod));
+        pod.ended = pod.process.onExit().thenRun(() -> exited(pod));
     }
 
     private void probe(Running pod) {
@@ -256,7 +259,7 @@ public final class LocalProcessBackend implements PodBackend {
         all.forEach(this::stop);
         for (Running pod : all) {
             try {
-                pod.process.onExit().get(settings.stopGrace().toMillis() + 2000, TimeUnit.MILLISECONDS);
+                pod.ended.get(settings.stopGrace().toMillis() + 2000, TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 pod.process.destroyForcibly();
             }

@@ -104,8 +104,8 @@ public final class DecisionApplier implements AutoCloseable {
             }
             applied++;
         } else if (decoded instanceof DecodeResult.Rejected<Decision> rejected) {
-            LOG.warnf("Dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), rejected.reason());
-            deadLetters.send(EventRecords.deadLetter(record, rejected.reason()));
+            LOG.warnf("Dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), rejected.describe());
+            deadLetters.send(EventRecords.deadLetter(record, rejected.describe()));
         }
     }
 

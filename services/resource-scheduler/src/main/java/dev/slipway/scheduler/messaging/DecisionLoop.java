@@ -325,7 +325,7 @@ public final class DecisionLoop implements AutoCloseable {
     private static String reasonOf(ConsumerRecord<String, byte[]> record) {
         DecodeResult<ResourceEvent> decoded = EventRecords.decode(record, ResourceEvent.class);
         if (decoded instanceof DecodeResult.Rejected<ResourceEvent> rejected) {
-            return rejected.kind() + ": " + rejected.reason();
+            return rejected.describe();
         }
         ResourceEvent event = ((DecodeResult.Decoded<ResourceEvent>) decoded).event();
         return "KEY_MISMATCH: record key '" + record.key() + "' is not the event's cluster id '" + event.clusterId() + "'";

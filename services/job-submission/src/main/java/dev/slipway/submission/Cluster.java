@@ -1,0 +1,67 @@
+package dev.slipway.submission;
+
+import dev.slipway.submission.cluster.ClusterStatus;
+import dev.slipway.submission.cluster.Lifecycle;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** A tenant's session cluster: its current spec (as published) and its status (from pod facts). */
+@Entity
+@Table(name = "clusters")
+public class Cluster {
+
+    @Id
+    public String id;
+
+    @Column(nullable = false)
+    public String tenant;
+
+    @Column(nullable = false)
+    public String name;
+
+    /** Of the last spec event published: 1 on create, +1 per change and for the deletion. */
+    public long generation;
+
+    /** The contract's ClusterSpec as JSON, exactly as published. */
+    @Column(nullable = false, columnDefinition = "text")
+    public String spec;
+
+    /** What the cluster takes from its tenant's TaskManager quota. */
+    @Column(name = "max_task_managers")
+    public int maxTaskManagers;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public Lifecycle lifecycle;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public ClusterStatus status;
+
+    @Column(name = "status_reason", columnDefinition = "text")
+    public String statusReason;
+
+    @Column(name = "scheduler_degraded")
+    public boolean schedulerDegraded;
+
+    @Column(name = "scheduler_reason", columnDefinition = "text")
+    public String schedulerReason;
+
+    /** A JobManager has been ready once: losing it now is a degradation, not provisioning. */
+    @Column(name = "ever_running")
+    public boolean everRunning;
+
+    @Column(name = "job_manager_failure", columnDefinition = "text")
+    public String jobManagerFailure;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+}

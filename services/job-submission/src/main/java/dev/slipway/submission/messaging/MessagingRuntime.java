@@ -1,0 +1,38 @@
+package dev.slipway.submission.messaging;
+
+import dev.slipway.messaging.TopicSetup;
+import dev.slipway.submission.config.SubmissionConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Creates missing topics, then starts the outbox relay and the status follower; stops them in reverse. */
+@ApplicationScoped
+public class MessagingRuntime {
+
+    private final String bootstrapServers;
+    private final SubmissionConfig config;
+    private final OutboxRelay relay;
+    private final StatusFollower follower;
+
+    public MessagingRuntime(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, SubmissionConfig config,
+            OutboxRelay relay, StatusFollower follower) {
+        this.bootstrapServers = bootstrapServers;
+        this.config = config;
+        this.relay = relay;
+        this.follower = follower;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        TopicSetup.ensure(bootstrapServers, config.topicPartitions(), config.topicReplicationFactor());
+        relay.start();
+        follower.start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        follower.stop();
+        relay.stop();
+    }
+}

@@ -1,0 +1,96 @@
+package dev.slipway.submission.rest;
+
+import dev.slipway.contracts.CloudEventHeaders;
+import dev.slipway.contracts.auth.ClusterTokens;
+import dev.slipway.submission.cluster.ClusterRequest;
+import dev.slipway.submission.cluster.ClusterStatus;
+import dev.slipway.submission.config.SubmissionConfig;
+import dev.slipway.submission.service.ClusterService;
+import dev.slipway.submission.tenant.TenantDirectory;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+
+/**
+ * Session clusters of the caller's tenant ({@code Authorization: Bearer <tenant API token>}). Another
+ * tenant's cluster is 404, as if it did not exist. Errors are application/problem+json with the fields.
+ */
+@Path("/api/v1/clusters")
+@Produces(MediaType.APPLICATION_JSON)
+public class ClustersResource {
+
+    public static final String MERGE_PATCH = "application/merge-patch+json";
+
+    private final TenantDirectory tenants;
+    private final ClusterService clusters;
+    private final ClusterTokens tokens;
+
+    public ClustersResource(TenantDirectory tenants, ClusterService clusters, SubmissionConfig config) {
+        this.tenants = tenants;
+        this.clusters = clusters;
+        this.tokens = new ClusterTokens(config.clusterTokenSecret());
+    }
+
+    /** 201 with the cluster (PROVISIONING), its Location, and its token (shown this once). */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> create(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent, ClusterRequest body, @Context UriInfo uri) {
+        return clusters.create(tenants.require(authorization), body, traceparent)
+                .map(cluster -> Response.created(uri.getAbsolutePathBuilder().path(cluster.id).build())
+                        .entity(ClusterView.of(cluster, List.of(), tokens.issue(cluster.id)))
+                        .build());
+    }
+
+    /** The tenant's clusters, oldest first; deleted ones only with {@code includeDeleted=true}. */
+    @GET
+    public Uni<List<ClusterView>> list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @QueryParam("includeDeleted") boolean includeDeleted) {
+        return clusters.list(tenants.require(authorization), includeDeleted)
+                .map(all -> all.stream().map(ClusterView::of).toList());
+    }
+
+    /** The cluster with its status and pods. */
+    @GET
+    @Path("/{id}")
+    public Uni<ClusterView> get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id) {
+        return clusters.get(tenants.require(authorization), id)
+                .map(details -> ClusterView.of(details.cluster(), details.pods(), null));
+    }
+
+    /**
+     * A JSON merge patch (RFC 7396) of the cluster's document as POSTed, e.g.
+     * {@code {"elastic":{"maxTaskManagers":20}}}; publishes ClusterSpecChanged with the next generation.
+     */
+    @PATCH
+    @Path("/{id}")
+    @Consumes({MERGE_PATCH, MediaType.APPLICATION_JSON})
+    public Uni<ClusterView> change(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent, @PathParam("id") String id, String patch) {
+        return clusters.change(tenants.require(authorization), id, patch, traceparent).map(ClusterView::of);
+    }
+
+    /** 202 while its pods go (DELETING), 200 once none is left (DELETED). Deleting again changes nothing. */
+    @DELETE
+    @Path("/{id}")
+    public Uni<Response> delete(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent, @PathParam("id") String id) {
+        return clusters.delete(tenants.require(authorization), id, traceparent)
+                .map(cluster -> Response.status(cluster.status == ClusterStatus.DELETED ? 200 : 202)
+                        .entity(ClusterView.of(cluster)).build());
+    }
+}

@@ -1,0 +1,86 @@
+package dev.slipway.submission;
+
+import static io.restassured.RestAssured.given;
+
+import dev.slipway.contracts.json.DecodeResult;
+import dev.slipway.contracts.resources.ResourceEvent;
+import dev.slipway.messaging.EventRecords;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** Test helpers: tenants' requests, cluster bodies, reading and writing events. */
+final class TestSupport {
+
+    static final String TEAM_A = "Bearer team-a-token-0123456789";
+    static final String TEAM_B = "Bearer team-b-token-0123456789";
+    static final String SMALL = "Bearer small-token-0123456789";
+    static final String TOKEN_SECRET = "test-secret-of-enough-length";
+
+    private TestSupport() {
+    }
+
+    static RequestSpecification as(String tenant) {
+        return given().header("Authorization", tenant).contentType(ContentType.JSON).accept(ContentType.JSON);
+    }
+
+    static String uniqueName(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static String elastic(String name, int warmPool, int max) {
+        return """
+                {"name":"%s","mode":"ELASTIC","taskManager":{"cpu":1,"memoryMb":1024},"slotsPerTaskManager":2,
+                 "elastic":{"warmPool":%d,"maxTaskManagers":%d,"idleTimeoutSeconds":60},
+                 "flinkConfiguration":{"state.backend.type":"hashmap"}}
+                """.formatted(name, warmPool, max);
+    }
+
+    static String statik(String name, int count) {
+        return """
+                {"name":"%s","mode":"STATIC","staticTaskManagers":%d}
+                """.formatted(name, count);
+    }
+
+    /** Creates a cluster and answers its id. */
+    static String create(String tenant, String body) {
+        return as(tenant).body(body).post("/api/v1/clusters").then().statusCode(201).extract().path("id");
+    }
+
+    /** A consumer of a topic from its beginning, committed records only, running until stopped. */
+    static ConsumerTask<String, byte[]> watch(KafkaCompanion companion, String topic) {
+        return companion.<String, byte[]>consumeWithDeserializers(StringDeserializer.class, ByteArrayDeserializer.class)
+                .withGroupId("watch-" + UUID.randomUUID())
+                .withOffsetReset(OffsetResetStrategy.EARLIEST)
+                .withIsolationLevel(IsolationLevel.READ_COMMITTED)
+                .fromTopics(topic);
+    }
+
+    static List<ConsumerRecord<String, byte[]>> recordsOf(ConsumerTask<String, byte[]> task, String key) {
+        return task.getRecords().stream().filter(record -> key.equals(record.key())).toList();
+    }
+
+    static List<ResourceEvent> resourceEventsOf(ConsumerTask<String, byte[]> task, String key) {
+        return recordsOf(task, key).stream()
+                .map(record -> EventRecords.decode(record, ResourceEvent.class))
+                .filter(DecodeResult.Decoded.class::isInstance)
+                .map(decoded -> ((DecodeResult.Decoded<ResourceEvent>) decoded).event())
+                .toList();
+    }
+
+    static void write(KafkaCompanion companion, dev.slipway.contracts.SlipwayEvent... events) {
+        for (dev.slipway.contracts.SlipwayEvent event : events) {
+            companion.produce(String.class, byte[].class)
+                    .fromRecords(EventRecords.toRecord(event, "/test", null))
+                    .awaitCompletion();
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.slipway.provisioner;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+
+import dev.slipway.contracts.CloudEventHeaders;
+import dev.slipway.contracts.Topics;
+import dev.slipway.contracts.cluster.ClusterMode;
+import dev.slipway.contracts.cluster.ClusterSpec;
+import dev.slipway.contracts.cluster.ProcessSize;
+import dev.slipway.contracts.decisions.Decision;
+import dev.slipway.contracts.decisions.DeletePod;
+import dev.slipway.contracts.decisions.ProvisionPod;
+import dev.slipway.contracts.json.DecodeResult;
+import dev.slipway.contracts.resources.PodFailed;
+import dev.slipway.contracts.resources.PodFact;
+import dev.slipway.contracts.resources.PodReady;
+import dev.slipway.contracts.resources.PodRole;
+import dev.slipway.contracts.resources.ResourceEvent;
+import dev.slipway.messaging.EventRecords;
+import dev.slipway.testkit.InjectKafkaCompanion;
+import dev.slipway.testkit.KafkaTestResource;
+import dev.slipway.testkit.TopicWatch;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The service through its topics and REST: decisions in, real Flink processes, pod facts out. */
+@QuarkusTest
+@TestProfile(LocalProvisionerProfile.class)
+@QuarkusTestResource(KafkaTestResource.class)
+class PodProvisionerTest {
+
+    @InjectKafkaCompanion
+    KafkaCompanion companion;
+
+    private ConsumerTask<String, byte[]> resources;
+    private String cluster;
+
+    @BeforeEach
+    void watch() {
+        resources = TopicWatch.watch(companion, Topics.RESOURCES);
+        cluster = "p" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @AfterEach
+    void stopWatching() {
+        resources.stop();
+    }
+
+    private static ClusterSpec spec(String version) {
+        return new ClusterSpec("test", "team-a", ClusterMode.STATIC, version, new ProcessSize(0.5, 1024, 0), 1,
+                new ProcessSize(0.5, 1024, 0), 1, 0, null, 0, null, null, Map.of());
+    }
+
+    private void decide(Decision decision) {
+        companion.produce(String.class, byte[].class).fromRecords(EventRecords.toRecord(decision, "/test", null)).awaitCompletion();
+    }
+
+    private List<PodFact> facts() {
+        return TopicWatch.recordsOf(resources, cluster).stream()
+                .map(record -> EventRecords.decode(record, ResourceEvent.class))
+                .filter(DecodeResult.Decoded.class::isInstance)
+                .map(decoded -> ((DecodeResult.Decoded<ResourceEvent>) decoded).event())
+                .filter(PodFact.class::isInstance).map(PodFact.class::cast).toList();
+    }
+
+    private List<String> factNames() {
+        return facts().stream().map(fact -> fact.getClass().getSimpleName() + " " + fact.podName()).toList();
+    }
+
+    @Test
+    void aProvisionDecisionBecomesARunningJobManagerAndADeleteStopsIt() {
+        String pod = cluster + "-jm-0";
+        ProvisionPod provision = new ProvisionPod("d-" + pod, cluster, Instant.now(), "cause", "test", pod, PodRole.JOB_MANAGER, null,
+                spec("2.2.0").jobManager(), 1, spec("2.2.0"), null);
+        decide(provision);
+        decide(provision); // redelivered: still one pod
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> factNames().contains("PodReady " + pod));
+        assertThat(factNames()).containsExactly("PodCreated " + pod, "PodReady " + pod);
+        PodReady ready = (PodReady) facts().get(1);
+        int restPort = given().get("/api/v1/clusters/{id}/jobmanager", cluster).then().statusCode(200).extract().path("restPort");
+        assertThat(ready.address()).isEqualTo("127.0.0.1:" + restPort);
+        given().get("http://127.0.0.1:" + restPort + "/overview").then().statusCode(200);
+        given().get("/api/v1/local/pods").then().statusCode(200).body("$", hasItem(cluster + "/" + pod));
+
+        decide(new DeletePod("x-" + pod, cluster, Instant.now(), "cause", "test", pod, PodRole.JOB_MANAGER));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> factNames().contains("PodDeleted " + pod));
+        given().get("/api/v1/local/pods").then().statusCode(200).body("$", not(hasItem(cluster + "/" + pod)));
+    }
+
+    @Test
+    void aPodThatCannotStartIsAFailureFactThatSaysWhy() {
+        String pod = cluster + "-jm-0";
+        decide(new ProvisionPod("d-" + pod, cluster, Instant.now(), "cause", "test", pod, PodRole.JOB_MANAGER, null,
+                spec("1.16.3").jobManager(), 1, spec("1.16.3"), null));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !facts().isEmpty());
+        assertThat(facts()).singleElement().isInstanceOfSatisfying(PodFailed.class, failed -> {
+            assertThat(failed.reason()).isEqualTo("UnsupportedFlinkVersion");
+            assertThat(failed.message()).contains("1.16.3");
+        });
+    }
+
+    @Test
+    void anUnreadableDecisionGoesToTheDeadLetterTopicAndTheNextOneIsApplied() {
+        ConsumerTask<String, byte[]> deadLetters = TopicWatch.watch(companion, Topics.DEAD_LETTER);
+        try {
+            companion.produce(String.class, byte[].class).fromRecords(
+                    new ProducerRecord<>(Topics.DECISIONS, cluster, "{\"type\":\"ProvisionPod\"".getBytes(StandardCharsets.UTF_8)))
+                    .awaitCompletion();
+            String pod = cluster + "-jm-0";
+            decide(new DeletePod("x-" + pod, cluster, Instant.now(), "cause", "test", pod, PodRole.JOB_MANAGER));
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(TopicWatch.recordsOf(deadLetters, cluster))
+                    .singleElement().satisfies(record -> assertThat(
+                            EventRecords.text(record.headers(), CloudEventHeaders.DEAD_LETTER_REASON)).startsWith("MALFORMED")));
+            // Deleting a pod that never existed is a no-op that says the pod is gone.
+            await().atMost(Duration.ofSeconds(30)).until(() -> factNames().equals(List.of("PodDeleted " + pod)));
+        } finally {
+            deadLetters.stop();
+        }
+    }
+}
