@@ -1,0 +1,353 @@
+package dev.slipway.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.slipway.contracts.cluster.ClusterMode;
+import dev.slipway.contracts.cluster.ClusterSpec;
+import dev.slipway.contracts.cluster.ElasticPolicy;
+import dev.slipway.contracts.cluster.ProcessSize;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The elastic loop, narrated: an ELASTIC cluster from zero TaskManagers, a streaming job, then a bounded
+ * one that needs more TaskManagers, then the TaskManagers going away once idle. Everything it shows
+ * comes from the platform's APIs as it happens.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Create an ELASTIC cluster, run a streaming job (SteadyStream) and a bounded one (BoundedSum) from "
+                + "flink/example-jobs, and narrate what the platform does: TaskManagers requested by Flink, the scheduler's "
+                + "decisions with their reasons, pods started, jobs RUNNING and FINISHED, TaskManagers released after the idle "
+                + "timeout. Ends with a summary and leaves the platform running. Starts the platform first if it is not up.",
+                "(The SQL job of issue 8 needs a SQL runner that does not exist yet; both demo jobs are JAR jobs.)"})
+final class DemoCommand implements Callable<Integer> {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    static final String STEADY_STREAM = "dev.slipway.flink.examples.SteadyStream";
+    static final String BOUNDED_SUM = "dev.slipway.flink.examples.BoundedSum";
+
+    @Option(names = "--cluster", description = "Cluster id (default: demo-<time>).")
+    String cluster;
+
+    @Option(names = "--idle-timeout", defaultValue = "20", paramLabel = "SECONDS",
+            description = "Idle TaskManagers are released after this long (default ${DEFAULT-VALUE}).")
+    long idleTimeout = 20;
+
+    @Option(names = "--n", defaultValue = "5000000", description = "BoundedSum sums 1..n (default ${DEFAULT-VALUE}).")
+    long n = 5_000_000;
+
+    @Option(names = "--keep-streaming", description = "Leave the streaming job running (its TaskManager stays).")
+    boolean keepStreaming;
+
+    private long t0;
+
+    @Override
+    public Integer call() {
+        Settings settings = Settings.load();
+        LocalPlatform platform = new LocalPlatform(settings, System.out);
+        boolean up = platform.status().stream().filter(s -> s.name().equals(LocalPlatform.SCHEDULER) || s.name().equals(LocalPlatform.PROVISIONER))
+                .allMatch(s -> s.state().equals("up"));
+        if (!up) {
+            System.out.println("The platform is not up; starting it first.");
+            platform.up(Set.of());
+            PlatformCommands.Up.printUrls(Settings.load(), platform, System.out);
+            System.out.println();
+            settings = Settings.load();
+        }
+        if (cluster == null) {
+            cluster = "demo-" + LocalTime.now().format(DateTimeFormatter.ofPattern("HHmmss"));
+        }
+        if (spec != null) {
+            ClusterCommands.requireClusterId(spec, cluster);
+        }
+        Path jar = exampleJobsJar(settings);
+        PlatformClient client = new PlatformClient(settings);
+        if (client.state(cluster).isPresent()) {
+            throw new CliException("cluster " + cluster + " exists already: pick another with --cluster");
+        }
+
+        ClusterSpec spec = new ClusterSpec(cluster, Settings.LOCAL_TENANT, ClusterMode.ELASTIC, ClusterSpec.DEFAULT_FLINK_VERSION,
+                new ProcessSize(0.5, 1024, 0), 1, new ProcessSize(0.5, 1024, 0), 2, 0, new ElasticPolicy(0, 4, idleTimeout), 0, null, null,
+                Map.of());
+        System.out.println("Demo: an ELASTIC cluster that starts with no TaskManager; Flink asks the platform for what its jobs need.");
+        t0 = System.nanoTime();
+        Narrator narrator = new Narrator(client);
+        Thread narration = new Thread(narrator, "demo-narrator");
+        narration.setDaemon(true);
+        Map<String, Double> times = new LinkedHashMap<>();
+        try {
+            client.createCluster(cluster, spec);
+            say("cluster " + cluster + " created: " + ClusterCommands.describe(spec));
+            narration.start();
+
+            String jobManager = client.awaitJobManager(cluster, Duration.ofSeconds(150));
+            times.put("cluster created -> JobManager answering", elapsed());
+            say("JobManager answers: " + jobManager + " (Flink web UI)");
+
+            say("submitting steady-stream (SteadyStream, unbounded, parallelism 2): 2 slots = 1 TaskManager of 2 slots");
+            double submitted = elapsed();
+            String steady = client.submitJar(jobManager, jar, STEADY_STREAM, 2, List.of("--rate", "100"));
+            String state = JobCommands.awaitRunning(client, jobManager, steady, Duration.ofSeconds(150));
+            requireState("steady-stream", state, "RUNNING");
+            times.put("steady-stream submitted -> RUNNING", elapsed() - submitted);
+            say("steady-stream RUNNING (job " + steady + ")");
+
+            say("submitting bounded-sum (BoundedSum 1.." + n + ", parallelism 4): 4 more slots = 2 more TaskManagers");
+            submitted = elapsed();
+            String bounded = client.submitJar(jobManager, jar, BOUNDED_SUM, 4, List.of("--n", Long.toString(n)));
+            boolean runningSaid = false;
+            while (true) {
+                JsonNode job = client.job(jobManager, bounded);
+                String now = job.path("state").asText();
+                if (!runningSaid && (now.equals("RUNNING") && anyTaskRunning(job) || now.equals("FINISHED"))) {
+                    if (now.equals("RUNNING")) {
+                        say("bounded-sum RUNNING (job " + bounded + ")");
+                        times.put("bounded-sum submitted -> RUNNING", elapsed() - submitted);
+                    }
+                    runningSaid = true;
+                }
+                if (JobCommands.TERMINAL.contains(now)) {
+                    requireState("bounded-sum", now, "FINISHED");
+                    break;
+                }
+                if (elapsed() - submitted > 240) {
+                    throw new CliException("bounded-sum did not finish within 240 s; see " + jobManager);
+                }
+                PlatformClient.sleep(400);
+            }
+            times.put("bounded-sum submitted -> FINISHED", elapsed() - submitted);
+            String sum = accumulator(client, jobManager, bounded, "sum");
+            String expected = Long.toString(n * (n + 1) / 2);
+            say("bounded-sum FINISHED: sum of 1.." + n + " = " + sum + (expected.equals(sum) ? " (correct)" : " (WRONG: expected " + expected + ")"));
+            if (!expected.equals(sum)) {
+                throw new CliException("bounded-sum computed " + sum + ", expected " + expected);
+            }
+
+            double idleFrom;
+            if (keepStreaming) {
+                say("steady-stream keeps running (--keep-streaming); bounded-sum's TaskManagers go after " + idleTimeout + " s idle");
+                idleFrom = elapsed();
+                awaitLiveTaskManagers(client, 1, idleTimeout + 90);
+            } else {
+                say("cancelling steady-stream (it never ends on its own), so every TaskManager becomes idle");
+                client.cancel(jobManager, steady);
+                awaitJobState(client, jobManager, steady, "CANCELED", 60);
+                say("steady-stream CANCELED; Flink releases idle TaskManagers after " + idleTimeout + " s");
+                idleFrom = elapsed();
+                awaitLiveTaskManagers(client, 0, idleTimeout + 90);
+            }
+            times.put("jobs done -> idle TaskManagers released", elapsed() - idleFrom);
+            PlatformClient.sleep(1500);
+            narrator.poll();
+            say(keepStreaming ? "bounded-sum's TaskManagers released; the JobManager and steady-stream's TaskManager stay"
+                    : "every TaskManager released; the JobManager stays, ready for the next job");
+            narrator.stop();
+            summary(client, times, jobManager, narrator);
+            return SlipwayCli.OK;
+        } finally {
+            narrator.stop();
+        }
+    }
+
+    private void summary(PlatformClient client, Map<String, Double> times, String jobManager, Narrator narrator) {
+        System.out.println();
+        System.out.println("Summary of " + cluster + " (" + String.format("%.0f s", elapsed()) + "):");
+        times.forEach((what, seconds) -> System.out.printf("  %-45s %6.1f s%n", what, seconds));
+        System.out.printf("  %-45s %6d%n", "TaskManagers requested by Flink and started", narrator.taskManagersProvisioned.size());
+        System.out.printf("  %-45s %6d%n", "TaskManagers released by Flink", narrator.taskManagersReleased.size());
+        try {
+            JsonNode replay = client.replay(cluster, "{}");
+            JsonNode report = replay.path("recorded");
+            System.out.printf("  %-45s %6d%n", "pod-seconds (replay of the recorded events)", report.path("podSeconds").asLong());
+            System.out.printf("  %-45s %6d ms (p50), %d ms (p99)%n", "TaskManager request -> ready",
+                    report.path("requestToReadyP50Millis").asLong(), report.path("requestToReadyP99Millis").asLong());
+            System.out.println("  replay: " + (replay.path("reproduced").asBoolean()
+                    ? "the " + replay.path("events").asLong() + " recorded events reproduce all " + replay.path("decisionsPublished").asLong()
+                            + " decisions exactly"
+                    : "the replay DIFFERS from the published decisions (./slipway replay " + cluster + ")"));
+        } catch (CliException e) {
+            System.out.println("  replay: not available (" + e.getMessage() + ")");
+        }
+        System.out.println();
+        System.out.println("The platform keeps running. Explore:");
+        List<List<String>> explore = List.of(
+                List.of("  ./slipway decisions " + cluster, "every decision with its reason"),
+                List.of("  ./slipway pods " + cluster, "the pods as Flink's resource manager sees them"),
+                List.of("  ./slipway replay " + cluster + " --warm-pool 2", "what a warm pool would have cost"),
+                List.of("  ./slipway jobs list " + cluster, "the jobs; Flink web UI at " + jobManager),
+                List.of("  ./slipway down", "stop everything (./slipway up brings it back, state kept)"));
+        Output.rows(System.out, explore);
+        System.out.println("(A SQL job is not part of the demo yet: it needs a SQL runner that does not exist yet.)");
+    }
+
+    private static boolean anyTaskRunning(JsonNode job) {
+        for (JsonNode vertex : job.path("vertices")) {
+            if (vertex.path("status").asText().equals("RUNNING")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void requireState(String name, String state, String expected) {
+        if (!state.equals(expected)) {
+            throw new CliException(name + " ended " + state + " instead of " + expected + " (./slipway jobs list <cluster>, the Flink web UI)");
+        }
+    }
+
+    private static String accumulator(PlatformClient client, String jobManager, String jobId, String name) {
+        JsonNode accumulators = Http.get("the JobManager", jobManager + "/jobs/" + jobId + "/accumulators", null);
+        for (JsonNode accumulator : accumulators.path("user-task-accumulators")) {
+            if (accumulator.path("name").asText().equals(name)) {
+                return accumulator.path("value").asText();
+            }
+        }
+        return "?";
+    }
+
+    private void awaitJobState(PlatformClient client, String jobManager, String jobId, String expected, long seconds) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        while (!client.job(jobManager, jobId).path("state").asText().equals(expected)) {
+            if (System.nanoTime() > deadline) {
+                throw new CliException("job " + jobId + " was not " + expected + " within " + seconds + " s");
+            }
+            PlatformClient.sleep(400);
+        }
+    }
+
+    private void awaitLiveTaskManagers(PlatformClient client, int count, long seconds) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        while (liveTaskManagers(client) > count) {
+            if (System.nanoTime() > deadline) {
+                throw new CliException("TaskManagers of " + cluster + " were not released within " + seconds + " s (./slipway pods " + cluster + ")");
+            }
+            PlatformClient.sleep(500);
+        }
+    }
+
+    private int liveTaskManagers(PlatformClient client) {
+        int live = 0;
+        for (JsonNode pod : client.pods(cluster)) {
+            if (pod.path("role").asText().equals("TASK_MANAGER") && !pod.path("status").asText().equals("TERMINATING")) {
+                live++;
+            }
+        }
+        return live;
+    }
+
+    private static Path exampleJobsJar(Settings settings) {
+        Path target = settings.home.resolve("flink/example-jobs/target");
+        try (Stream<Path> jars = Files.exists(target) ? Files.list(target) : Stream.empty()) {
+            return jars.filter(path -> path.getFileName().toString().matches("slipway-flink-example-jobs-[^-]+(-SNAPSHOT)?\\.jar")).findFirst()
+                    .orElseThrow(() -> new CliException("the example jobs are not built (" + settings.shown(target)
+                            + "): ./mvnw -B -pl flink/example-jobs -am install -DskipTests"));
+        } catch (IOException e) {
+            throw new CliException("cannot read " + target + ": " + e.getMessage());
+        }
+    }
+
+    private double elapsed() {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private synchronized void say(String line) {
+        System.out.printf("[%6.1fs] %s%n", elapsed(), line);
+    }
+
+    /** Prints new decisions (with reasons) and pod status changes as the scheduler publishes them. */
+    private final class Narrator implements Runnable {
+
+        private final PlatformClient client;
+        private final Set<String> seenDecisions = new HashSet<>();
+        private final Map<String, String> podStatus = new HashMap<>();
+        final Set<String> taskManagersProvisioned = new HashSet<>();
+        final Set<String> taskManagersReleased = new HashSet<>();
+        private volatile boolean running = true;
+
+        Narrator(PlatformClient client) {
+            this.client = client;
+        }
+
+        @Override
+        public void run() {
+            while (running) {
+                try {
+                    poll();
+                } catch (CliException e) {
+                    say("(could not follow the scheduler: " + e.getMessage() + ")");
+                }
+                try {
+                    Thread.sleep(400);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        void stop() {
+            running = false;
+        }
+
+        synchronized void poll() {
+            // Pods first: every pod in this answer has its decision in the next one, so decisions print before their pods.
+            JsonNode pods = client.pods(cluster);
+            JsonNode decisions = client.decisions(cluster, 200);
+            List<JsonNode> fresh = new ArrayList<>();
+            for (JsonNode decision : decisions) {
+                if (seenDecisions.add(decision.path("eventId").asText())) {
+                    fresh.add(0, decision);
+                }
+            }
+            for (JsonNode decision : fresh) {
+                String type = decision.path("type").asText();
+                String pod = decision.path("podName").asText("");
+                if (type.equals("ProvisionPod") && decision.path("role").asText().equals("TASK_MANAGER")) {
+                    taskManagersProvisioned.add(pod);
+                }
+                if (type.equals("DeletePod") && decision.path("reason").asText().startsWith("Flink released")) {
+                    taskManagersReleased.add(pod);
+                }
+                say("decision " + type + (pod.isEmpty() ? "" : " " + pod) + ": " + decision.path("reason").asText());
+            }
+            Map<String, String> now = new LinkedHashMap<>();
+            Map<String, String> roles = new HashMap<>();
+            for (JsonNode pod : pods) {
+                now.put(pod.path("name").asText(), pod.path("status").asText());
+                roles.put(pod.path("name").asText(), Output.role(pod.path("role").asText()));
+            }
+            now.forEach((name, status) -> {
+                String before = podStatus.put(name, status);
+                if (!status.equals(before) && !status.equals("PENDING")) {
+                    say("pod " + name + " (" + roles.get(name) + ") " + switch (status) {
+                        case "CREATED" -> "process started";
+                        case "READY" -> "READY";
+                        case "TERMINATING" -> "stopping";
+                        default -> status;
+                    });
+                }
+            });
+            for (String name : new ArrayList<>(podStatus.keySet())) {
+                if (!now.containsKey(name)) {
+                    podStatus.remove(name);
+                    say("pod " + name + " gone");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package dev.slipway.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * What a new user does, from a clean state directory on random ports: {@code slipway up}, {@code demo},
+ * {@code status}, {@code down}, each as its own process. The outcome is checked through the platform's
+ * APIs (the demo's jobs ran, TaskManagers came and went) and the process table (nothing is left).
+ * The services' packaged apps, the Flink classpath and the example jobs come from the build (see pom).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PlatformLifecycleTest {
+
+    private static final String CLUSTER = "demo-test";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static Path state;
+    private static CliProcess cli;
+    private static Map<String, String> ports;
+
+    @BeforeAll
+    static void cleanState() throws IOException {
+        Path work = Path.of(System.getProperty("slipway.test.work", "target/cli-test")).toAbsolutePath();
+        deleteRecursively(work);
+        Files.createDirectories(work);
+        state = work.resolve("state");
+        ports = new HashMap<>();
+        Set<Integer> taken = new HashSet<>();
+        for (String name : List.of("SLIPWAY_KAFKA_PORT", "SLIPWAY_POSTGRES_PORT", "SLIPWAY_SCHEDULER_PORT", "SLIPWAY_PROVISIONER_PORT",
+                "SLIPWAY_SUBMISSION_PORT")) {
+            ports.put(name, Integer.toString(freePort(taken)));
+        }
+        Map<String, String> environment = new HashMap<>(ports);
+        environment.put("SLIPWAY_STATE_DIR", state.toString());
+        environment.put("SLIPWAY_HOME", Path.of(System.getProperty("slipway.home", "..")).toAbsolutePath().normalize().toString());
+        environment.put("SLIPWAY_CLUSTER_TOKEN_SECRET", "cli-test-secret-of-enough-length");
+        cli = new CliProcess(work, environment);
+    }
+
+    @AfterAll
+    static void nothingIsLeftBehind() throws Exception {
+        if (cli != null && state != null && !processesUnder(state).isEmpty()) {
+            cli.run(Duration.ofMinutes(2), "down");
+            processesUnder(state).forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private static String scheduler() {
+        return "http://127.0.0.1:" + ports.get("SLIPWAY_SCHEDULER_PORT");
+    }
+
+    private static String provisioner() {
+        return "http://127.0.0.1:" + ports.get("SLIPWAY_PROVISIONER_PORT");
+    }
+
+    @Test
+    @Order(1)
+    void upStartsTheInfrastructureAndTheServicesAndPrintsTheirUrls() throws Exception {
+        CliProcess.Result up = cli.run(Duration.ofMinutes(4), "up", "--without", "job-submission");
+
+        assertThat(up.exitCode()).as(up.output()).isZero();
+        assertThat(up.output()).contains("Slipway is up", scheduler() + "/q/openapi", provisioner() + "/q/openapi",
+                "127.0.0.1:" + ports.get("SLIPWAY_KAFKA_PORT"));
+        assertThat(status(scheduler() + "/q/health/ready")).isEqualTo(200);
+        assertThat(status(provisioner() + "/q/health/ready")).isEqualTo(200);
+        assertThat(state.resolve("run/resource-scheduler.pid")).exists();
+        assertThat(state.resolve("logs/pod-provisioner.log")).exists();
+    }
+
+    @Test
+    @Order(2)
+    void aSecondUpLeavesTheRunningPlatformAlone() throws Exception {
+        CliProcess.Result again = cli.run(Duration.ofMinutes(1), "up", "--without", "job-submission");
+
+        assertThat(again.exitCode()).as(again.output()).isZero();
+        assertThat(again.output()).contains("resource-scheduler   already running", "pod-provisioner      already running");
+    }
+
+    @Test
+    @Order(3)
+    void theDemoRunsBothJobsOnTaskManagersThatComeAndGo() throws Exception {
+        CliProcess.Result demo = cli.run(Duration.ofMinutes(5), "demo", "--cluster", CLUSTER, "--idle-timeout", "10", "--n", "2000000");
+
+        assertThat(demo.exitCode()).as(demo.output()).isZero();
+        assertThat(demo.output()).contains("steady-stream RUNNING", "bounded-sum FINISHED: sum of 1..2000000 = 2000001000000 (correct)",
+                "every TaskManager released", "pod-seconds", "reproduce all");
+
+        // The scheduler: Flink asked for TaskManagers, the scheduler provisioned them and deleted them when Flink let them go.
+        JsonNode decisions = get(scheduler() + "/api/v1/clusters/" + CLUSTER + "/decisions?limit=1000");
+        List<String> requested = new ArrayList<>();
+        List<String> released = new ArrayList<>();
+        for (JsonNode decision : decisions) {
+            if (decision.path("type").asText().equals("ProvisionPod") && decision.path("role").asText().equals("TASK_MANAGER")
+                    && !decision.path("requestId").isNull()) {
+                requested.add(decision.path("podName").asText());
+            }
+            if (decision.path("type").asText().equals("DeletePod") && decision.path("reason").asText().startsWith("Flink released")) {
+                released.add(decision.path("podName").asText());
+            }
+        }
+        assertThat(requested).as("1 TaskManager for steady-stream, 2 more for bounded-sum").hasSize(3);
+        assertThat(released).containsExactlyInAnyOrderElementsOf(requested);
+
+        // The provisioner: only the JobManager still runs.
+        assertThat(get(provisioner() + "/api/v1/local/pods")).extracting(JsonNode::asText).containsExactly(CLUSTER + "/" + CLUSTER + "-jm-0");
+
+        // Flink: both jobs ran, the bounded one to its end.
+        JsonNode jobManager = get(provisioner() + "/api/v1/clusters/" + CLUSTER + "/jobmanager");
+        JsonNode jobs = get("http://" + jobManager.path("host").asText() + ":" + jobManager.path("restPort").asInt() + "/jobs/overview")
+                .path("jobs");
+        Map<String, String> states = new HashMap<>();
+        jobs.forEach(job -> states.put(job.path("name").asText(), job.path("state").asText()));
+        assertThat(states).containsEntry("bounded-sum-2000000", "FINISHED").containsEntry("steady-stream", "CANCELED");
+    }
+
+    @Test
+    @Order(4)
+    void statusShowsTheServicesAndTheDemoCluster() throws Exception {
+        CliProcess.Result status = cli.run(Duration.ofMinutes(1), "status", "--output", "json");
+
+        assertThat(status.exitCode()).as(status.output()).isZero();
+        JsonNode json = JSON.readTree(status.output());
+        Map<String, String> services = new HashMap<>();
+        json.path("services").forEach(service -> services.put(service.path("name").asText(), service.path("state").asText()));
+        assertThat(services).containsEntry("infra", "up").containsEntry("resource-scheduler", "up").containsEntry("pod-provisioner", "up");
+        assertThat(json.path("clusters")).anySatisfy(cluster -> {
+            assertThat(cluster.path("clusterId").asText()).isEqualTo(CLUSTER);
+            assertThat(cluster.path("liveTaskManagers").asInt()).isZero();
+        });
+
+        CliProcess.Result text = cli.run(Duration.ofMinutes(1), "status");
+        assertThat(text.output()).contains("resource-scheduler", CLUSTER, "jm-0 READY");
+    }
+
+    @Test
+    @Order(5)
+    void downStopsEveryProcessItStartedFlinkIncluded() throws Exception {
+        assertThat(processesUnder(state)).as("the JobManager runs before down").isNotEmpty();
+
+        CliProcess.Result down = cli.run(Duration.ofMinutes(3), "down");
+
+        assertThat(down.exitCode()).as(down.output()).isZero();
+        assertThat(down.output()).contains("no process of this platform is left").doesNotContain("left behind");
+        assertThat(processesUnder(state)).as("processes of the platform after down").isEmpty();
+        assertThat(status(scheduler() + "/q/health/ready")).isEqualTo(-1);
+        assertThat(state.resolve("run/resource-scheduler.pid")).doesNotExist();
+        assertThat(state.resolve("kafka")).as("state is kept for the next up").exists();
+
+        CliProcess.Result status = cli.run(Duration.ofMinutes(1), "status");
+        assertThat(status.exitCode()).isEqualTo(1);
+        assertThat(status.output()).contains("resource-scheduler  down");
+    }
+
+    /** Every live process whose command line names the state directory, or that descends from one started under it. */
+    private static List<ProcessHandle> processesUnder(Path directory) {
+        String marker = directory.toString();
+        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
+                .filter(process -> process.pid() != ProcessHandle.current().pid())
+                .filter(process -> process.info().commandLine().map(line -> line.contains(marker)).orElse(false))
+                .toList();
+    }
+
+    private static JsonNode get(String url) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET " + url + ": " + response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private static int status(String url) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static int freePort(Set<Integer> taken) throws IOException {
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                if (taken.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}
