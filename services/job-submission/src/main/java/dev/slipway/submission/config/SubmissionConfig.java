@@ -3,8 +3,10 @@ package dev.slipway.submission.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import io.quarkus.runtime.configuration.MemorySize;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Configuration of job-submission (keys documented in README.md). */
 @ConfigMapping(prefix = "slipway.job-submission")
@@ -35,6 +37,67 @@ public interface SubmissionConfig {
     short topicReplicationFactor();
 
     Outbox outbox();
+
+    Jobs jobs();
+
+    JobManagers jobManagers();
+
+    interface Jobs {
+
+        /** Largest jar accepted (the HTTP body limit, quarkus.http.limits.max-body-size, must be a little larger). */
+        @WithDefault("100M")
+        MemorySize maxJarSize();
+
+        /** Where uploaded jars are kept, content-addressed: {@code <dir>/<sha256[0..2]>/<sha256>.jar}. */
+        String artifactDir();
+
+        /**
+         * Savepoints' target directory, a URI every JobManager and TaskManager can write (file:// only for local
+         * processes; s3:// or another shared file system on Kubernetes). Default: {@code <artifact-dir>/savepoints}
+         * as a file:// URI. Each job writes under {@code <dir>/<job id>}.
+         */
+        Optional<String> savepointDir();
+
+        /** How often the reconciler looks at jobs with a live run or an action in progress. */
+        @WithDefault("2s")
+        Duration pollInterval();
+
+        /** A savepoint (or a stop's savepoint) not complete after this long fails its action. */
+        @WithDefault("10m")
+        Duration savepointTimeout();
+
+        /** Timeout of one call to a JobManager (the jar upload included). */
+        @WithDefault("60s")
+        Duration httpTimeout();
+
+        /** Off only for tests or maintenance: jobs are then accepted but nothing is sent to Flink. */
+        @WithDefault("true")
+        boolean reconcilerEnabled();
+    }
+
+    interface JobManagers {
+
+        /** LOCAL: ask the pod-provisioner where it runs the JobManager; KUBERNETES: the JobManager's Service. */
+        @WithDefault("LOCAL")
+        Locator locator();
+
+        /** LOCAL: the pod-provisioner's base URL. */
+        @WithDefault("http://127.0.0.1:8082")
+        String provisionerUrl();
+
+        /** KUBERNETES: the namespace of the clusters' JobManager Services ({@code <cluster>-jobmanager}). */
+        @WithDefault("slipway")
+        String namespace();
+
+        /** KUBERNETES: the JobManager Service's REST port. */
+        @WithDefault("8081")
+        int restPort();
+
+        enum Locator {
+            LOCAL,
+            KUBERNETES
+        }
+    }
 
     interface TenantConfig {
 

@@ -1,0 +1,184 @@
+package dev.slipway.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.slipway.testkit.DatabaseEndpoint;
+import dev.slipway.testkit.EmbeddedPostgresServer;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Jobs end to end, through job-submission's API only: job-submission runs as its packaged app next to
+ * the platform's services (PostgreSQL embedded in the test JVM), creates an ELASTIC cluster, submits the
+ * example jar, sees it RUNNING on real Flink processes, takes a savepoint, stops it with one, restarts it
+ * from it (Flink reports the restore), deploys a second version and rolls back to the first.
+ */
+class JobSubmissionTest {
+
+    private static final String TOKEN = "Bearer e2e-tenant-token-0123456789";
+    private static final String STEADY_STREAM = "dev.slipway.flink.examples.SteadyStream";
+    private static final Duration WAIT = Duration.ofSeconds(120);
+
+    private static Platform platform;
+    private static EmbeddedPostgresServer postgres;
+    private static ServiceProcess submission;
+
+    @BeforeAll
+    static void start() throws Exception {
+        platform = new Platform("jobs");
+        postgres = EmbeddedPostgresServer.onRandomPort().start();
+        DatabaseEndpoint db = postgres.endpoint();
+        Map<String, String> properties = new HashMap<>();
+        properties.put("kafka.bootstrap.servers", platform.broker.bootstrapServers());
+        properties.put("quarkus.datasource.jdbc.url", db.jdbcUrl());
+        properties.put("quarkus.datasource.reactive.url", db.reactiveUrl());
+        properties.put("quarkus.datasource.username", db.username());
+        properties.put("quarkus.datasource.password", db.password());
+        properties.put("slipway.job-submission.cluster-token-secret", Platform.SECRET);
+        properties.put("slipway.job-submission.topic-partitions", "2");
+        properties.put("slipway.job-submission.tenants.e2e.token", TOKEN.substring("Bearer ".length()));
+        properties.put("slipway.job-submission.jobs.artifact-dir", platform.work.resolve("artifacts").toString());
+        properties.put("slipway.job-submission.jobs.poll-interval", "500ms");
+        properties.put("slipway.job-submission.job-managers.locator", "LOCAL");
+        properties.put("slipway.job-submission.job-managers.provisioner-url", platform.provisioner.url());
+        submission = ServiceProcess.start("job-submission", platform.repository.resolve("services/job-submission/target/quarkus-app"),
+                freePort(), properties, platform.work);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (submission != null) {
+            submission.close();
+        }
+        if (platform != null) {
+            platform.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    private static RequestSpecification api() {
+        return given().baseUri(submission.url()).header("Authorization", TOKEN).accept("application/json");
+    }
+
+    private static JsonPath job(String id) {
+        return api().get("/api/v1/jobs/{id}", id).then().statusCode(200).extract().jsonPath();
+    }
+
+    /** Until the job has no action in progress and is in this status; fails at once on an action's error. */
+    private static JsonPath awaitJob(String id, String status) {
+        JsonPath[] last = new JsonPath[1];
+        await("job " + id + " " + status).atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
+            last[0] = job(id);
+            assertThat(last[0].getString("operationError")).as("operation error of " + id).isNull();
+            assertThat(last[0].getString("status")).as("job " + id + ": " + last[0].getString("failureCause")).isNotEqualTo("FAILED");
+            return status.equals(last[0].getString("status")) && last[0].get("operation") == null;
+        });
+        return last[0];
+    }
+
+    /** Every task of the run running: only then can Flink take a savepoint. */
+    private static void awaitTasksRunning(FlinkRest flink, String flinkJobId) {
+        await("tasks of " + flinkJobId + " running").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                .until(() -> flink.vertexStates(flinkJobId), states -> !states.isEmpty() && states.stream().allMatch("RUNNING"::equals));
+    }
+
+    @Test
+    void aJarJobRunsIsSavepointedStoppedRestartedFromItAndRolledBack() throws Exception {
+        String cluster = api().contentType("application/json").body("""
+                {"name":"e2e-jobs","mode":"ELASTIC","jobManager":{"cpu":0.5,"memoryMb":1024},
+                 "taskManager":{"cpu":0.5,"memoryMb":1024},"slotsPerTaskManager":2,
+                 "elastic":{"warmPool":0,"maxTaskManagers":4,"idleTimeoutSeconds":60}}
+                """).post("/api/v1/clusters").then().statusCode(201).extract().path("id");
+        await("cluster RUNNING").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                .until(() -> api().get("/api/v1/clusters/{id}", cluster).then().extract().path("status"), "RUNNING"::equals);
+        FlinkRest flink = platform.awaitJobManager(cluster);
+
+        Path jar = platform.exampleJobsJar();
+        String id = api().multiPart("jar", jar.toFile(), "application/java-archive")
+                .multiPart("clusterId", cluster)
+                .multiPart("entryClass", STEADY_STREAM)
+                .multiPart("parallelism", "2")
+                .multiPart("args", "--rate").multiPart("args", "100")
+                .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+        String first = awaitJob(id, "RUNNING").getString("flinkJobId");
+        assertThat(flink.jobState(first)).isEqualTo("RUNNING");
+        awaitTasksRunning(flink, first);
+
+        // A savepoint, the run goes on.
+        api().post("/api/v1/jobs/{id}/savepoints", id).then().statusCode(202);
+        JsonPath saved = awaitJob(id, "RUNNING");
+        assertThat(saved.getList("savepoints.kind", String.class)).containsExactly("SAVEPOINT");
+        assertThat(Path.of(URI.create(saved.getString("latestSavepoint")))).isDirectory();
+        assertThat(saved.getString("flinkJobId")).isEqualTo(first);
+
+        // Stop with a savepoint.
+        api().post("/api/v1/jobs/{id}/stop", id).then().statusCode(202);
+        JsonPath stopped = awaitJob(id, "FINISHED");
+        String stopSavepoint = stopped.getString("latestSavepoint");
+        assertThat(stopped.getList("savepoints.kind", String.class)).containsExactly("SAVEPOINT", "STOP");
+        assertThat(Path.of(URI.create(stopSavepoint))).isDirectory();
+        assertThat(flink.jobState(first)).isEqualTo("FINISHED");
+
+        // Restart from it: a new run that Flink says it restored.
+        api().post("/api/v1/jobs/{id}/restart", id).then().statusCode(202);
+        String second = awaitJob(id, "RUNNING").getString("flinkJobId");
+        assertThat(second).isNotEqualTo(first);
+        awaitTasksRunning(flink, second);
+        assertThat(flink.restoredCheckpoint(second)).as("restored from the stop's savepoint").isNotNull();
+
+        // Version 2 (other arguments): stopped with a savepoint, submitted from it.
+        api().multiPart("jar", jar.toFile(), "application/java-archive")
+                .multiPart("entryClass", STEADY_STREAM).multiPart("parallelism", "2")
+                .multiPart("args", "--rate").multiPart("args", "200")
+                .post("/api/v1/jobs/{id}/versions", id).then().statusCode(202);
+        await("version 2 running").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                .until(() -> job(id), json -> json.getInt("version") == 2 && "RUNNING".equals(json.getString("status"))
+                        && json.get("operation") == null);
+        String third = job(id).getString("flinkJobId");
+        awaitTasksRunning(flink, third);
+        assertThat(flink.restoredCheckpoint(third)).isNotNull();
+
+        // Roll back to version 1.
+        api().contentType("application/json").body("{\"version\":1}").post("/api/v1/jobs/{id}/rollback", id).then().statusCode(202);
+        await("version 1 running again").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                .until(() -> job(id), json -> json.getInt("version") == 1 && "RUNNING".equals(json.getString("status"))
+                        && json.get("operation") == null);
+        JsonPath rolledBack = job(id);
+        String fourth = rolledBack.getString("flinkJobId");
+        awaitTasksRunning(flink, fourth);
+        assertThat(flink.restoredCheckpoint(fourth)).isNotNull();
+        assertThat(rolledBack.getList("versions.version", Integer.class)).containsExactly(1, 2);
+        assertThat(rolledBack.getList("versions.args", List.class).get(0)).isEqualTo(List.of("--rate", "100"));
+        assertThat(rolledBack.getList("savepoints").size()).isEqualTo(4);
+        // Exactly one run of the job is alive in Flink.
+        assertThat(List.of(first, second, third).stream().map(flink::jobState)).containsOnly("FINISHED");
+
+        api().post("/api/v1/jobs/{id}/cancel", id).then().statusCode(202);
+        awaitJob(id, "CANCELED");
+        assertThat(flink.jobState(fourth)).isEqualTo("CANCELED");
+        assertThat(Files.list(platform.work.resolve("artifacts")).filter(Files::isDirectory)
+                .filter(dir -> !dir.getFileName().toString().equals("savepoints")).count()).as("one stored jar").isEqualTo(1);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

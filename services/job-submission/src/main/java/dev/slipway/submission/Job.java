@@ -1,0 +1,115 @@
+package dev.slipway.submission;
+
+import dev.slipway.contracts.jobs.JobKind;
+import dev.slipway.contracts.jobs.JobStatus;
+import dev.slipway.submission.job.Operation;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/**
+ * A tenant's Flink job: the version it runs, its current Flink run and status, and the action in
+ * progress ({@link Operation}, at most one), which the job reconciler carries out step by step.
+ */
+@Entity
+@Table(name = "jobs")
+public class Job {
+
+    @Id
+    public String id;
+
+    @Column(nullable = false)
+    public String tenant;
+
+    @Column(nullable = false)
+    public String name;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public JobKind kind;
+
+    /** The cluster of the current run (or of the first, before it is submitted). */
+    @Column(name = "cluster_id", nullable = false)
+    public String clusterId;
+
+    /** The version of the current run. */
+    public int version;
+
+    @Column(name = "latest_version")
+    public int latestVersion;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public JobStatus status;
+
+    /** Why the job waits, or what the last attempt to reach Flink answered. */
+    @Column(name = "status_reason", columnDefinition = "text")
+    public String statusReason;
+
+    /** Flink's failure cause of a FAILING or FAILED run. */
+    @Column(name = "failure_cause", columnDefinition = "text")
+    public String failureCause;
+
+    /** Flink's job id of the current run; null until Flink accepted it. */
+    @Column(name = "flink_job_id")
+    public String flinkJobId;
+
+    /** Runs submitted to Flink so far; the next run's Flink job id derives from it. */
+    public int runs;
+
+    /** Events published for the job so far; their ids derive from it. */
+    public long revision;
+
+    @Column(name = "latest_savepoint", columnDefinition = "text")
+    public String latestSavepoint;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public Operation operation;
+
+    /** +1 for every action started: the reconciler records a step only if the action is still the one it read. */
+    @Column(name = "op_seq")
+    public long opSeq;
+
+    /** SUBMIT, STOP then submit: the version to submit. */
+    @Column(name = "op_version")
+    public Integer opVersion;
+
+    /** SUBMIT, STOP then submit: the cluster to submit to. */
+    @Column(name = "op_cluster_id")
+    public String opClusterId;
+
+    /** SUBMIT: the savepoint to start from; STOP: the savepoint the stop took, once taken. */
+    @Column(name = "op_restore_path", columnDefinition = "text")
+    public String opRestorePath;
+
+    /** STOP: submit {@link #opVersion} on {@link #opClusterId} from the stop's savepoint once the run has ended. */
+    @Column(name = "op_then_submit")
+    public boolean opThenSubmit;
+
+    /** SAVEPOINT, STOP: Flink's trigger id; CANCEL: set once the cancellation was sent. */
+    @Column(name = "op_trigger_id")
+    public String opTriggerId;
+
+    @Column(name = "op_started_at")
+    public Instant opStartedAt;
+
+    /** Why the last action failed (kept after it ended, cleared by the next). */
+    @Column(name = "op_error", columnDefinition = "text")
+    public String opError;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+
+    /** A Flink run exists and is not over. */
+    public boolean flinkRunAlive() {
+        return flinkJobId != null && !status.terminal();
+    }
+}

@@ -1,0 +1,213 @@
+package dev.slipway.submission.job;
+
+import dev.slipway.contracts.jobs.JobStatus;
+import dev.slipway.submission.Job;
+import dev.slipway.submission.rest.ProblemException;
+import java.time.Instant;
+
+/**
+ * How actions and what Flink reports change a job. Pure: the job entity in, the job changed (no I/O, the
+ * time comes in); the service persists it and publishes the events the change implies.
+ *
+ * <p>A job has at most one action in progress. Restart, rollback, upgrade and migration are one action
+ * ("redeploy"): when the current run is alive it is stopped with a savepoint first (STOP then submit),
+ * otherwise the version is submitted from the latest savepoint (SUBMIT). The status keeps saying what
+ * Flink said last (FINISHED after the stop) until the new run is accepted (SUBMITTED).
+ */
+public final class JobTransitions {
+
+    public static final String CONFLICT = "https://slipway.dev/problems/job-state";
+
+    private JobTransitions() {
+    }
+
+    /** Cancels the run; a job not yet handed to Flink is CANCELED at once. False when there was nothing to do. */
+    public static boolean cancel(Job job, Instant now) {
+        if (job.operation == Operation.CANCEL) {
+            return false;
+        }
+        if (!job.flinkRunAlive()) {
+            if (job.operation == Operation.SUBMIT) {
+                job.opSeq++; // a submission in flight is no longer the job's
+                end(job, now);
+                job.status = JobStatus.CANCELED;
+                job.statusReason = "cancelled before it was submitted to Flink";
+                return true;
+            }
+            throw conflict("job " + job.id + " is " + job.status + "; there is no run to cancel");
+        }
+        begin(job, Operation.CANCEL, now);
+        return true;
+    }
+
+    public static void savepoint(Job job, Instant now) {
+        requireIdle(job, "take a savepoint");
+        requireRunning(job, "take a savepoint");
+        begin(job, Operation.SAVEPOINT, now);
+    }
+
+    public static void stop(Job job, Instant now) {
+        requireIdle(job, "stop it");
+        requireRunning(job, "stop it with a savepoint");
+        begin(job, Operation.STOP, now);
+    }
+
+    /**
+     * Runs {@code version} on {@code clusterId}: stops the live run with a savepoint and submits from it, or
+     * submits from the latest savepoint (none: from scratch) when no run is alive.
+     */
+    public static void redeploy(Job job, int version, String clusterId, String what, Instant now) {
+        requireIdle(job, what);
+        if (job.flinkRunAlive()) {
+            requireRunning(job, what + " (the run is stopped with a savepoint first; cancel it to start over)");
+            begin(job, Operation.STOP, now);
+            job.opThenSubmit = true;
+        } else {
+            begin(job, Operation.SUBMIT, now);
+            job.opRestorePath = job.latestSavepoint;
+        }
+        job.opVersion = version;
+        job.opClusterId = clusterId;
+    }
+
+    /** Flink accepted the run. */
+    public static void submitted(Job job, String flinkJobId, Instant now) {
+        job.runs++;
+        job.flinkJobId = flinkJobId;
+        job.version = job.opVersion;
+        job.clusterId = job.opClusterId;
+        job.status = JobStatus.SUBMITTED;
+        job.statusReason = null;
+        job.failureCause = null;
+        end(job, now);
+    }
+
+    /** Flink refused the run (the program failed to start, the savepoint is unreadable, ...): the job failed. */
+    public static void submissionFailed(Job job, String cause, Instant now) {
+        job.runs++;
+        job.status = JobStatus.FAILED;
+        job.failureCause = cause;
+        job.statusReason = "Flink refused the run of version " + job.opVersion;
+        job.opError = cause;
+        end(job, now);
+    }
+
+    /** Why the job waits (cluster not running, JobManager unreachable); false when it was already the reason. */
+    public static boolean waiting(Job job, String reason, Instant now) {
+        if (reason.equals(job.statusReason)) {
+            return false;
+        }
+        job.statusReason = reason;
+        job.updatedAt = now;
+        return true;
+    }
+
+    /** Flink's state of the current run; ends the actions that were waiting for the run to be over. */
+    public static void observed(Job job, JobStatus status, String failureCause, Instant now) {
+        if (status != job.status || (failureCause != null && !failureCause.equals(job.failureCause))) {
+            job.status = status;
+            job.failureCause = status == JobStatus.FAILING || status == JobStatus.FAILED ? failureCause : null;
+            job.updatedAt = now;
+        }
+        job.statusReason = null; // Flink answered: whatever kept it from answering is over
+        if (!status.terminal()) {
+            return;
+        }
+        switch (job.operation) {
+            case CANCEL -> end(job, now);
+            case SAVEPOINT -> failed(job, "the run ended (" + status + ") before the savepoint completed", now);
+            case STOP -> {
+                if (job.opRestorePath != null) {
+                    afterStop(job, now);
+                }
+                // else the stop's result is not read yet (the run ends as its savepoint completes): savepointCompleted goes on
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** A savepoint of the run completed (triggered, or the stop's). */
+    public static void savepointCompleted(Job job, String path, Instant now) {
+        job.latestSavepoint = path;
+        job.updatedAt = now;
+        if (job.operation == Operation.SAVEPOINT) {
+            end(job, now);
+        } else if (job.operation == Operation.STOP) {
+            job.opRestorePath = path;
+            if (job.flinkJobId != null && job.status.terminal()) {
+                afterStop(job, now);
+            }
+            // else the run ends next; observed() goes on from there
+        }
+    }
+
+    /** The stop's savepoint is taken and the run is over: done, or submit from the savepoint. */
+    private static void afterStop(Job job, Instant now) {
+        if (job.opThenSubmit) {
+            job.operation = Operation.SUBMIT;
+            job.opThenSubmit = false;
+            job.opTriggerId = null;
+            job.updatedAt = now;
+        } else {
+            end(job, now);
+        }
+    }
+
+    /** The action could not be done; the run (if any) goes on as it is. */
+    public static void failed(Job job, String error, Instant now) {
+        job.opError = error;
+        end(job, now);
+    }
+
+    /** The run is gone from Flink (its JobManager was replaced, without high availability). */
+    public static void lost(Job job, String cause, Instant now) {
+        job.status = JobStatus.FAILED;
+        job.failureCause = cause;
+        job.statusReason = null;
+        job.updatedAt = now;
+        if (job.operation != Operation.NONE && job.operation != Operation.SUBMIT) {
+            failed(job, cause, now);
+        }
+    }
+
+    private static void begin(Job job, Operation operation, Instant now) {
+        job.operation = operation;
+        job.opSeq++;
+        job.opVersion = null;
+        job.opClusterId = null;
+        job.opRestorePath = null;
+        job.opThenSubmit = false;
+        job.opTriggerId = null;
+        job.opStartedAt = now;
+        job.opError = null;
+        job.updatedAt = now;
+    }
+
+    private static void end(Job job, Instant now) {
+        job.operation = Operation.NONE;
+        job.opVersion = null;
+        job.opClusterId = null;
+        job.opRestorePath = null;
+        job.opThenSubmit = false;
+        job.opTriggerId = null;
+        job.opStartedAt = null;
+        job.updatedAt = now;
+    }
+
+    private static void requireIdle(Job job, String what) {
+        if (job.operation != Operation.NONE) {
+            throw conflict("cannot " + what + ": job " + job.id + " is busy with " + job.operation + "; wait for it to finish");
+        }
+    }
+
+    private static void requireRunning(Job job, String what) {
+        if (job.flinkJobId == null || job.status != JobStatus.RUNNING) {
+            throw conflict("cannot " + what + ": job " + job.id + " is " + job.status + ", not RUNNING");
+        }
+    }
+
+    private static ProblemException conflict(String detail) {
+        return new ProblemException(409, CONFLICT, "Not possible in the job's state", detail, java.util.List.of());
+    }
+}

@@ -1,0 +1,95 @@
+package dev.slipway.submission.job;
+
+import dev.slipway.provisioning.FlinkProcessConfiguration;
+import dev.slipway.submission.rest.Problem.FieldError;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Checks a JAR job's fields (the jar itself is {@link JarInspector}'s). Pure: every error names its field. */
+public final class JobValidator {
+
+    public static final int MAX_PARALLELISM = 4096;
+    public static final int MAX_ARGS = 1000;
+    public static final int MAX_ARG_LENGTH = 10_000;
+    public static final int MAX_CONFIGURATION_ENTRIES = 200;
+    public static final int MAX_VALUE_LENGTH = 4096;
+    public static final int MAX_PATH_LENGTH = 1024;
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._ -]{0,127}");
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
+    private static final Pattern URI_WITH_SCHEME = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*://\\S+");
+
+    private JobValidator() {
+    }
+
+    public static List<FieldError> validateJar(JobRequest request) {
+        List<FieldError> errors = new ArrayList<>();
+        if (request.clusterId() == null || request.clusterId().isBlank()) {
+            errors.add(new FieldError("clusterId", "is required: the session cluster to run the job on"));
+        }
+        if (request.name() != null && !NAME.matcher(request.name()).matches()) {
+            errors.add(new FieldError("name", "must be 1 to 128 letters, digits, '.', '_', '-' or spaces, starting with a letter or digit"));
+        }
+        if (request.parallelism() != null && (request.parallelism() < 1 || request.parallelism() > MAX_PARALLELISM)) {
+            errors.add(new FieldError("parallelism", "must be between 1 and " + MAX_PARALLELISM));
+        }
+        if (request.script() != null) {
+            errors.add(new FieldError("script", "is only for SQL jobs"));
+        }
+        errors.addAll(validateRun(request.args(), request.flinkConfiguration(), request.savepointPath()));
+        return errors;
+    }
+
+    /** Arguments, configuration and savepoint: the same rules for a new job and a new version. */
+    static List<FieldError> validateRun(List<String> args, Map<String, String> configuration, String savepointPath) {
+        List<FieldError> errors = new ArrayList<>();
+        if (args != null) {
+            if (args.size() > MAX_ARGS) {
+                errors.add(new FieldError("args", "at most " + MAX_ARGS + " arguments"));
+            }
+            for (int i = 0; i < args.size() && i < MAX_ARGS; i++) {
+                if (args.get(i) == null) {
+                    errors.add(new FieldError("args[" + i + "]", "must not be null"));
+                } else if (args.get(i).length() > MAX_ARG_LENGTH) {
+                    errors.add(new FieldError("args[" + i + "]", "at most " + MAX_ARG_LENGTH + " characters"));
+                }
+            }
+        }
+        if (configuration != null) {
+            if (configuration.size() > MAX_CONFIGURATION_ENTRIES) {
+                errors.add(new FieldError("flinkConfiguration", "at most " + MAX_CONFIGURATION_ENTRIES + " entries"));
+            }
+            configuration.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
+                String key = entry.getKey();
+                String field = "flinkConfiguration[" + key + "]";
+                if (!KEY.matcher(key).matches()) {
+                    errors.add(new FieldError(field, "is not a Flink configuration key"));
+                } else if (FlinkProcessConfiguration.PLATFORM_KEYS.contains(key) || key.startsWith("slipway.")) {
+                    errors.add(new FieldError(field, "'" + key + "' is set by the platform and cannot be overridden"));
+                } else if (entry.getValue() == null) {
+                    errors.add(new FieldError(field, "must have a value"));
+                } else if (entry.getValue().length() > MAX_VALUE_LENGTH) {
+                    errors.add(new FieldError(field, "at most " + MAX_VALUE_LENGTH + " characters"));
+                }
+            });
+        }
+        if (savepointPath != null && !validSavepoint(savepointPath)) {
+            errors.add(new FieldError("savepointPath", "must be a URI with a scheme (file://, s3://, ...) or an absolute path, "
+                    + "at most " + MAX_PATH_LENGTH + " characters"));
+        }
+        return errors;
+    }
+
+    private static boolean validSavepoint(String path) {
+        return path.length() <= MAX_PATH_LENGTH && (URI_WITH_SCHEME.matcher(path).matches() || (path.startsWith("/") && !path.isBlank()
+                && path.chars().noneMatch(Character::isWhitespace)));
+    }
+
+    /** The name of a job that was given none: the entry class's simple name. */
+    public static String defaultName(String entryClass) {
+        String simple = entryClass.substring(entryClass.lastIndexOf('.') + 1).replace('$', '-');
+        return simple.isEmpty() || !Character.isLetterOrDigit(simple.charAt(0)) ? "job" : simple;
+    }
+}

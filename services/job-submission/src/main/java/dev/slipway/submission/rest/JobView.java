@@ -1,0 +1,69 @@
+package dev.slipway.submission.rest;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.slipway.contracts.jobs.JobKind;
+import dev.slipway.contracts.jobs.JobStatus;
+import dev.slipway.submission.Job;
+import dev.slipway.submission.JobSavepoint;
+import dev.slipway.submission.JobVersion;
+import dev.slipway.submission.job.Operation;
+import dev.slipway.submission.service.JobService;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A job as the API shows it: the version and cluster of its current run, Flink's job id and state, the
+ * action in progress ({@code operation}: SUBMIT, CANCEL, SAVEPOINT, STOP) and, in the detail view, every
+ * version and savepoint.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record JobView(
+        String id,
+        String name,
+        String tenant,
+        JobKind kind,
+        String clusterId,
+        int version,
+        int latestVersion,
+        JobStatus status,
+        String statusReason,
+        String failureCause,
+        String flinkJobId,
+        Operation operation,
+        Integer operationVersion,
+        String operationClusterId,
+        String operationError,
+        String latestSavepoint,
+        List<VersionView> versions,
+        List<SavepointView> savepoints,
+        Instant createdAt,
+        Instant updatedAt) {
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record VersionView(int version, JobKind kind, String entryClass, Integer parallelism, List<String> args,
+            Map<String, String> flinkConfiguration, String savepointPath, Artifact artifact, Instant createdAt) {
+    }
+
+    public record Artifact(String sha256, Long size, String name) {
+    }
+
+    public record SavepointView(String path, String kind, int version, String flinkJobId, Instant createdAt) {
+    }
+
+    public static JobView of(Job job) {
+        return of(job, null, null, null);
+    }
+
+    public static JobView of(Job job, List<JobVersion> versions, List<JobSavepoint> savepoints, JobService service) {
+        return new JobView(job.id, job.name, job.tenant, job.kind, job.clusterId, job.version, job.latestVersion, job.status,
+                job.statusReason, job.failureCause, job.flinkJobId, job.operation == Operation.NONE ? null : job.operation,
+                job.opVersion, job.opClusterId, job.opError, job.latestSavepoint,
+                versions == null ? null : versions.stream().map(v -> new VersionView(v.version, v.kind, v.entryClass, v.parallelism,
+                        service.args(v), service.configuration(v), v.savepointPath,
+                        new Artifact(v.artifactSha256, v.artifactSize, v.artifactName), v.createdAt)).toList(),
+                savepoints == null ? null : savepoints.stream()
+                        .map(s -> new SavepointView(s.path, s.kind, s.version, s.flinkJobId, s.createdAt)).toList(),
+                job.createdAt, job.updatedAt);
+    }
+}

@@ -1,0 +1,390 @@
+package dev.slipway.submission.service;
+
+import dev.slipway.contracts.jobs.JobStatus;
+import dev.slipway.submission.Cluster;
+import dev.slipway.submission.Job;
+import dev.slipway.submission.JobSavepoint;
+import dev.slipway.submission.JobVersion;
+import dev.slipway.submission.artifact.ArtifactStore;
+import dev.slipway.submission.client.FlinkRestClient;
+import dev.slipway.submission.client.FlinkRestClient.FlinkError;
+import dev.slipway.submission.client.JobManagerLocator;
+import dev.slipway.submission.cluster.ClusterStatus;
+import dev.slipway.submission.cluster.Lifecycle;
+import dev.slipway.submission.config.SubmissionConfig;
+import dev.slipway.submission.job.FlinkStates;
+import dev.slipway.submission.job.JobIds;
+import dev.slipway.submission.job.JobTransitions;
+import dev.slipway.submission.job.Operation;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.jboss.logging.Logger;
+
+/**
+ * Carries out the jobs' actions against their clusters' JobManagers and follows their runs: submits
+ * (upload the jar, run it with the platform's Flink job id) once the cluster is RUNNING, cancels,
+ * triggers savepoints and stops, and reads each live run's state (with Flink's failure cause) into the
+ * job, publishing the changes through the outbox.
+ *
+ * <p>Runs on its own thread, so the blocking calls to Flink (JDK HttpClient) never hold the event loop;
+ * the database is reached through the reactive session on a Vert.x context, as the status follower does.
+ * One instance reconciles at a time (a PostgreSQL session advisory lock held while it leads). Every step
+ * is safe to repeat after a crash: runs and savepoint triggers carry ids the platform derived, so Flink
+ * recognises a repeated one, and an outcome is recorded only if the job is still as the step read it.
+ */
+@ApplicationScoped
+public class JobReconciler {
+
+    private static final Logger LOG = Logger.getLogger(JobReconciler.class);
+    /** PostgreSQL advisory lock key of the leading reconciler ("slipway jobs"). */
+    static final long LEADER_LOCK = 0x5_1177_0b05L;
+    private static final int MAX_REASON = 1000;
+
+    private final JobService jobs;
+    private final FlinkRestClient flink;
+    private final JobManagerLocator locator;
+    private final ArtifactStore artifacts;
+    private final DataSource dataSource;
+    private final SubmissionConfig.Jobs config;
+    private final Clock clock;
+    private final String savepointRoot;
+    private final Semaphore wakeUp = new Semaphore(0);
+    private volatile boolean running;
+    private Thread thread;
+    private Connection leaderConnection;
+
+    public JobReconciler(JobService jobs, FlinkRestClient flink, JobManagerLocator locator, ArtifactStore artifacts,
+            DataSource dataSource, SubmissionConfig config, Clock clock) {
+        this.jobs = jobs;
+        this.flink = flink;
+        this.locator = locator;
+        this.artifacts = artifacts;
+        this.dataSource = dataSource;
+        this.config = config.jobs();
+        this.clock = clock;
+        this.savepointRoot = config.jobs().savepointDir()
+                .orElseGet(() -> artifacts.root().resolve("savepoints").toUri().toString())
+                .replaceAll("/+$", "");
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (config.reconcilerEnabled()) {
+            start();
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        jobs.onReconcilerWake(this::wake);
+        thread = new Thread(this::run, "job-reconciler");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    public synchronized void stop() {
+        running = false;
+        wake();
+        if (thread != null) {
+            try {
+                thread.join(Duration.ofSeconds(15).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            thread = null;
+        }
+        releaseLeadership();
+    }
+
+    /** Look at the jobs now rather than at the next poll (after an action was recorded). Never blocks. */
+    public void wake() {
+        if (wakeUp.availablePermits() == 0) {
+            wakeUp.release();
+        }
+    }
+
+    /** The savepoint directory of a job: {@code <savepoint-dir>/<job id>}. */
+    public String savepointDirectory(String jobId) {
+        return savepointRoot + "/" + jobId;
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                if (lead()) {
+                    reconcileOnce();
+                }
+            } catch (Throwable e) {
+                LOG.warnf("job reconciler: the pass failed and is tried again: %s", e.toString());
+            }
+            try {
+                wakeUp.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                wakeUp.drainPermits();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** One pass over the jobs that need it. */
+    public void reconcileOnce() throws Throwable {
+        List<Job> active = await(jobs::active);
+        Map<String, String> urls = new HashMap<>();
+        for (Job job : active) {
+            if (!running) {
+                return;
+            }
+            try {
+                reconcile(job, urls);
+            } catch (IOException e) {
+                // The JobManager or the provisioner did not answer: say so, try again at the next pass.
+                note(job, "could not reach the JobManager of cluster " + clusterOfStep(job) + ": " + e.getMessage());
+                urls.remove(clusterOfStep(job));
+            }
+        }
+    }
+
+    private void reconcile(Job job, Map<String, String> urls) throws Throwable {
+        Job current = job;
+        switch (current.operation) {
+            case SUBMIT -> {
+                submit(current, urls);
+                return; // the new run is followed from the next pass
+            }
+            case CANCEL -> current = cancel(current, url(current.clusterId, urls));
+            case SAVEPOINT, STOP -> current = savepoint(current, url(current.clusterId, urls));
+            case NONE -> {
+            }
+        }
+        if (current != null && current.flinkRunAlive()) {
+            follow(current, url(current.clusterId, urls));
+        }
+    }
+
+    private void submit(Job job, Map<String, String> urls) throws Throwable {
+        Cluster cluster = await(() -> jobs.cluster(job.opClusterId));
+        if (cluster == null || cluster.lifecycle != Lifecycle.ACTIVE) {
+            record(job, (j, now, effects) -> JobTransitions.submissionFailed(j, "cluster " + job.opClusterId + " was deleted", now));
+            return;
+        }
+        if (cluster.status != ClusterStatus.RUNNING) {
+            note(job, "waiting for cluster " + cluster.id + " to be RUNNING (it is " + cluster.status
+                    + (cluster.statusReason == null ? "" : ": " + cluster.statusReason) + ")");
+            return;
+        }
+        String url = url(cluster.id, urls);
+        JobVersion version = await(() -> jobs.version(job.id, job.opVersion));
+        String flinkJobId = JobIds.flinkJobId(job.id, job.runs + 1);
+        String restore = job.opRestorePath;
+        if (flink.jobState(url, flinkJobId).isEmpty()) { // else Flink has the run already (a pass that crashed after it)
+            Path jar = artifacts.path(version.artifactSha256);
+            if (!Files.exists(jar)) {
+                record(job, (j, now, effects) -> JobTransitions.submissionFailed(j,
+                        "the jar of version " + version.version + " is missing from the artifact store (" + jar + ")", now));
+                return;
+            }
+            String jarId = flink.uploadJar(url, jar, version.artifactName == null ? "job.jar" : version.artifactName);
+            try {
+                flink.run(url, jarId, new FlinkRestClient.Run(version.entryClass, version.parallelism, jobs.args(version),
+                        jobs.configuration(version), restore, flinkJobId));
+            } catch (FlinkError refused) {
+                if (flink.jobState(url, flinkJobId).isEmpty()) {
+                    LOG.infof("job %s: Flink refused version %d: %s", job.id, version.version, refused.getMessage());
+                    record(job, (j, now, effects) -> JobTransitions.submissionFailed(j, shorten(refused.getMessage()), now));
+                    return;
+                }
+            } finally {
+                flink.deleteJar(url, jarId);
+            }
+        }
+        Job recorded = record(job, (j, now, effects) -> {
+            JobTransitions.submitted(j, flinkJobId, now);
+            effects.submitted(version, restore);
+        });
+        if (recorded == null) {
+            // The job was cancelled while its run was being submitted: that run is nobody's, end it.
+            LOG.infof("job %s changed while run %s was submitted; cancelling that run", job.id, flinkJobId);
+            flink.cancel(url, flinkJobId);
+        } else {
+            LOG.infof("job %s: version %d runs on cluster %s as Flink job %s%s", job.id, version.version, cluster.id, flinkJobId,
+                    restore == null ? "" : " from " + restore);
+        }
+    }
+
+    private Job cancel(Job job, String url) throws Throwable {
+        if (job.opTriggerId != null) {
+            return job; // sent; the run's end is what follow() waits for
+        }
+        flink.cancel(url, job.flinkJobId);
+        return record(job, (j, now, effects) -> j.opTriggerId = "cancel-sent");
+    }
+
+    private Job savepoint(Job job, String url) throws Throwable {
+        boolean stop = job.operation == Operation.STOP;
+        if (job.opTriggerId == null) {
+            String triggerId = JobIds.triggerId(job.id, job.opSeq);
+            String directory = savepointDirectory(job.id);
+            try {
+                if (stop) {
+                    flink.stopWithSavepoint(url, job.flinkJobId, directory, triggerId);
+                } else {
+                    flink.triggerSavepoint(url, job.flinkJobId, directory, triggerId);
+                }
+            } catch (FlinkError refused) {
+                return record(job, (j, now, effects) -> JobTransitions.failed(j, shorten(refused.getMessage()), now));
+            }
+            return record(job, (j, now, effects) -> j.opTriggerId = triggerId);
+        }
+        if (stop && job.opRestorePath != null) {
+            return job; // taken; waiting for the run to end
+        }
+        FlinkRestClient.SavepointStatus status;
+        try {
+            status = flink.savepointStatus(url, job.flinkJobId, job.opTriggerId);
+        } catch (FlinkError unknown) {
+            return record(job, (j, now, effects) -> JobTransitions.failed(j, shorten(unknown.getMessage()), now));
+        }
+        if (!status.completed()) {
+            if (job.opStartedAt != null && clock.instant().isAfter(job.opStartedAt.plus(config.savepointTimeout()))) {
+                return record(job, (j, now, effects) -> JobTransitions.failed(j,
+                        "the savepoint did not complete within " + config.savepointTimeout(), now));
+            }
+            return job;
+        }
+        if (status.location() == null) {
+            return record(job, (j, now, effects) -> JobTransitions.failed(j, "the savepoint failed: " + shorten(status.failure()), now));
+        }
+        String trigger = job.opTriggerId;
+        LOG.infof("job %s: savepoint %s", job.id, status.location());
+        return record(job, (j, now, effects) -> {
+            effects.savepoint(stop ? JobSavepoint.STOPPED : JobSavepoint.TRIGGERED, status.location(), trigger);
+            JobTransitions.savepointCompleted(j, status.location(), now);
+        });
+    }
+
+    /** Reads the run's state into the job (with Flink's failure cause when it fails). */
+    private void follow(Job job, String url) throws Throwable {
+        Optional<String> state = flink.jobState(url, job.flinkJobId);
+        if (state.isEmpty()) {
+            record(job, (j, now, effects) -> JobTransitions.lost(j, "the JobManager of cluster " + job.clusterId
+                    + " no longer knows Flink job " + job.flinkJobId + " (was the JobManager replaced?)", now));
+            return;
+        }
+        Optional<JobStatus> status = FlinkStates.of(state.get());
+        if (status.isEmpty()) {
+            return;
+        }
+        JobStatus observed = status.get();
+        boolean failing = observed == JobStatus.FAILING || observed == JobStatus.FAILED;
+        if (observed == job.status && !(failing && job.failureCause == null) && job.statusReason == null) {
+            return;
+        }
+        String cause = failing ? flink.failureCause(url, job.flinkJobId) : null;
+        record(job, (j, now, effects) -> JobTransitions.observed(j, observed, cause, now));
+    }
+
+    private String url(String clusterId, Map<String, String> urls) throws IOException {
+        String url = urls.get(clusterId);
+        if (url == null) {
+            url = locator.restUrl(clusterId);
+            urls.put(clusterId, url);
+        }
+        return url;
+    }
+
+    private void note(Job job, String reason) throws Throwable {
+        String shortened = shorten(reason);
+        if (!shortened.equals(job.statusReason)) {
+            record(job, (j, now, effects) -> JobTransitions.waiting(j, shortened, now));
+        }
+    }
+
+    private Job record(Job job, JobService.Change change) throws Throwable {
+        return await(() -> jobs.update(job, change));
+    }
+
+    private static String clusterOfStep(Job job) {
+        return job.operation == Operation.SUBMIT && job.opClusterId != null ? job.opClusterId : job.clusterId;
+    }
+
+    private static <T> T await(Supplier<Uni<T>> uni) throws Throwable {
+        return VertxContextSupport.subscribeAndAwait(uni);
+    }
+
+    private static String shorten(String text) {
+        if (text == null) {
+            return "unknown";
+        }
+        return text.length() <= MAX_REASON ? text : text.substring(0, MAX_REASON - 1) + "…";
+    }
+
+    // ---- leadership ----
+
+    private boolean lead() {
+        try {
+            if (leaderConnection != null && leaderConnection.isValid(2)) {
+                return true;
+            }
+            releaseLeadership();
+            Connection connection = dataSource.getConnection();
+            try (PreparedStatement lock = connection.prepareStatement("select pg_try_advisory_lock(?)")) {
+                lock.setLong(1, LEADER_LOCK);
+                try (ResultSet locked = lock.executeQuery()) {
+                    if (locked.next() && locked.getBoolean(1)) {
+                        leaderConnection = connection;
+                        LOG.info("job reconciler: this instance leads");
+                        return true;
+                    }
+                }
+            }
+            connection.close();
+            return false;
+        } catch (SQLException e) {
+            LOG.warnf("job reconciler: cannot take the lead: %s", e.toString());
+            releaseLeadership();
+            return false;
+        }
+    }
+
+    private synchronized void releaseLeadership() {
+        if (leaderConnection != null) {
+            try (Connection connection = leaderConnection;
+                    PreparedStatement unlock = connection.prepareStatement("select pg_advisory_unlock(?)")) {
+                // A pooled connection outlives close(): the lock is released explicitly.
+                unlock.setLong(1, LEADER_LOCK);
+                unlock.execute();
+            } catch (SQLException ignored) {
+                // gone already
+            }
+            leaderConnection = null;
+        }
+    }
+}

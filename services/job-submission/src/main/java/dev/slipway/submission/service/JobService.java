@@ -1,0 +1,412 @@
+package dev.slipway.submission.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slipway.contracts.jobs.JobKind;
+import dev.slipway.contracts.jobs.JobStatus;
+import dev.slipway.contracts.jobs.JobStatusChanged;
+import dev.slipway.contracts.jobs.JobSubmitted;
+import dev.slipway.contracts.jobs.SavepointCompleted;
+import dev.slipway.submission.Cluster;
+import dev.slipway.submission.Job;
+import dev.slipway.submission.JobSavepoint;
+import dev.slipway.submission.JobVersion;
+import dev.slipway.submission.OutboxMessage;
+import dev.slipway.submission.artifact.ArtifactStore;
+import dev.slipway.submission.cluster.ClusterIds;
+import dev.slipway.submission.cluster.Lifecycle;
+import dev.slipway.submission.job.JobIds;
+import dev.slipway.submission.job.JobRequest;
+import dev.slipway.submission.job.JobTransitions;
+import dev.slipway.submission.job.JobValidator;
+import dev.slipway.submission.job.Operation;
+import dev.slipway.submission.messaging.OutboxRelay;
+import dev.slipway.submission.rest.Problem.FieldError;
+import dev.slipway.submission.rest.ProblemException;
+import dev.slipway.submission.tenant.Tenant;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.hibernate.LockMode;
+import org.hibernate.reactive.mutiny.Mutiny;
+
+/**
+ * Jobs of tenants: every change and the events it implies commit in one transaction (the events go into
+ * the outbox). The users' actions only record what is to be done ({@link Operation}); the job reconciler
+ * does it against Flink and records the outcome through {@link #update}.
+ */
+@ApplicationScoped
+public class JobService {
+
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
+    };
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
+    };
+
+    private final Mutiny.SessionFactory sessions;
+    private final ObjectMapper json;
+    private final OutboxRelay relay;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+    private volatile Runnable reconcilerWake = () -> {
+    };
+
+    public JobService(Mutiny.SessionFactory sessions, ObjectMapper json, OutboxRelay relay, Clock clock) {
+        this.sessions = sessions;
+        this.json = json;
+        this.relay = relay;
+        this.clock = clock;
+    }
+
+    /** A job with its versions and savepoints, as the detail view shows it. */
+    public record Details(Job job, List<JobVersion> versions, List<JobSavepoint> savepoints) {
+    }
+
+    /** A validated jar, stored: what a new job or a new version records. */
+    public record Artifact(ArtifactStore.Stored stored, String filename, String entryClass) {
+    }
+
+    /** What an outcome recorded by the reconciler implies beyond the status: a run accepted, a savepoint taken. */
+    public static final class Effects {
+
+        private JobVersion submittedVersion;
+        private String submittedFrom;
+        private String savepointKind;
+        private String savepointPath;
+        private String savepointTrigger;
+
+        public void submitted(JobVersion version, String fromSavepoint) {
+            this.submittedVersion = version;
+            this.submittedFrom = fromSavepoint;
+        }
+
+        public void savepoint(String kind, String path, String triggerId) {
+            this.savepointKind = kind;
+            this.savepointPath = path;
+            this.savepointTrigger = triggerId;
+        }
+    }
+
+    /** A change the reconciler records; {@code now} is the one instant of the change. */
+    @FunctionalInterface
+    public interface Change {
+        void apply(Job job, Instant now, Effects effects);
+    }
+
+    void onReconcilerWake(Runnable wake) {
+        this.reconcilerWake = wake;
+    }
+
+    // ---- users' actions ----
+
+    /** A JAR job: version 1 with its stored jar, SUBMITTED, waiting for its cluster to run. */
+    public Uni<Job> createJar(Tenant tenant, JobRequest request, Artifact artifact, String traceparent) {
+        String name = request.name() != null ? request.name() : JobValidator.defaultName(artifact.entryClass());
+        String id = ClusterIds.of(name, HexFormat.of().toHexDigits(random.nextInt()));
+        return sessions.withTransaction(session -> session.find(Cluster.class, request.clusterId())
+                        .map(cluster -> runnableCluster(cluster, tenant, request.clusterId()))
+                        .chain(cluster -> {
+                            Instant now = clock.instant();
+                            Job job = new Job();
+                            job.id = id;
+                            job.tenant = tenant.name();
+                            job.name = name;
+                            job.kind = JobKind.JAR;
+                            job.clusterId = cluster.id;
+                            job.version = 1;
+                            job.latestVersion = 1;
+                            job.status = JobStatus.SUBMITTED;
+                            job.createdAt = now;
+                            job.updatedAt = now;
+                            job.operation = Operation.NONE;
+                            JobTransitions.redeploy(job, 1, cluster.id, "submit it", now);
+                            job.opRestorePath = request.savepointPath();
+                            job.statusReason = "waiting to be submitted to cluster " + cluster.id;
+                            JobVersion version = version(job.id, 1, request, artifact, now);
+                            List<OutboxMessage> events = new ArrayList<>();
+                            events.add(statusEvent(job, now, traceparent));
+                            return session.persist(job)
+                                    .chain(() -> session.persist(version))
+                                    .chain(() -> session.persistAll(events.toArray()))
+                                    .replaceWith(job);
+                        }))
+                .invoke(this::wakeAll);
+    }
+
+    /** A new version of a JAR job (its own jar and configuration); deployed as an upgrade: stop with savepoint, submit from it. */
+    public Uni<Job> newVersion(Tenant tenant, String id, JobRequest request, Artifact artifact, String traceparent) {
+        return act(tenant, id, traceparent, (session, job, now) -> {
+            int next = job.latestVersion + 1;
+            JobTransitions.redeploy(job, next, job.clusterId, "deploy a new version", now);
+            if (request.savepointPath() != null) {
+                job.opRestorePath = job.operation == Operation.SUBMIT ? request.savepointPath() : job.opRestorePath;
+            }
+            job.latestVersion = next;
+            return session.persist(version(job.id, next, request, artifact, now));
+        });
+    }
+
+    public Uni<Job> cancel(Tenant tenant, String id, String traceparent) {
+        return act(tenant, id, traceparent, (session, job, now) -> {
+            JobTransitions.cancel(job, now);
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    public Uni<Job> savepoint(Tenant tenant, String id, String traceparent) {
+        return act(tenant, id, traceparent, (session, job, now) -> {
+            JobTransitions.savepoint(job, now);
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    public Uni<Job> stop(Tenant tenant, String id, String traceparent) {
+        return act(tenant, id, traceparent, (session, job, now) -> {
+            JobTransitions.stop(job, now);
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    /** The same version again, from the latest savepoint (taken now by a stop when the run is alive). */
+    public Uni<Job> restart(Tenant tenant, String id, String traceparent) {
+        return act(tenant, id, traceparent, (session, job, now) -> {
+            JobTransitions.redeploy(job, job.version, job.clusterId, "restart it", now);
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    /** An earlier (or any kept) version, from the latest savepoint. */
+    public Uni<Job> rollback(Tenant tenant, String id, Integer version, String traceparent) {
+        if (version == null) {
+            return Uni.createFrom().failure(ProblemException.invalid(List.of(new FieldError("version", "is required"))));
+        }
+        return act(tenant, id, traceparent, (session, job, now) -> {
+            if (version < 1 || version > job.latestVersion) {
+                throw ProblemException.invalid(List.of(new FieldError("version",
+                        "job " + id + " has versions 1 to " + job.latestVersion)));
+            }
+            JobTransitions.redeploy(job, version, job.clusterId, "roll it back", now);
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    /** To another of the tenant's clusters: stop with savepoint, submit there from it. */
+    public Uni<Job> migrate(Tenant tenant, String id, String clusterId, String traceparent) {
+        if (clusterId == null || clusterId.isBlank()) {
+            return Uni.createFrom().failure(ProblemException.invalid(List.of(new FieldError("clusterId", "is required"))));
+        }
+        return act(tenant, id, traceparent, (session, job, now) -> {
+            if (clusterId.equals(job.clusterId)) {
+                throw ProblemException.invalid(List.of(new FieldError("clusterId", "the job already runs on cluster " + clusterId)));
+            }
+            return session.find(Cluster.class, clusterId).invoke(cluster -> {
+                runnableCluster(cluster, tenant, clusterId);
+                JobTransitions.redeploy(job, job.version, clusterId, "migrate it", now);
+            }).replaceWithVoid();
+        });
+    }
+
+    public Uni<List<Job>> list(Tenant tenant, String clusterId) {
+        if (clusterId == null || clusterId.isBlank()) {
+            return sessions.withSession(session -> session.createSelectionQuery(
+                            "from Job where tenant = :tenant order by createdAt, id", Job.class)
+                    .setParameter("tenant", tenant.name())
+                    .getResultList());
+        }
+        return sessions.withSession(session -> session.createSelectionQuery(
+                        "from Job where tenant = :tenant and clusterId = :cluster order by createdAt, id", Job.class)
+                .setParameter("tenant", tenant.name())
+                .setParameter("cluster", clusterId)
+                .getResultList());
+    }
+
+    public Uni<Details> get(Tenant tenant, String id) {
+        return sessions.withSession(session -> session.find(Job.class, id)
+                .map(job -> owned(job, tenant, id))
+                .chain(job -> session.createSelectionQuery("from JobVersion where jobId = :id order by version", JobVersion.class)
+                        .setParameter("id", id).getResultList()
+                        .chain(versions -> session.createSelectionQuery(
+                                        "from JobSavepoint where jobId = :id order by createdAt, id", JobSavepoint.class)
+                                .setParameter("id", id).getResultList()
+                                .map(savepoints -> new Details(job, versions, savepoints)))));
+    }
+
+    // ---- the reconciler's reads and writes ----
+
+    /** Jobs with an action in progress or a Flink run that is not over. */
+    public Uni<List<Job>> active() {
+        return sessions.withSession(session -> session.createSelectionQuery(
+                        "from Job where operation <> :none or (flinkJobId is not null and status not in (:terminal)) order by updatedAt",
+                        Job.class)
+                .setParameter("none", Operation.NONE)
+                .setParameter("terminal", List.of(JobStatus.FAILED, JobStatus.FINISHED, JobStatus.CANCELED))
+                .getResultList());
+    }
+
+    public Uni<Cluster> cluster(String id) {
+        return sessions.withSession(session -> session.find(Cluster.class, id));
+    }
+
+    public Uni<JobVersion> version(String jobId, int version) {
+        return sessions.withSession(session -> session.find(JobVersion.class, JobVersion.idOf(jobId, version)));
+    }
+
+    /**
+     * Records an outcome of the reconciler if the job is still as it read it (same action, same run);
+     * answers the job as changed, or null when it changed meanwhile (the outcome is dropped).
+     */
+    public Uni<Job> update(Job read, Change change) {
+        return sessions.withTransaction(session -> session.find(Job.class, read.id, LockMode.PESSIMISTIC_WRITE).chain(job -> {
+                    if (job == null || job.opSeq != read.opSeq || job.operation != read.operation
+                            || !Objects.equals(job.flinkJobId, read.flinkJobId)) {
+                        return Uni.createFrom().nullItem();
+                    }
+                    Instant now = clock.instant();
+                    Snapshot before = Snapshot.of(job);
+                    Effects effects = new Effects();
+                    change.apply(job, now, effects);
+                    List<Object> writes = new ArrayList<>();
+                    if (effects.submittedVersion != null) {
+                        JobVersion version = effects.submittedVersion;
+                        writes.add(OutboxMessage.of(new JobSubmitted(JobIds.eventId(job.id, "JobSubmitted", ++job.revision),
+                                job.clusterId, now, job.id, version.version, job.name, job.kind,
+                                version.parallelism == null ? 0 : version.parallelism, effects.submittedFrom), null, now));
+                    }
+                    if (effects.savepointPath != null) {
+                        JobSavepoint savepoint = new JobSavepoint();
+                        savepoint.id = job.id + "/" + effects.savepointTrigger;
+                        savepoint.jobId = job.id;
+                        savepoint.version = job.version;
+                        savepoint.flinkJobId = before.flinkJobId;
+                        savepoint.kind = effects.savepointKind;
+                        savepoint.path = effects.savepointPath;
+                        savepoint.createdAt = now;
+                        writes.add(savepoint);
+                        writes.add(OutboxMessage.of(new SavepointCompleted(JobIds.eventId(job.id, "SavepointCompleted", ++job.revision),
+                                job.clusterId, now, job.id, job.version, before.flinkJobId, effects.savepointPath), null, now));
+                    }
+                    if (!before.sameStatus(job)) {
+                        writes.add(statusEvent(job, now, null));
+                    }
+                    return session.persistAll(writes.toArray()).replaceWith(job);
+                }))
+                .invoke(job -> {
+                    if (job != null) {
+                        relay.wake();
+                    }
+                });
+    }
+
+    // ---- helpers ----
+
+    @FunctionalInterface
+    private interface Action {
+        Uni<Void> apply(Mutiny.Session session, Job job, Instant now);
+    }
+
+    private Uni<Job> act(Tenant tenant, String id, String traceparent, Action action) {
+        return sessions.withTransaction(session -> session.find(Job.class, id, LockMode.PESSIMISTIC_WRITE)
+                        .map(job -> owned(job, tenant, id))
+                        .chain(job -> {
+                            Instant now = clock.instant();
+                            Snapshot before = Snapshot.of(job);
+                            return action.apply(session, job, now).chain(() -> before.sameStatus(job)
+                                    ? Uni.createFrom().voidItem()
+                                    : session.persist(statusEvent(job, now, traceparent))).replaceWith(job);
+                        }))
+                .invoke(this::wakeAll);
+    }
+
+    private void wakeAll() {
+        relay.wake();
+        reconcilerWake.run();
+    }
+
+    private OutboxMessage statusEvent(Job job, Instant now, String traceparent) {
+        return OutboxMessage.of(new JobStatusChanged(JobIds.eventId(job.id, "JobStatusChanged", ++job.revision), job.clusterId, now,
+                job.id, job.version, job.flinkJobId, job.status, job.failureCause), traceparent, now);
+    }
+
+    private JobVersion version(String jobId, int number, JobRequest request, Artifact artifact, Instant now) {
+        JobVersion version = new JobVersion();
+        version.id = JobVersion.idOf(jobId, number);
+        version.jobId = jobId;
+        version.version = number;
+        version.kind = JobKind.JAR;
+        version.artifactSha256 = artifact.stored().sha256();
+        version.artifactSize = artifact.stored().size();
+        version.artifactName = artifact.filename();
+        version.entryClass = artifact.entryClass();
+        version.parallelism = request.parallelism();
+        version.programArgs = write(request.args() == null ? List.of() : request.args());
+        version.flinkConfiguration = write(request.flinkConfiguration() == null ? Map.of() : request.flinkConfiguration());
+        version.savepointPath = request.savepointPath();
+        version.createdAt = now;
+        return version;
+    }
+
+    public List<String> args(JobVersion version) {
+        return read(version.programArgs, STRINGS);
+    }
+
+    public Map<String, String> configuration(JobVersion version) {
+        return read(version.flinkConfiguration, STRING_MAP);
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private <T> T read(String text, TypeReference<T> type) {
+        try {
+            return json.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a stored job version is not readable", e);
+        }
+    }
+
+    /** The caller's cluster, able to take jobs: 404 for a missing or another tenant's, 409 for one being deleted. */
+    private static Cluster runnableCluster(Cluster cluster, Tenant tenant, String id) {
+        if (cluster == null || !cluster.tenant.equals(tenant.name())) {
+            throw new ProblemException(404, "about:blank", "Not found", "no cluster " + id,
+                    List.of(new FieldError("clusterId", "no such cluster")));
+        }
+        if (cluster.lifecycle != Lifecycle.ACTIVE) {
+            throw new ProblemException(409, "about:blank", "Cluster is being deleted",
+                    "cluster " + id + " is " + cluster.status + " and takes no jobs",
+                    List.of(new FieldError("clusterId", "is " + cluster.status)));
+        }
+        return cluster;
+    }
+
+    /** Another tenant's job is answered exactly as a missing one. */
+    private static Job owned(Job job, Tenant tenant, String id) {
+        if (job == null || !job.tenant.equals(tenant.name())) {
+            throw ProblemException.notFound("job", id);
+        }
+        return job;
+    }
+
+    private record Snapshot(JobStatus status, String flinkJobId, String failureCause) {
+
+        static Snapshot of(Job job) {
+            return new Snapshot(job.status, job.flinkJobId, job.failureCause);
+        }
+
+        boolean sameStatus(Job job) {
+            return status == job.status && Objects.equals(flinkJobId, job.flinkJobId) && Objects.equals(failureCause, job.failureCause);
+        }
+    }
+}

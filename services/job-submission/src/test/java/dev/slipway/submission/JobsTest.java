@@ -1,0 +1,196 @@
+package dev.slipway.submission;
+
+import static dev.slipway.submission.TestSupport.TEAM_A;
+import static dev.slipway.submission.TestSupport.TEAM_B;
+import static dev.slipway.submission.TestSupport.as;
+import static dev.slipway.submission.TestSupport.create;
+import static dev.slipway.submission.TestSupport.elastic;
+import static dev.slipway.submission.TestSupport.uniqueName;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+
+import dev.slipway.testkit.KafkaTestResource;
+import dev.slipway.testkit.PostgresTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+/** Submitting jobs: the upload's validation, field by field, and what is stored. */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(PostgresTestResource.class)
+@QuarkusTestResource(TestingFlink.class)
+class JobsTest {
+
+    static final String MAIN = "dev.example.StreamingJob";
+    static final byte[] JAR = Jars.jar(null, MAIN, "dev.example.Helper");
+
+    static RequestSpecification upload(String tenant, byte[] jar, String clusterId, String entryClass) {
+        RequestSpecification request = given().header("Authorization", tenant).accept("application/json");
+        if (jar != null) {
+            request = request.multiPart("jar", "job.jar", jar, "application/java-archive");
+        }
+        if (clusterId != null) {
+            request = request.multiPart("clusterId", clusterId);
+        }
+        if (entryClass != null) {
+            request = request.multiPart("entryClass", entryClass);
+        }
+        return request;
+    }
+
+    @Test
+    void aJarJobIsStoredContentAddressedAsVersionOne() throws Exception {
+        String cluster = create(TEAM_A, elastic(uniqueName("jobs"), 0, 2));
+        String id = upload(TEAM_A, JAR, cluster, MAIN)
+                .multiPart("args", "--rate").multiPart("args", "100")
+                .multiPart("parallelism", "2")
+                .multiPart("flinkConfiguration", "{\"pipeline.name\":\"orders\"}")
+                .post("/api/v1/jobs")
+                .then().statusCode(201).contentType("application/json")
+                .body("status", equalTo("SUBMITTED"))
+                .body("operation", equalTo("SUBMIT"))
+                .body("name", equalTo("StreamingJob"))
+                .body("clusterId", equalTo(cluster))
+                .body("version", equalTo(1))
+                .extract().path("id");
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(JAR));
+        as(TEAM_A).get("/api/v1/jobs/{id}", id).then().statusCode(200)
+                .body("versions.size()", equalTo(1))
+                .body("versions[0].version", equalTo(1))
+                .body("versions[0].entryClass", equalTo(MAIN))
+                .body("versions[0].parallelism", equalTo(2))
+                .body("versions[0].args", contains("--rate", "100"))
+                .body("versions[0].flinkConfiguration.'pipeline.name'", equalTo("orders"))
+                .body("versions[0].artifact.sha256", equalTo(sha))
+                .body("versions[0].artifact.size", equalTo(JAR.length));
+        assertThat(Path.of("target/test-artifacts", sha.substring(0, 2), sha + ".jar")).exists()
+                .satisfies(path -> assertThat(Files.readAllBytes(path)).isEqualTo(JAR));
+        as(TEAM_A).get("/api/v1/jobs").then().statusCode(200).body("id", hasItem(id));
+        as(TEAM_A).get("/api/v1/jobs?clusterId={c}", cluster).then().statusCode(200).body("id", contains(id));
+    }
+
+    @Test
+    void theFieldsMayComeAsOneJsonPartAndTheManifestNamesTheEntryClass() {
+        String cluster = create(TEAM_A, elastic(uniqueName("jobs-json"), 0, 2));
+        byte[] withMain = Jars.jar(MAIN, MAIN);
+        given().header("Authorization", TEAM_A)
+                .multiPart("jar", "orders.jar", withMain, "application/java-archive")
+                .multiPart("job", "{\"clusterId\":\"" + cluster + "\",\"name\":\"orders\",\"args\":[\"--rate\",\"5\"]}", "application/json")
+                .post("/api/v1/jobs")
+                .then().statusCode(201).body("name", equalTo("orders"));
+        given().header("Authorization", TEAM_A)
+                .multiPart("jar", "orders.jar", withMain, "application/java-archive")
+                .multiPart("job", "{\"clusterId\":\"" + cluster + "\",\"paralelism\":3}", "application/json")
+                .post("/api/v1/jobs")
+                .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("paralelism"));
+    }
+
+    @Test
+    void somethingThatIsNotAJarIsRefusedNamingTheField() {
+        String cluster = create(TEAM_A, elastic(uniqueName("not-jar"), 0, 2));
+        upload(TEAM_A, "<html>surely a jar</html>".getBytes(), cluster, MAIN).post("/api/v1/jobs")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", contains("jar"))
+                .body("errors[0].message", containsString("not a jar"));
+        upload(TEAM_A, null, cluster, MAIN).post("/api/v1/jobs")
+                .then().statusCode(400).body("errors.field", contains("jar"));
+    }
+
+    @Test
+    void aJarOverTheLimitIs413() {
+        String cluster = create(TEAM_A, elastic(uniqueName("big"), 0, 2));
+        byte[] big = new byte[300 * 1024]; // the test limit is 256 KiB
+        System.arraycopy(JAR, 0, big, 0, JAR.length);
+        upload(TEAM_A, big, cluster, MAIN).post("/api/v1/jobs")
+                .then().statusCode(413).contentType("application/problem+json")
+                .body("type", equalTo("https://slipway.dev/problems/jar-too-large"))
+                .body("errors[0].field", equalTo("jar"));
+    }
+
+    @Test
+    void anEntryClassMissingFromTheJarIsRefused() {
+        String cluster = create(TEAM_A, elastic(uniqueName("entry"), 0, 2));
+        upload(TEAM_A, JAR, cluster, "dev.example.NotThere").post("/api/v1/jobs")
+                .then().statusCode(400)
+                .body("errors.field", contains("entryClass"))
+                .body("errors[0].message", equalTo("the jar has no class dev.example.NotThere"));
+        upload(TEAM_A, JAR, cluster, null).post("/api/v1/jobs")
+                .then().statusCode(400).body("errors[0].message", containsString("manifest names no Main-Class"));
+    }
+
+    @Test
+    void everyFieldAtFaultIsNamedAtOnce() {
+        upload(TEAM_A, JAR, null, MAIN)
+                .multiPart("parallelism", "0")
+                .multiPart("savepointPath", "relative/dir")
+                .multiPart("flinkConfiguration", "{\"taskmanager.numberOfTaskSlots\":\"8\"}")
+                .post("/api/v1/jobs")
+                .then().statusCode(400)
+                .body("errors.field", containsInAnyOrder("clusterId", "parallelism", "savepointPath",
+                        "flinkConfiguration[taskmanager.numberOfTaskSlots]"));
+        upload(TEAM_A, JAR, "c", MAIN).multiPart("parallelism", "many").multiPart("colour", "blue").post("/api/v1/jobs")
+                .then().statusCode(400).body("errors.field", containsInAnyOrder("parallelism", "colour"));
+    }
+
+    @Test
+    void anUnknownClusterOrAnotherTenantsIsNotFound() {
+        upload(TEAM_A, JAR, "no-such-cluster", MAIN).post("/api/v1/jobs")
+                .then().statusCode(404).contentType("application/problem+json").body("errors[0].field", equalTo("clusterId"));
+        String theirs = create(TEAM_B, elastic(uniqueName("theirs"), 0, 2));
+        upload(TEAM_A, JAR, theirs, MAIN).post("/api/v1/jobs")
+                .then().statusCode(404).body("detail", equalTo("no cluster " + theirs));
+        upload("Bearer wrong-token-0123456789", JAR, theirs, MAIN).post("/api/v1/jobs").then().statusCode(401);
+    }
+
+    @Test
+    void anotherTenantsJobIsNotFound() {
+        String cluster = create(TEAM_A, elastic(uniqueName("mine"), 0, 2));
+        String id = upload(TEAM_A, JAR, cluster, MAIN).post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+        as(TEAM_B).get("/api/v1/jobs/{id}", id).then().statusCode(404);
+        as(TEAM_B).post("/api/v1/jobs/{id}/cancel", id).then().statusCode(404);
+        as(TEAM_B).body("{\"version\":1}").post("/api/v1/jobs/{id}/rollback", id).then().statusCode(404);
+        as(TEAM_B).get("/api/v1/jobs").then().body("id", not(hasItem(id)));
+        as(TEAM_A).get("/api/v1/jobs/{id}", "no-such-job").then().statusCode(404);
+    }
+
+    @Test
+    void aSqlJobIsRefusedUntilTheSqlRunnerExists() {
+        String cluster = create(TEAM_A, elastic(uniqueName("sql"), 0, 2));
+        as(TEAM_A).body("{\"type\":\"SQL\",\"clusterId\":\"" + cluster + "\",\"script\":\"SELECT 1\"}").post("/api/v1/jobs")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("type", equalTo("https://slipway.dev/problems/sql-runner-missing"))
+                .body("detail", containsString("flink/sql-runner"));
+        as(TEAM_A).body("{\"clusterId\":\"" + cluster + "\",\"entryClass\":\"a.B\"}").post("/api/v1/jobs")
+                .then().statusCode(415).body("errors[0].field", equalTo("jar"));
+        as(TEAM_A).get("/api/v1/jobs?clusterId={c}", cluster).then().body("size()", equalTo(0));
+    }
+
+    @Test
+    void actionsThatDoNotFitTheJobsStateAre409() {
+        String cluster = create(TEAM_A, elastic(uniqueName("early"), 0, 2));
+        String id = upload(TEAM_A, JAR, cluster, MAIN).post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+        // Its cluster is not running: the job waits to be submitted.
+        as(TEAM_A).post("/api/v1/jobs/{id}/savepoints", id).then().statusCode(409)
+                .body("type", equalTo("https://slipway.dev/problems/job-state"));
+        as(TEAM_A).post("/api/v1/jobs/{id}/stop", id).then().statusCode(409);
+        as(TEAM_A).body("{\"version\":1}").post("/api/v1/jobs/{id}/rollback", id).then().statusCode(409);
+        as(TEAM_A).body("{\"version\":2}").post("/api/v1/jobs/{id}/rollback", id).then().statusCode(400)
+                .body("errors[0].message", equalTo("job " + id + " has versions 1 to 1"));
+        as(TEAM_A).body("{}").post("/api/v1/jobs/{id}/rollback", id).then().statusCode(400).body("errors[0].field", equalTo("version"));
+        // Cancelling a job that never reached Flink needs no Flink.
+        as(TEAM_A).post("/api/v1/jobs/{id}/cancel", id).then().statusCode(202).body("status", equalTo("CANCELED"));
+        as(TEAM_A).post("/api/v1/jobs/{id}/cancel", id).then().statusCode(409);
+    }
+}
