@@ -85,11 +85,8 @@ public final class FlinkProcessConfiguration {
         conf.put("taskmanager.memory.process.size", spec.taskManager().memoryMb() + "m");
         // The resource manager's request and the TaskManager's registration must describe the same worker.
         conf.put("taskmanager.cpu.cores", Double.toString(spec.taskManager().cpu()));
+        // 1.20 and 2.x both read it (1.20 knows NONE and SLOTS; 2.x removed cluster.evenly-spread-out-slots).
         conf.put("taskmanager.load-balance.mode", "SLOTS");
-        if (spec.flinkVersion().startsWith("1.")) {
-            // 1.20 still reads the older switch; 2.x removed it.
-            conf.put("cluster.evenly-spread-out-slots", "true");
-        }
         if (pod.role() == PodRole.TASK_MANAGER) {
             // The registration of a TaskManager must match the pod the platform reported to Flink.
             conf.put("taskmanager.resource-id", pod.podName());

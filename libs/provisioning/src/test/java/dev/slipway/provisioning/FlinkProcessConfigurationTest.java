@@ -40,7 +40,7 @@ class FlinkProcessConfigurationTest {
                 .containsEntry("taskmanager.memory.process.size", "1024m")
                 .containsEntry("jobmanager.rpc.address", "orders-jobmanager")
                 .containsEntry("taskmanager.load-balance.mode", "SLOTS")
-                .doesNotContainKeys(FlinkProcessConfiguration.CLUSTER_TOKEN, "cluster.evenly-spread-out-slots", "pekko.ask.timeout");
+                .doesNotContainKeys(FlinkProcessConfiguration.CLUSTER_TOKEN, "pekko.ask.timeout");
         assertThat(FlinkProcessConfiguration.mainClass(pod(spec, PodRole.TASK_MANAGER, "orders-tm-3")))
                 .isEqualTo(FlinkProcessConfiguration.TASK_MANAGER_MAIN);
     }
@@ -84,13 +84,14 @@ class FlinkProcessConfigurationTest {
     }
 
     @Test
-    void hostNetworkRaisesTimeoutsAndFlink120GetsItsSpreadSwitch() {
+    void hostNetworkRaisesTimeoutsAndFlink120SpreadsSlotsWithTheSameKey() {
         ClusterSpec spec = spec(ClusterMode.ELASTIC, "1.20.3", NetworkProfile.HOST_NETWORK, Map.of());
         Map<String, String> conf = FlinkProcessConfiguration.of(pod(spec, PodRole.TASK_MANAGER, "orders-tm-0"), JOB_MANAGER, PLATFORM);
 
         assertThat(conf).containsEntry("pekko.ask.timeout", "60 s")
                 .containsEntry("taskmanager.network.request-backoff.max", "60000")
-                .containsEntry("cluster.evenly-spread-out-slots", "true");
+                .containsEntry("taskmanager.load-balance.mode", "SLOTS")
+                .doesNotContainKey("cluster.evenly-spread-out-slots");
     }
 
     @Test

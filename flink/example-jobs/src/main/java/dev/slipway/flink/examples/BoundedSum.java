@@ -5,7 +5,6 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-import org.apache.flink.util.ParameterTool;
 
 /**
  * A bounded job that sums 1..n across its parallel tasks. The sum and count come back as job
@@ -21,7 +20,7 @@ public final class BoundedSum {
     }
 
     public static void main(String[] args) throws Exception {
-        long n = ParameterTool.fromArgs(args).getLong("n", 1_000_000L);
+        long n = JobArguments.parse(args).getLong("n", 1_000_000L);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.fromSequence(1, n).map(new Summing()).name("sum").sinkTo(new DiscardingSink<>());
         env.execute("bounded-sum-" + n);

@@ -6,7 +6,6 @@ import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-import org.apache.flink.util.ParameterTool;
 
 /**
  * An unbounded, checkpointed job: generated events at a steady rate, keyed and summed. It keeps its
@@ -19,7 +18,7 @@ public final class SteadyStream {
     }
 
     public static void main(String[] args) throws Exception {
-        ParameterTool params = ParameterTool.fromArgs(args);
+        JobArguments params = JobArguments.parse(args);
         double rate = params.getDouble("rate", 200);
         long keys = params.getLong("keys", 16);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

@@ -140,7 +140,7 @@ public final class LocalProcessBackend implements PodBackend {
         String version = decision.spec().flinkVersion();
         String classpath = settings.distributions().classpath(version).orElseThrow(() -> new LaunchRefused("UnsupportedFlinkVersion",
                 "no Flink " + version + " classpath at " + settings.distributions().classpathFile(version)
-                        + "; build it with ./mvnw -B install -DskipTests, or pick a supported version (2.2)"));
+                        + "; build it with ./mvnw -B install -DskipTests, or pick a supported version (2.2 or 1.20)"));
         boolean taskManager = decision.role() == PodRole.TASK_MANAGER;
         JobManagerAddress jobManager = taskManager ? knownJobManager(decision.clusterId()) : newJobManager(decision.clusterId());
         Path conf = Files.createDirectories(directory.resolve("conf"));

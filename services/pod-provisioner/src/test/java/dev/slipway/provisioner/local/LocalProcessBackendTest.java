@@ -3,7 +3,6 @@ package dev.slipway.provisioner.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.slipway.contracts.auth.ClusterTokens;
 import dev.slipway.contracts.cluster.ClusterMode;
 import dev.slipway.contracts.cluster.ClusterSpec;
 import dev.slipway.contracts.cluster.ProcessSize;
@@ -13,14 +12,8 @@ import dev.slipway.contracts.resources.PodFailed;
 import dev.slipway.contracts.resources.PodReady;
 import dev.slipway.contracts.resources.PodRole;
 import dev.slipway.provisioner.RecordingSink;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -55,10 +48,7 @@ class LocalProcessBackendTest {
     }
 
     private LocalProcessBackend newBackend() {
-        Path distributions = Path.of(System.getProperty("slipway.test.flink-distributions", "../../flink"));
-        return new LocalProcessBackend(new LocalBackendSettings(root, new FlinkDistributions(distributions),
-                LocalBackendSettings.currentJava(), "127.0.0.1", "http://127.0.0.1:1", new ClusterTokens("test-secret-of-enough-length"),
-                Duration.ofSeconds(10)), Clock.systemUTC());
+        return LocalBackends.newBackend(root);
     }
 
     private static ProvisionPod provision(String podName, PodRole role) {
@@ -79,8 +69,9 @@ class LocalProcessBackendTest {
                 && sink.of("local-test-jm-0").contains("PodReady local-test-jm-0"));
         String jobManagerUrl = backend.jobManager(CLUSTER).orElseThrow().restUrl();
         // Really a Flink TaskManager: it registered under its pod name, with the cluster's slots.
-        await().atMost(Duration.ofSeconds(60)).until(() -> get(jobManagerUrl + "/taskmanagers").contains("\"id\":\"local-test-tm-0\""));
-        assertThat(get(jobManagerUrl + "/taskmanagers")).contains("\"slotsNumber\":2");
+        // Registered first, its slots reported a moment later (until then Flink lists it with 0 slots).
+        await().atMost(Duration.ofSeconds(60)).until(() -> LocalBackends.get(jobManagerUrl + "/taskmanagers"),
+                body -> body.contains("\"id\":\"local-test-tm-0\"") && body.contains("\"slotsNumber\":2"));
         assertThat(Files.readString(backend.podDirectory(CLUSTER, "local-test-tm-0").resolve("local-test-tm-0.log")))
                 .contains("TaskExecutor");
         long pid = backend.pid(CLUSTER, "local-test-tm-0").orElseThrow();
@@ -153,8 +144,4 @@ class LocalProcessBackendTest {
         assertThat(failed.message()).contains("1.17.2").contains("dist-1.17");
     }
 
-    private static String get(String url) throws IOException, InterruptedException {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
-                .body();
-    }
 }
