@@ -41,7 +41,13 @@ public class KafkaEventSink implements EventSink {
     public void publish(List<ProducerRecord<String, byte[]>> records) throws Exception {
         List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
         for (ProducerRecord<String, byte[]> record : records) {
-            acks.add(producer.send(record));
+            Future<RecordMetadata> ack = producer.send(record);
+            if (ack.isDone()) {
+                // Failed at once (no broker: Kafka 4 waits max.block.ms, then fails the future): end the batch here,
+                // or every further record would wait max.block.ms too. The rows stay in the outbox for the next pass.
+                ack.get();
+            }
+            acks.add(ack);
         }
         for (Future<RecordMetadata> ack : acks) {
             ack.get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
