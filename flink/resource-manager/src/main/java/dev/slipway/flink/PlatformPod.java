@@ -10,10 +10,6 @@ public record PlatformPod(String name, String role, String requestId, String sta
         return "TASK_MANAGER".equals(role);
     }
 
-    public boolean ready() {
-        return "READY".equals(status);
-    }
-
     /** Deletion decided or done: the worker is gone for Flink. */
     public boolean terminating() {
         return "TERMINATING".equals(status);

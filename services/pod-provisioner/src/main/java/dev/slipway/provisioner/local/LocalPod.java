@@ -27,10 +27,20 @@ record LocalPod(String clusterId, String podName, PodRole role, String requestId
     }
 
     Path logFile() {
-        return directory.resolve(podName + ".log");
+        return logFile(directory, podName);
     }
 
     Path outFile() {
+        return outFile(directory, podName);
+    }
+
+    /** Flink's log ({@code log.file}): what the node log agent reads. */
+    static Path logFile(Path directory, String podName) {
+        return directory.resolve(podName + ".log");
+    }
+
+    /** The process's stdout and stderr. */
+    static Path outFile(Path directory, String podName) {
         return directory.resolve(podName + ".out");
     }
 

@@ -173,7 +173,7 @@ public final class LocalProcessBackend implements PodBackend {
         command.add(settings.javaCommand());
         command.addAll(sized.jvmFlags());
         command.addAll(FlinkJvmOptions.JAVA_17);
-        command.add("-Dlog.file=" + directory.resolve(decision.podName() + ".log"));
+        command.add("-Dlog.file=" + LocalPod.logFile(directory, decision.podName()));
         command.add("-Dlog4j.configurationFile=" + conf.resolve("log4j.properties").toUri());
         command.add("-cp");
         command.add(classpath);
@@ -182,7 +182,7 @@ public final class LocalProcessBackend implements PodBackend {
         command.add(conf.toString());
         Process process = new ProcessBuilder(command).directory(directory.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve(decision.podName() + ".out").toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(LocalPod.outFile(directory, decision.podName()).toFile()))
                 .start();
         LocalPod pod = new LocalPod(decision.clusterId(), decision.podName(), decision.role(), decision.requestId(), process.pid(),
                 probePort, directory);

@@ -41,7 +41,6 @@ public final class DecisionApplier implements AutoCloseable {
     private final PodBackend backend;
     private final Thread thread;
     private volatile boolean running = true;
-    private volatile long applied;
 
     public DecisionApplier(String bootstrapServers, String consumerGroup, PodBackend backend) {
         Properties props = KafkaClientProperties.committedReader(bootstrapServers);
@@ -102,15 +101,10 @@ public final class DecisionApplier implements AutoCloseable {
             } else if (ok.event() instanceof DeletePod delete) {
                 backend.delete(delete);
             }
-            applied++;
         } else if (decoded instanceof DecodeResult.Rejected<Decision> rejected) {
             LOG.warnf("Dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), rejected.describe());
             deadLetters.send(EventRecords.deadLetter(record, rejected.describe()));
         }
-    }
-
-    public long applied() {
-        return applied;
     }
 
     @Override

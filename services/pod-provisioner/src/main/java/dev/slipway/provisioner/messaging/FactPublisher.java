@@ -37,10 +37,6 @@ public final class FactPublisher implements PodFactSink, AutoCloseable {
         });
     }
 
-    public void flush() {
-        producer.flush();
-    }
-
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(5));
