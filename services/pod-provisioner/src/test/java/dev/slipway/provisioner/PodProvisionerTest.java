@@ -3,6 +3,8 @@ package dev.slipway.provisioner;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 
@@ -104,6 +106,14 @@ class PodProvisionerTest {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> factNames().contains("PodDeleted " + pod));
         given().get("/api/v1/local/pods").then().statusCode(200).body("$", not(hasItem(cluster + "/" + pod)));
+    }
+
+    @Test
+    void anUnknownClustersJobManagerIsAProblemThatSaysWhatToCheck() {
+        given().get("/api/v1/clusters/{id}/jobmanager", cluster).then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("title", equalTo("Unknown JobManager"))
+                .body("detail", containsString(cluster));
     }
 
     @Test
