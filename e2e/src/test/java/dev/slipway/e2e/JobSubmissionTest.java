@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.slipway.testkit.DatabaseEndpoint;
 import dev.slipway.testkit.EmbeddedPostgresServer;
+import dev.slipway.testkit.FreePorts;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +56,7 @@ class JobSubmissionTest {
         properties.put("slipway.job-submission.job-managers.locator", "LOCAL");
         properties.put("slipway.job-submission.job-managers.provisioner-url", platform.provisioner.url());
         submission = ServiceProcess.start("job-submission", platform.repository.resolve("services/job-submission/target/quarkus-app"),
-                freePort(), properties, platform.work);
+                FreePorts.next(), properties, platform.work);
     }
 
     @AfterAll
@@ -174,11 +174,5 @@ class JobSubmissionTest {
         assertThat(flink.jobState(fourth)).isEqualTo("CANCELED");
         assertThat(Files.list(platform.work.resolve("artifacts")).filter(Files::isDirectory)
                 .filter(dir -> !dir.getFileName().toString().equals("savepoints")).count()).as("one stored jar").isEqualTo(1);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -13,9 +13,9 @@ import dev.slipway.messaging.EventRecords;
 import dev.slipway.messaging.KafkaClientProperties;
 import dev.slipway.messaging.TopicSetup;
 import dev.slipway.testkit.EmbeddedKafkaBroker;
+import dev.slipway.testkit.FreePorts;
 import io.restassured.path.json.JsonPath;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,14 +54,14 @@ public final class Platform implements AutoCloseable {
         TopicSetup.ensure(broker.bootstrapServers(), 2, (short) 1);
         producer = new KafkaProducer<>(KafkaClientProperties.idempotentProducer(broker.bootstrapServers()), new StringSerializer(),
                 new ByteArraySerializer());
-        int schedulerPort = freePort();
+        int schedulerPort = FreePorts.next();
         scheduler = ServiceProcess.start("resource-scheduler", repository.resolve("services/resource-scheduler/target/quarkus-app"),
                 schedulerPort, Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
                         "slipway.scheduler.cluster-token-secret", SECRET,
                         "slipway.scheduler.tick-interval", "1s",
                         "slipway.scheduler.topic-partitions", "2"), work);
         provisioner = ServiceProcess.start("pod-provisioner", repository.resolve("services/pod-provisioner/target/quarkus-app"),
-                freePort(), Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
+                FreePorts.next(), Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
                         "slipway.provisioner.cluster-token-secret", SECRET,
                         "slipway.provisioner.scheduler-url", scheduler.url(),
                         "slipway.provisioner.topic-partitions", "2",
@@ -154,12 +154,6 @@ public final class Platform implements AutoCloseable {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(path);
             }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -142,10 +142,13 @@ public final class LocalProcessBackend implements PodBackend {
                 "no Flink " + version + " classpath at " + settings.distributions().classpathFile(version)
                         + "; build it with ./mvnw -B install -DskipTests, or pick a supported version (2.2 or 1.20)"));
         boolean taskManager = decision.role() == PodRole.TASK_MANAGER;
-        JobManagerAddress jobManager = taskManager ? knownJobManager(decision.clusterId()) : newJobManager(decision.clusterId());
+        // A TaskManager's RPC port; a JobManager's RPC, REST and blob ports, all distinct.
+        int[] ports = freePorts(taskManager ? 1 : 3);
+        JobManagerAddress jobManager = taskManager ? knownJobManager(decision.clusterId())
+                : newJobManager(decision.clusterId(), ports[0], ports[1]);
         Path conf = Files.createDirectories(directory.resolve("conf"));
         Path tmp = Files.createDirectories(directory.resolve("tmp"));
-        int probePort = taskManager ? freePort() : jobManager.restPort();
+        int probePort = taskManager ? ports[0] : jobManager.restPort();
 
         Map<String, String> configuration = new LinkedHashMap<>(FlinkProcessConfiguration.of(decision, jobManager,
                 new PlatformAccess(settings.schedulerUrl(), settings.tokens().issue(decision.clusterId()))));
@@ -159,7 +162,7 @@ public final class LocalProcessBackend implements PodBackend {
         } else {
             configuration.put("jobmanager.bind-host", settings.host());
             configuration.put("rest.bind-address", settings.host());
-            configuration.put("blob.server.port", Integer.toString(freePort()));
+            configuration.put("blob.server.port", Integer.toString(ports[2]));
         }
         writeConfiguration(conf, configuration);
         String sizingKey = version + "|" + decision.role() + "|" + decision.resources() + "|" + decision.spec().slotsPerTaskManager()
@@ -281,8 +284,8 @@ public final class LocalProcessBackend implements PodBackend {
         return settings.root().resolve(clusterId).resolve(podName);
     }
 
-    private JobManagerAddress newJobManager(String clusterId) throws IOException {
-        JobManagerAddress address = new JobManagerAddress(settings.host(), freePort(), freePort());
+    private JobManagerAddress newJobManager(String clusterId, int rpcPort, int restPort) throws IOException {
+        JobManagerAddress address = new JobManagerAddress(settings.host(), rpcPort, restPort);
         Properties properties = new Properties();
         properties.setProperty("host", address.host());
         properties.setProperty("rpcPort", Integer.toString(address.rpcPort()));
@@ -363,9 +366,24 @@ public final class LocalProcessBackend implements PodBackend {
         return String.join("\n", lines);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /**
+     * Ports free now, distinct from each other: the sockets stay open until all are chosen (one at a
+     * time, the system may hand the same port out twice; seen as a blob server on the REST port).
+     */
+    private static int[] freePorts(int count) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0);
+                sockets.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
         }
     }
 
