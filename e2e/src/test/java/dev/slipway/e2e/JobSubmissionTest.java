@@ -9,7 +9,6 @@ import dev.slipway.testkit.EmbeddedPostgresServer;
 import dev.slipway.testkit.FreePorts;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
