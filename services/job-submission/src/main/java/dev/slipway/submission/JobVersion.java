@@ -51,6 +51,10 @@ public class JobVersion {
     @Column(name = "flink_configuration", nullable = false, columnDefinition = "text")
     public String flinkConfiguration;
 
+    /** A SQL job's Flink SQL script (its artifact is the SQL runner); null for a JAR job. */
+    @Column(name = "sql_script", columnDefinition = "text")
+    public String sqlScript;
+
     /** The savepoint the version was first submitted from, if any. */
     @Column(name = "savepoint_path", columnDefinition = "text")
     public String savepointPath;

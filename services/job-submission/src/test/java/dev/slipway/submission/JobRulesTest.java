@@ -66,6 +66,27 @@ class JobRulesTest {
     }
 
     @Test
+    void aSqlJobsFieldsAndScriptAreCheckedByName() {
+        JobRequest request = new JobRequest(JobKind.SQL, null, "c-1", "a.B", 2, List.of("x"), Map.of("rest.port", "1"), null,
+                "CREATE TABLE t (x INT) WITH ('connector' = 'datagen');");
+        assertThat(JobValidator.validateSql(request)).extracting(FieldError::field).containsExactlyInAnyOrder("entryClass", "args",
+                "script", "flinkConfiguration[rest.port]");
+        assertThat(JobValidator.validateSql(request)).filteredOn(error -> error.field().equals("script")).extracting(FieldError::message)
+                .containsExactly("the script has no INSERT INTO: a SQL job runs its INSERT statements, and without one nothing would run");
+        JobRequest empty = new JobRequest(JobKind.SQL, null, "c-1", null, null, null, null, null, " ");
+        assertThat(JobValidator.validateSql(empty)).extracting(FieldError::message)
+                .containsExactly("is required: the Flink SQL statements of the job, each ending with ';'");
+        JobRequest huge = new JobRequest(JobKind.SQL, null, "c-1", null, null, null, null, null,
+                "INSERT INTO t VALUES (1);" + " ".repeat(JobValidator.MAX_SCRIPT_LENGTH));
+        assertThat(JobValidator.validateSql(huge)).extracting(FieldError::message).containsExactly("at most 1000000 characters");
+        JobRequest good = new JobRequest(JobKind.SQL, null, "c-1", null, 2, List.of(), Map.of("pipeline.name", "x"), null,
+                "SET 'pipeline.name' = 'orders';\nINSERT INTO t VALUES (1);");
+        assertThat(JobValidator.validateSql(good)).isEmpty();
+        assertThat(JobValidator.defaultSqlName(good.script())).isEqualTo("orders");
+        assertThat(JobValidator.defaultSqlName("SET 'pipeline.name' = '/bad';")).isEqualTo("sql-job");
+    }
+
+    @Test
     void flinksStatesMapToTheJobStatus() {
         assertThat(FlinkStates.of("INITIALIZING")).contains(JobStatus.SUBMITTED);
         assertThat(FlinkStates.of("RUNNING")).contains(JobStatus.RUNNING);

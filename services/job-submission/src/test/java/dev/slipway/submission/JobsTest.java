@@ -165,15 +165,64 @@ class JobsTest {
         as(TEAM_A).get("/api/v1/jobs/{id}", "no-such-job").then().statusCode(404);
     }
 
+    static final String SQL = """
+            SET 'pipeline.name' = 'orders per product';
+            CREATE TABLE orders (product INT, amount BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '10');
+            CREATE TABLE totals (product INT, total BIGINT) WITH ('connector' = 'blackhole');
+            INSERT INTO totals SELECT product, SUM(amount) FROM orders GROUP BY product;
+            """;
+
+    static String sqlJob(String clusterId, String script) {
+        return "{\"type\":\"SQL\",\"clusterId\":\"" + clusterId + "\",\"parallelism\":2,\"script\":" + TestSupport.json(script) + "}";
+    }
+
     @Test
-    void aSqlJobIsRefusedUntilTheSqlRunnerExists() {
+    void aSqlJobIsStoredWithItsScriptAndTheSqlRunnerAsItsArtifact() throws Exception {
         String cluster = create(TEAM_A, elastic(uniqueName("sql"), 0, 2));
-        as(TEAM_A).body("{\"type\":\"SQL\",\"clusterId\":\"" + cluster + "\",\"script\":\"SELECT 1\"}").post("/api/v1/jobs")
-                .then().statusCode(422).contentType("application/problem+json")
-                .body("type", equalTo("https://slipway.dev/problems/sql-runner-missing"))
-                .body("detail", containsString("flink/sql-runner"));
+        String id = as(TEAM_A).body(sqlJob(cluster, SQL)).post("/api/v1/jobs")
+                .then().statusCode(201).contentType("application/json")
+                .body("kind", equalTo("SQL"))
+                .body("status", equalTo("SUBMITTED"))
+                .body("name", equalTo("orders per product"))
+                .extract().path("id");
+        byte[] runner;
+        try (var in = getClass().getClassLoader().getResourceAsStream("sql-runner/slipway-flink-sql-runner.jar")) {
+            runner = in.readAllBytes();
+        }
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(runner));
+        as(TEAM_A).get("/api/v1/jobs/{id}", id).then().statusCode(200)
+                .body("versions[0].kind", equalTo("SQL"))
+                .body("versions[0].script", equalTo(SQL))
+                .body("versions[0].entryClass", equalTo("dev.slipway.flink.sql.SqlRunner"))
+                .body("versions[0].parallelism", equalTo(2))
+                .body("versions[0].artifact.sha256", equalTo(sha));
+        assertThat(Path.of("target/test-artifacts", sha.substring(0, 2), sha + ".jar")).exists();
+
+        // A SQL job's versions are scripts (deployed in e2e/JobSubmissionTest); a jar is refused naming the type.
+        upload(TEAM_A, JAR, null, MAIN).post("/api/v1/jobs/{id}/versions", id)
+                .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("type"));
+        as(TEAM_A).body("{\"script\":\"SELECT 1\"}").post("/api/v1/jobs/{id}/versions", id)
+                .then().statusCode(400).body("errors[0].field", equalTo("script"));
+        as(TEAM_A).get("/api/v1/jobs/{id}", id).then().body("versions.size()", equalTo(1));
+    }
+
+    @Test
+    void aSqlScriptThatCannotRunIsRefusedNamingTheLineAndNothingIsStored() {
+        String cluster = create(TEAM_A, elastic(uniqueName("badsql"), 0, 2));
+        as(TEAM_A).body(sqlJob(cluster, "CREATE TABLE t (x INT) WITH ('connector' = 'datagen');\nSELECT * FROM t;")).post("/api/v1/jobs")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("script"))
+                .body("errors[0].message", containsString("line 2: a query's rows have nowhere to go"));
+        as(TEAM_A).body(sqlJob(cluster, "INSERT INTO t VALUES ('x);")).post("/api/v1/jobs")
+                .then().statusCode(400).body("errors[0].message", equalTo("line 1: the string opened with ' is never closed"));
+        as(TEAM_A).body("{\"type\":\"SQL\",\"clusterId\":\"" + cluster + "\",\"entryClass\":\"a.B\",\"args\":[\"x\"]}")
+                .post("/api/v1/jobs").then().statusCode(400)
+                .body("errors.field", containsInAnyOrder("entryClass", "args", "script"));
+        // JSON without type SQL is not a job; a SQL job sent as a multipart upload is refused the same way.
         as(TEAM_A).body("{\"clusterId\":\"" + cluster + "\",\"entryClass\":\"a.B\"}").post("/api/v1/jobs")
-                .then().statusCode(415).body("errors[0].field", equalTo("jar"));
+                .then().statusCode(415).body("errors[0].field", equalTo("type"));
+        upload(TEAM_A, JAR, cluster, MAIN).multiPart("type", "SQL").post("/api/v1/jobs")
+                .then().statusCode(415).body("errors[0].field", equalTo("type"));
         as(TEAM_A).get("/api/v1/jobs?clusterId={c}", cluster).then().body("size()", equalTo(0));
     }
 

@@ -2,6 +2,8 @@ package dev.slipway.submission;
 
 import static io.restassured.RestAssured.given;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.contracts.json.DecodeResult;
 import dev.slipway.contracts.resources.ResourceEvent;
 import dev.slipway.messaging.EventRecords;
@@ -30,6 +32,15 @@ final class TestSupport {
 
     static RequestSpecification as(String tenant) {
         return given().header("Authorization", tenant).contentType(ContentType.JSON).accept(ContentType.JSON);
+    }
+
+    /** A string as a JSON literal, quotes and newlines escaped. */
+    static String json(String text) {
+        try {
+            return new ObjectMapper().writeValueAsString(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static String uniqueName(String prefix) {

@@ -1,5 +1,6 @@
 package dev.slipway.submission.job;
 
+import dev.slipway.flink.sql.SqlScript;
 import dev.slipway.provisioning.FlinkProcessConfiguration;
 import dev.slipway.submission.rest.Problem.FieldError;
 import java.util.ArrayList;
@@ -7,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** Checks a JAR job's fields (the jar itself is {@link JarInspector}'s). Pure: every error names its field. */
+/** Checks a job's fields (a jar itself is {@link JarInspector}'s, a script {@link SqlScript}'s). Pure: every error names its field. */
 public final class JobValidator {
 
     public static final int MAX_PARALLELISM = 4096;
@@ -16,6 +17,7 @@ public final class JobValidator {
     public static final int MAX_CONFIGURATION_ENTRIES = 200;
     public static final int MAX_VALUE_LENGTH = 4096;
     public static final int MAX_PATH_LENGTH = 1024;
+    public static final int MAX_SCRIPT_LENGTH = 1_000_000;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._ -]{0,127}");
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
@@ -25,6 +27,40 @@ public final class JobValidator {
     }
 
     public static List<FieldError> validateJar(JobRequest request) {
+        List<FieldError> errors = common(request);
+        if (request.script() != null) {
+            errors.add(new FieldError("script", "is only for SQL jobs"));
+        }
+        errors.addAll(validateRun(request.args(), request.flinkConfiguration(), request.savepointPath()));
+        return errors;
+    }
+
+    /** A SQL job: its script must split into statements the runner can execute, with at least one INSERT. */
+    public static List<FieldError> validateSql(JobRequest request) {
+        List<FieldError> errors = common(request);
+        if (request.entryClass() != null) {
+            errors.add(new FieldError("entryClass", "is only for JAR jobs: a SQL job runs in Slipway's SQL runner"));
+        }
+        if (request.args() != null && !request.args().isEmpty()) {
+            errors.add(new FieldError("args", "a SQL job takes no program arguments: configure it with SET 'key' = 'value'; "
+                    + "in the script or with flinkConfiguration"));
+        }
+        errors.addAll(validateScript(request.script()));
+        errors.addAll(validateRun(null, request.flinkConfiguration(), request.savepointPath()));
+        return errors;
+    }
+
+    static List<FieldError> validateScript(String script) {
+        if (script == null || script.isBlank()) {
+            return List.of(new FieldError("script", "is required: the Flink SQL statements of the job, each ending with ';'"));
+        }
+        if (script.length() > MAX_SCRIPT_LENGTH) {
+            return List.of(new FieldError("script", "at most " + MAX_SCRIPT_LENGTH + " characters"));
+        }
+        return SqlScript.parse(script).errors().stream().map(error -> new FieldError("script", error)).toList();
+    }
+
+    private static List<FieldError> common(JobRequest request) {
         List<FieldError> errors = new ArrayList<>();
         if (request.clusterId() == null || request.clusterId().isBlank()) {
             errors.add(new FieldError("clusterId", "is required: the session cluster to run the job on"));
@@ -35,10 +71,6 @@ public final class JobValidator {
         if (request.parallelism() != null && (request.parallelism() < 1 || request.parallelism() > MAX_PARALLELISM)) {
             errors.add(new FieldError("parallelism", "must be between 1 and " + MAX_PARALLELISM));
         }
-        if (request.script() != null) {
-            errors.add(new FieldError("script", "is only for SQL jobs"));
-        }
-        errors.addAll(validateRun(request.args(), request.flinkConfiguration(), request.savepointPath()));
         return errors;
     }
 
@@ -85,6 +117,13 @@ public final class JobValidator {
     private static boolean validSavepoint(String path) {
         return path.length() <= MAX_PATH_LENGTH && (URI_WITH_SCHEME.matcher(path).matches() || (path.startsWith("/") && !path.isBlank()
                 && path.chars().noneMatch(Character::isWhitespace)));
+    }
+
+    /** The name of a SQL job that was given none: its {@code SET 'pipeline.name'} if valid, else "sql-job". */
+    public static String defaultSqlName(String script) {
+        return SqlScript.parse(script).of(SqlScript.Kind.SET).stream()
+                .filter(set -> "pipeline.name".equals(set.key()) && NAME.matcher(set.value()).matches())
+                .map(SqlScript.Statement::value).reduce((first, last) -> last).orElse("sql-job");
     }
 
     /** The name of a job that was given none: the entry class's simple name. */

@@ -41,7 +41,7 @@ public record JobView(
         Instant updatedAt) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record VersionView(int version, JobKind kind, String entryClass, Integer parallelism, List<String> args,
+    public record VersionView(int version, JobKind kind, String entryClass, Integer parallelism, List<String> args, String script,
             Map<String, String> flinkConfiguration, String savepointPath, Artifact artifact, Instant createdAt) {
     }
 
@@ -60,7 +60,7 @@ public record JobView(
                 job.statusReason, job.failureCause, job.flinkJobId, job.operation == Operation.NONE ? null : job.operation,
                 job.opVersion, job.opClusterId, job.opError, job.latestSavepoint,
                 versions == null ? null : versions.stream().map(v -> new VersionView(v.version, v.kind, v.entryClass, v.parallelism,
-                        service.args(v), service.configuration(v), v.savepointPath,
+                        service.args(v), v.sqlScript, service.configuration(v), v.savepointPath,
                         new Artifact(v.artifactSha256, v.artifactSize, v.artifactName), v.createdAt)).toList(),
                 savepoints == null ? null : savepoints.stream()
                         .map(s -> new SavepointView(s.path, s.kind, s.version, s.flinkJobId, s.createdAt)).toList(),

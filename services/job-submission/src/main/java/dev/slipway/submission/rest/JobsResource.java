@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.contracts.CloudEventHeaders;
 import dev.slipway.contracts.jobs.JobKind;
 import dev.slipway.submission.artifact.ArtifactStore;
+import dev.slipway.submission.artifact.SqlRunnerJar;
 import dev.slipway.submission.config.SubmissionConfig;
 import dev.slipway.submission.job.JarInspector;
 import dev.slipway.submission.job.JobRequest;
@@ -45,19 +46,21 @@ import org.jboss.resteasy.reactive.server.multipart.MultipartFormDataInput;
 @Produces(MediaType.APPLICATION_JSON)
 public class JobsResource {
 
-    public static final String SQL_RUNNER_MISSING = "https://slipway.dev/problems/sql-runner-missing";
     public static final String TOO_LARGE = "https://slipway.dev/problems/jar-too-large";
 
     private final TenantDirectory tenants;
     private final JobService jobs;
     private final ArtifactStore artifacts;
+    private final SqlRunnerJar sqlRunner;
     private final ObjectMapper json;
     private final long maxJarBytes;
 
-    public JobsResource(TenantDirectory tenants, JobService jobs, ArtifactStore artifacts, ObjectMapper json, SubmissionConfig config) {
+    public JobsResource(TenantDirectory tenants, JobService jobs, ArtifactStore artifacts, SqlRunnerJar sqlRunner, ObjectMapper json,
+            SubmissionConfig config) {
         this.tenants = tenants;
         this.jobs = jobs;
         this.artifacts = artifacts;
+        this.sqlRunner = sqlRunner;
         this.json = json;
         this.maxJarBytes = config.jobs().maxJarSize().asLongValue();
     }
@@ -82,7 +85,7 @@ public class JobsResource {
         Tenant tenant = tenants.require(authorization);
         try (JobUpload upload = JobUpload.parse(input, json)) {
             if (upload.request().type() == JobKind.SQL) {
-                throw sqlRunnerMissing();
+                throw sqlIsJson();
             }
             JarInspector.Result jar = inspect(upload);
             JobRequest request = upload.request().withJarDefaults(jar.entryClass());
@@ -92,25 +95,35 @@ public class JobsResource {
                 throw ProblemException.invalid(errors);
             }
             JobService.Artifact artifact = new JobService.Artifact(artifacts.store(upload.jar()), upload.filename(), jar.entryClass());
-            var job = await(() -> jobs.createJar(tenant, request, artifact, traceparent));
+            var job = await(() -> jobs.create(tenant, request, artifact, traceparent));
             return Response.created(uri.getAbsolutePathBuilder().path(job.id).build()).entity(JobView.of(job)).build();
         }
     }
 
     /**
-     * JSON: only for SQL jobs ({@code {"type":"SQL","clusterId":..,"script":..}}), and those are refused with
-     * 422 until Slipway's SQL runner (flink/sql-runner) exists. A JAR job is a multipart upload.
+     * A SQL job: {@code {"type":"SQL","clusterId":..,"script":..,"name"?,"parallelism"?,"flinkConfiguration"?,"savepointPath"?}}.
+     * The script is split and checked here (400 naming {@code script} with the line at fault); Flink plans it
+     * in the JobManager when the cluster runs, and a statement Flink refuses fails the job with Flink's message.
+     * A JAR job is a multipart upload.
      */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response createFromJson(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, JobRequest body) {
-        tenants.require(authorization);
-        if (body != null && body.type() == JobKind.SQL) {
-            throw sqlRunnerMissing();
+    @Blocking
+    public Response createFromJson(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent, JobRequest body, @Context UriInfo uri) throws Throwable {
+        Tenant tenant = tenants.require(authorization);
+        if (body == null || body.type() != JobKind.SQL) {
+            throw new ProblemException(415, "about:blank", "A JAR job is a multipart upload",
+                    "send a SQL job as JSON with \"type\":\"SQL\", or a JAR job as multipart/form-data with the jar in part 'jar'",
+                    List.of(new FieldError("type", "JSON is for SQL jobs: set \"type\":\"SQL\" and \"script\"")));
         }
-        throw new ProblemException(415, "about:blank", "A JAR job is a multipart upload",
-                "send multipart/form-data with the jar in part 'jar' and the fields as form fields or as a JSON part 'job'",
-                List.of(new FieldError("jar", "is required: the jar file as the multipart file part 'jar'")));
+        List<FieldError> errors = JobValidator.validateSql(body);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
+        JobService.Artifact runner = sqlArtifact();
+        var job = await(() -> jobs.create(tenant, body, runner, traceparent));
+        return Response.created(uri.getAbsolutePathBuilder().path(job.id).build()).entity(JobView.of(job)).build();
     }
 
     /** The tenant's jobs, oldest first; {@code clusterId} narrows them to one cluster. */
@@ -159,6 +172,33 @@ public class JobsResource {
             var job = await(() -> jobs.newVersion(tenant, id, request, artifact, traceparent));
             return Response.accepted(JobView.of(job)).build();
         }
+    }
+
+    /** A new version of a SQL job: {@code {"script":..,"parallelism"?,"flinkConfiguration"?,"savepointPath"?}}, deployed like a JAR job's. */
+    @POST
+    @Path("/{id}/versions")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Blocking
+    public Response newSqlVersion(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent, @PathParam("id") String id, JobRequest body) throws Throwable {
+        Tenant tenant = tenants.require(authorization);
+        JobRequest given = body == null ? new JobRequest(null, null, null, null, null, null, null, null, null) : body;
+        List<FieldError> errors = new ArrayList<>();
+        if (given.clusterId() != null) {
+            errors.add(new FieldError("clusterId", "a version runs where the job runs; migrate the job to change its cluster"));
+        }
+        if (given.type() == JobKind.JAR) {
+            errors.add(new FieldError("type", "a JAR job's version is a multipart upload"));
+        }
+        JobRequest request = new JobRequest(JobKind.SQL, given.name(), "(the job's)", given.entryClass(), given.parallelism(), given.args(),
+                given.flinkConfiguration(), given.savepointPath(), given.script());
+        errors.addAll(JobValidator.validateSql(request));
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
+        JobService.Artifact runner = sqlArtifact();
+        var job = await(() -> jobs.newVersion(tenant, id, request, runner, traceparent));
+        return Response.accepted(JobView.of(job)).build();
     }
 
     /** Cancels the run (without a savepoint). */
@@ -224,11 +264,14 @@ public class JobsResource {
         return job.map(changed -> Response.accepted(JobView.of(changed)).build());
     }
 
-    private static ProblemException sqlRunnerMissing() {
-        return new ProblemException(422, SQL_RUNNER_MISSING, "SQL jobs are not supported yet",
-                "a SQL job runs in Slipway's SQL runner (flink/sql-runner), which is not built yet; nothing was stored. "
-                        + "Package the statements in a JAR job (TableEnvironment.executeSql) for now",
-                List.of(new FieldError("type", "SQL is not supported yet")));
+    private JobService.Artifact sqlArtifact() throws IOException {
+        return new JobService.Artifact(sqlRunner.stored(), SqlRunnerJar.FILENAME, SqlRunnerJar.ENTRY_CLASS);
+    }
+
+    private static ProblemException sqlIsJson() {
+        return new ProblemException(415, "about:blank", "A SQL job is JSON",
+                "send a SQL job as application/json: {\"type\":\"SQL\",\"clusterId\":..,\"script\":..}; multipart is for jars",
+                List.of(new FieldError("type", "SQL jobs are sent as JSON, not as a multipart upload")));
     }
 
     private static <T> T await(Supplier<Uni<T>> uni) throws Throwable {

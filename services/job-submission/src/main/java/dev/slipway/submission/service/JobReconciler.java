@@ -213,7 +213,7 @@ public class JobReconciler {
             }
             String jarId = flink.uploadJar(url, jar, version.artifactName == null ? "job.jar" : version.artifactName);
             try {
-                flink.run(url, jarId, new FlinkRestClient.Run(version.entryClass, version.parallelism, jobs.args(version),
+                flink.run(url, jarId, new FlinkRestClient.Run(version.entryClass, version.parallelism, jobs.runArgs(version),
                         jobs.configuration(version), restore, flinkJobId));
             } catch (FlinkError refused) {
                 if (flink.jobState(url, flinkJobId).isEmpty()) {

@@ -8,6 +8,7 @@ import dev.slipway.contracts.jobs.JobStatus;
 import dev.slipway.contracts.jobs.JobStatusChanged;
 import dev.slipway.contracts.jobs.JobSubmitted;
 import dev.slipway.contracts.jobs.SavepointCompleted;
+import dev.slipway.flink.sql.SqlRunner;
 import dev.slipway.submission.Cluster;
 import dev.slipway.submission.Job;
 import dev.slipway.submission.JobSavepoint;
@@ -107,9 +108,14 @@ public class JobService {
 
     // ---- users' actions ----
 
-    /** A JAR job: version 1 with its stored jar, SUBMITTED, waiting for its cluster to run. */
-    public Uni<Job> createJar(Tenant tenant, JobRequest request, Artifact artifact, String traceparent) {
-        String name = request.name() != null ? request.name() : JobValidator.defaultName(artifact.entryClass());
+    /**
+     * A job: version 1 with its stored artifact (the jar of a JAR job, the SQL runner of a SQL job), SUBMITTED,
+     * waiting for its cluster to run.
+     */
+    public Uni<Job> create(Tenant tenant, JobRequest request, Artifact artifact, String traceparent) {
+        JobKind kind = kindOf(request);
+        String name = request.name() != null ? request.name()
+                : kind == JobKind.SQL ? JobValidator.defaultSqlName(request.script()) : JobValidator.defaultName(artifact.entryClass());
         String id = ClusterIds.of(name, HexFormat.of().toHexDigits(random.nextInt()));
         return sessions.withTransaction(session -> session.find(Cluster.class, request.clusterId())
                         .map(cluster -> runnableCluster(cluster, tenant, request.clusterId()))
@@ -119,7 +125,7 @@ public class JobService {
                             job.id = id;
                             job.tenant = tenant.name();
                             job.name = name;
-                            job.kind = JobKind.JAR;
+                            job.kind = kind;
                             job.clusterId = cluster.id;
                             job.version = 1;
                             job.latestVersion = 1;
@@ -141,9 +147,16 @@ public class JobService {
                 .invoke(this::wakeAll);
     }
 
-    /** A new version of a JAR job (its own jar and configuration); deployed as an upgrade: stop with savepoint, submit from it. */
+    /**
+     * A new version (a JAR job's own jar and configuration, a SQL job's script); deployed as an upgrade: stop
+     * with savepoint, submit from it.
+     */
     public Uni<Job> newVersion(Tenant tenant, String id, JobRequest request, Artifact artifact, String traceparent) {
         return act(tenant, id, traceparent, (session, job, now) -> {
+            if (job.kind != kindOf(request)) {
+                throw ProblemException.invalid(List.of(new FieldError("type", "job " + id + " is a " + job.kind + " job; its versions are "
+                        + (job.kind == JobKind.SQL ? "SQL scripts, sent as JSON" : "jars, sent as multipart uploads"))));
+            }
             int next = job.latestVersion + 1;
             JobTransitions.redeploy(job, next, job.clusterId, "deploy a new version", now);
             if (request.savepointPath() != null) {
@@ -340,7 +353,8 @@ public class JobService {
         version.id = JobVersion.idOf(jobId, number);
         version.jobId = jobId;
         version.version = number;
-        version.kind = JobKind.JAR;
+        version.kind = kindOf(request);
+        version.sqlScript = request.script();
         version.artifactSha256 = artifact.stored().sha256();
         version.artifactSize = artifact.stored().size();
         version.artifactName = artifact.filename();
@@ -351,6 +365,15 @@ public class JobService {
         version.savepointPath = request.savepointPath();
         version.createdAt = now;
         return version;
+    }
+
+    /** What Flink runs the version's artifact with: a SQL job's runner gets the script. */
+    public List<String> runArgs(JobVersion version) {
+        return version.kind == JobKind.SQL ? List.of(SqlRunner.SCRIPT_ARGUMENT, version.sqlScript) : args(version);
+    }
+
+    private static JobKind kindOf(JobRequest request) {
+        return request.type() == null ? JobKind.JAR : request.type();
     }
 
     public List<String> args(JobVersion version) {
