@@ -1,0 +1,116 @@
+package dev.slipway.rest.problems;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.quarkus.hibernate.validator.runtime.jaxrs.ResteasyReactiveViolationException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Path;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.util.Comparator;
+import java.util.List;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Every error leaves as application/problem+json, naming the field where there is one: the whole path
+ * into the body ("elastic.maxTaskManagers") or the query parameter ("from"). Quarkus REST finds these
+ * mappers in this jar because it carries META-INF/beans.xml; the app needs quarkus-rest-jackson and
+ * quarkus-hibernate-validator.
+ */
+public class ProblemMappers {
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        Response response = respond(e.problem());
+        if (e.problem().status() == 401) {
+            return Response.fromResponse(response).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
+        }
+        return response;
+    }
+
+    /** Quarkus' own violation type: mapped here too, or its more specific default mapper would answer plain JSON. */
+    @ServerExceptionMapper
+    public Response invalidParameters(ResteasyReactiveViolationException e) {
+        return invalid(e);
+    }
+
+    @ServerExceptionMapper
+    public Response invalid(ConstraintViolationException e) {
+        List<Problem.FieldError> errors = e.getConstraintViolations().stream()
+                .map(violation -> new Problem.FieldError(field(violation), violation.getMessage()))
+                .sorted(Comparator.comparing(Problem.FieldError::field))
+                .toList();
+        return respond(ProblemException.invalid(errors).problem());
+    }
+
+    /** Quarkus maps these Jackson types itself (plain JSON) unless they are mapped here by their exact type. */
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e) {
+        return unreadable(e);
+    }
+
+    @ServerExceptionMapper
+    public Response invalidFormat(InvalidFormatException e) {
+        return unreadable(e);
+    }
+
+    @ServerExceptionMapper
+    public Response unrecognized(UnrecognizedPropertyException e) {
+        return unreadable(e);
+    }
+
+    @ServerExceptionMapper
+    public Response unreadable(JsonProcessingException e) {
+        String field = e instanceof JsonMappingException mapping ? path(mapping) : "";
+        String message = e instanceof UnrecognizedPropertyException ? "unknown field" : e.getOriginalMessage();
+        List<Problem.FieldError> errors = field.isEmpty() ? List.of() : List.of(new Problem.FieldError(field, message));
+        return respond(new Problem(Problem.BLANK, "Unreadable request body", 400, e.getOriginalMessage(), errors));
+    }
+
+    @ServerExceptionMapper
+    public Response unreadableBody(UnreadableBody e) {
+        return unreadable(e.json());
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        return respond(new Problem(Problem.BLANK, e.getResponse().getStatusInfo().getReasonPhrase(), status, e.getMessage(),
+                List.of()));
+    }
+
+    private static Response respond(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+
+    /** "elastic.maxTaskManagers", "flinkConfiguration[rest.port]", "programArgs[2]". */
+    static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (ref.getFrom() instanceof java.util.Map) {
+                    path.append('[').append(ref.getFieldName()).append(']');
+                } else {
+                    path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+                }
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    /** The property path without the method and parameter nodes: "count", not "request.body.count". */
+    private static String field(ConstraintViolation<?> violation) {
+        String field = null;
+        for (Path.Node node : violation.getPropertyPath()) {
+            field = node.getName();
+        }
+        return field;
+    }
+}

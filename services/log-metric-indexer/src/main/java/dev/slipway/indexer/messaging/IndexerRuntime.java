@@ -1,0 +1,144 @@
+package dev.slipway.indexer.messaging;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slipway.contracts.Topics;
+import dev.slipway.indexer.config.IndexerConfig;
+import dev.slipway.indexer.logs.LogIndex;
+import dev.slipway.indexer.logs.LogSearch;
+import dev.slipway.indexer.logs.LogTail;
+import dev.slipway.indexer.metrics.MetricStore;
+import dev.slipway.messaging.KafkaClientProperties;
+import dev.slipway.messaging.TopicSetup;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/** Opens the stores, starts the readers of logs, metrics and lifecycle topics, and closes all in order. */
+@ApplicationScoped
+public class IndexerRuntime {
+
+    private static final Logger LOG = Logger.getLogger(IndexerRuntime.class);
+
+    private final String bootstrapServers;
+    private final IndexerConfig config;
+    private final LogTail tail;
+    private final ObjectMapper json;
+    private final Clock clock = Clock.systemUTC();
+    private final BroadcastProcessor<ClusterEvent> clusterEvents = BroadcastProcessor.create();
+
+    private volatile LogIndex logs;
+    private volatile LogSearch search;
+    private volatile MetricStore metrics;
+    private KafkaProducer<String, byte[]> deadLetters;
+    private IngestLoop logLoop;
+    private IngestLoop metricLoop;
+    private ClusterEventRelay relay;
+    private ScheduledExecutorService refresher;
+
+    public IndexerRuntime(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, IndexerConfig config,
+            LogTail tail, ObjectMapper json) {
+        this.bootstrapServers = bootstrapServers;
+        this.config = config;
+        this.tail = tail;
+        this.json = json;
+    }
+
+    void onStart(@Observes StartupEvent startup) {
+        TopicSetup.ensure(bootstrapServers, config.topicPartitions(), config.topicReplicationFactor());
+        start();
+    }
+
+    void onStop(@Observes ShutdownEvent shutdown) {
+        stop();
+    }
+
+    /** Opens the indexes from disk and starts reading; readers resume at the group's committed offsets. */
+    public synchronized void start() {
+        try {
+            Path root = Path.of(config.dataDir());
+            logs = new LogIndex(root.resolve("logs"), config.logs().partitionBy(), config.logs().retention(),
+                    config.logs().maxSize().asLongValue(), clock);
+            search = new LogSearch(logs);
+            metrics = new MetricStore(root.resolve("metrics"), clock, config.metrics().rawRetention(),
+                    config.metrics().rollupStep(), config.metrics().rollupRetention());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the indexes under " + config.dataDir(), e);
+        }
+        deadLetters = new KafkaProducer<>(KafkaClientProperties.idempotentProducer(bootstrapServers), new StringSerializer(),
+                new ByteArraySerializer());
+        logLoop = new IngestLoop(bootstrapServers, config.consumerGroup(), Topics.LOGS,
+                new LogSink(logs, tail, config.logs().retentionCheckInterval()), config.commitInterval(), deadLetters).start();
+        metricLoop = new IngestLoop(bootstrapServers, config.consumerGroup(), Topics.METRICS,
+                new MetricSink(metrics, config.metrics().compactionInterval()), config.commitInterval(), deadLetters).start();
+        relay = new ClusterEventRelay(bootstrapServers, clusterEvents, json).start();
+        refresher = Executors.newSingleThreadScheduledExecutor(runnable -> new Thread(runnable, "index-refresh"));
+        long every = config.logs().refreshInterval().toMillis();
+        refresher.scheduleWithFixedDelay(this::refresh, every, every, TimeUnit.MILLISECONDS);
+        LOG.infof("log-metric-indexer reading %s and %s in group %s from %s; indexes under %s", Topics.LOGS, Topics.METRICS,
+                config.consumerGroup(), bootstrapServers, config.dataDir());
+    }
+
+    /** Stops reading, commits what was indexed (then the offsets) and closes the indexes. */
+    public synchronized void stop() {
+        if (refresher == null) {
+            return;
+        }
+        refresher.shutdownNow();
+        relay.close();
+        logLoop.close();
+        metricLoop.close();
+        deadLetters.close();
+        try {
+            logs.close();
+            metrics.close();
+        } catch (IOException e) {
+            LOG.warnf(e, "closing the indexes: %s", e.getMessage());
+        }
+        refresher = null;
+    }
+
+    public LogIndex logs() {
+        return logs;
+    }
+
+    public LogSearch search() {
+        return search;
+    }
+
+    public MetricStore metrics() {
+        return metrics;
+    }
+
+    public Multi<ClusterEvent> clusterEvents(String clusterId) {
+        // A dashboard that reads slowly gets a buffer, not a failed stream.
+        return clusterEvents.filter(event -> event.clusterId().equals(clusterId)).onOverflow().buffer(10_000);
+    }
+
+    public boolean healthy() {
+        return refresher != null && logLoop.healthy() && metricLoop.healthy() && relay.running();
+    }
+
+    private void refresh() {
+        try {
+            logs.refresh();
+            metrics.refresh();
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf(e, "refreshing searchers: %s", e.getMessage());
+        }
+    }
+}

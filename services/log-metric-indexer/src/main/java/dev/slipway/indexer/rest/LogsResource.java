@@ -1,0 +1,105 @@
+package dev.slipway.indexer.rest;
+
+import dev.slipway.contracts.telemetry.LogRecord;
+import dev.slipway.indexer.config.IndexerConfig;
+import dev.slipway.indexer.logs.Cursors;
+import dev.slipway.indexer.logs.InvalidQueryException;
+import dev.slipway.indexer.logs.Levels;
+import dev.slipway.indexer.logs.LogPage;
+import dev.slipway.indexer.logs.LogQuery;
+import dev.slipway.indexer.logs.LogTail;
+import dev.slipway.indexer.logs.PartitionInfo;
+import dev.slipway.indexer.messaging.IndexerRuntime;
+import dev.slipway.rest.problems.ProblemException;
+import io.smallrye.mutiny.Multi;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+
+/** Log search, live tail and the partitions behind them. */
+@Path("/api/v1/logs")
+@Produces(MediaType.APPLICATION_JSON)
+public class LogsResource {
+
+    private static final int DEFAULT_LIMIT = 100;
+
+    private final IndexerRuntime runtime;
+    private final LogTail tail;
+    private final IndexerConfig config;
+
+    public LogsResource(IndexerRuntime runtime, LogTail tail, IndexerConfig config) {
+        this.runtime = runtime;
+        this.tail = tail;
+        this.config = config;
+    }
+
+    /**
+     * Records matching free text over message and logger (Lucene syntax: words are ANDed, "quoted
+     * phrases", OR, NOT, wildcards), exact levels (comma-separated), cluster, job and pod, in [from, to),
+     * newest first; {@code cursor} is the previous page's {@code nextCursor}.
+     */
+    @GET
+    public LogPage search(@QueryParam("q") String q, @QueryParam("level") String level, @QueryParam("clusterId") String clusterId,
+            @QueryParam("jobId") String jobId, @QueryParam("pod") String pod, @QueryParam("from") String from,
+            @QueryParam("to") String to, @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) throws IOException {
+        Instant start = Params.instant("from", from);
+        Instant end = Params.instant("to", to);
+        Params.range(start, end);
+        LogQuery query = new LogQuery(Params.orNull(q), levels(level), Params.orNull(clusterId), Params.orNull(jobId),
+                Params.orNull(pod), start, end, Params.integer("limit", limit, DEFAULT_LIMIT, 1, config.logs().maxLimit()),
+                Params.blank(cursor) ? null : Cursors.decode(cursor.trim())
+                        .orElseThrow(() -> ProblemException.invalid("cursor", "not a cursor from an earlier page")));
+        try {
+            return runtime.search().search(query);
+        } catch (InvalidQueryException e) {
+            throw ProblemException.invalid("q", e.getMessage());
+        }
+    }
+
+    /** Every new record of a cluster, job or pod (at least one is required), at {@code level} or above. */
+    @GET
+    @Path("/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    public Multi<LogRecord> stream(@QueryParam("clusterId") String clusterId, @QueryParam("jobId") String jobId,
+            @QueryParam("pod") String pod, @QueryParam("level") String level) {
+        if (Params.blank(clusterId) && Params.blank(jobId) && Params.blank(pod)) {
+            throw ProblemException.invalid("clusterId", "give clusterId, jobId or pod to follow");
+        }
+        if (!Params.blank(level) && !Levels.known(level)) {
+            throw ProblemException.invalid("level", "not one of " + Levels.ORDER + ": '" + level + "'");
+        }
+        return tail.follow(Params.orNull(clusterId), Params.orNull(jobId), Params.orNull(pod),
+                Params.blank(level) ? null : Levels.normalize(level));
+    }
+
+    /** The partitions (one Lucene index each), oldest first, with their size. */
+    @GET
+    @Path("/partitions")
+    public List<PartitionInfo> partitions() {
+        return runtime.logs().partitions();
+    }
+
+    private static Set<String> levels(String level) {
+        if (Params.blank(level)) {
+            return Set.of();
+        }
+        Set<String> levels = new LinkedHashSet<>();
+        for (String one : Arrays.stream(level.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()) {
+            if (!Levels.known(one)) {
+                throw ProblemException.invalid("level", "not one of " + Levels.ORDER + ": '" + one + "'");
+            }
+            levels.add(Levels.normalize(one));
+        }
+        return levels;
+    }
+}
