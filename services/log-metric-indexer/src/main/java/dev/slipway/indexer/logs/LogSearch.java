@@ -104,6 +104,7 @@ public final class LogSearch {
         QueryParser parser = new QueryParser(LogFields.TEXT, new LogAnalyzer());
         parser.setDefaultOperator(QueryParser.Operator.AND);
         // "java.lang.IllegalStateException" is three tokens here: find them in that order, not anywhere.
+        parser.setSplitOnWhitespace(true);
         parser.setAutoGeneratePhraseQueries(true);
         try {
             return parser.parse(text);
