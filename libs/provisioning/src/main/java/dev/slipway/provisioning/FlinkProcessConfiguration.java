@@ -12,8 +12,8 @@ import java.util.TreeSet;
 
 /**
  * The Flink configuration of one pod, the same on every backend: the user's keys underneath, then
- * what the platform must control (identity, addresses, sizes, the resource manager's access), which
- * a user's key never overrides.
+ * what the platform must control (identity, addresses, sizes, the resource manager's access, the
+ * metric reporter's destination), which a user's key never overrides.
  */
 public final class FlinkProcessConfiguration {
 
@@ -49,7 +49,11 @@ public final class FlinkProcessConfiguration {
             "slotmanager.number-of-slots.max",
             CLUSTER_ID,
             SCHEDULER_URL,
-            CLUSTER_TOKEN)));
+            CLUSTER_TOKEN,
+            MetricsShipping.FACTORY_CLASS,
+            MetricsShipping.BOOTSTRAP_SERVERS,
+            MetricsShipping.CLUSTER_ID,
+            MetricsShipping.POD)));
 
     private FlinkProcessConfiguration() {
     }
@@ -70,6 +74,10 @@ public final class FlinkProcessConfiguration {
         if (spec.network() == NetworkProfile.HOST_NETWORK) {
             conf.put("pekko.ask.timeout", HOST_NETWORK_ASK_TIMEOUT);
             conf.put("taskmanager.network.request-backoff.max", HOST_NETWORK_REQUEST_BACKOFF_MAX_MS);
+        }
+        MetricsShipping metrics = platform.metrics();
+        if (metrics != null) {
+            conf.putAll(metrics.defaults());
         }
         for (Map.Entry<String, String> user : spec.flinkConfiguration().entrySet()) {
             if (!PLATFORM_KEYS.contains(user.getKey())) {
@@ -100,6 +108,14 @@ public final class FlinkProcessConfiguration {
             conf.put(CLUSTER_ID, pod.clusterId());
             conf.put(SCHEDULER_URL, platform.schedulerUrl());
             conf.put(CLUSTER_TOKEN, platform.clusterToken());
+        }
+        if (metrics != null) {
+            // Every JobManager and TaskManager ships its metrics, whatever reporters the user adds.
+            conf.putAll(metrics.reporter(pod.clusterId(), pod.podName()));
+            String reporters = MetricsShipping.withPlatformReporter(conf.get(MetricsShipping.REPORTERS));
+            if (reporters != null) {
+                conf.put(MetricsShipping.REPORTERS, reporters);
+            }
         }
         return conf;
     }

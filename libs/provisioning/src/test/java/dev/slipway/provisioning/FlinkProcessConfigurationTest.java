@@ -9,6 +9,7 @@ import dev.slipway.contracts.cluster.NetworkProfile;
 import dev.slipway.contracts.cluster.ProcessSize;
 import dev.slipway.contracts.decisions.ProvisionPod;
 import dev.slipway.contracts.resources.PodRole;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,8 @@ class FlinkProcessConfigurationTest {
 
     private static final JobManagerAddress JOB_MANAGER = new JobManagerAddress("orders-jobmanager", 6123, 8081);
     private static final PlatformAccess PLATFORM = new PlatformAccess("http://scheduler:8081", "slw1.token");
+    private static final PlatformAccess WITH_METRICS = new PlatformAccess("http://scheduler:8081", "slw1.token",
+            new MetricsShipping("kafka:9092", Duration.ofSeconds(15)));
 
     static ClusterSpec spec(ClusterMode mode, String version, NetworkProfile network, Map<String, String> userConf) {
         return new ClusterSpec("orders", "team-a", mode, version, new ProcessSize(1, 768, 0), 1, new ProcessSize(1, 1024, 0),
@@ -92,6 +95,57 @@ class FlinkProcessConfigurationTest {
                 .containsEntry("taskmanager.network.request-backoff.max", "60000")
                 .containsEntry("taskmanager.load-balance.mode", "SLOTS")
                 .doesNotContainKey("cluster.evenly-spread-out-slots");
+    }
+
+    @Test
+    void everyJobManagerAndTaskManagerShipsItsMetricsUnderItsClusterAndPodName() {
+        for (ClusterMode mode : ClusterMode.values()) {
+            ClusterSpec spec = spec(mode, "2.2.0", NetworkProfile.POD_NETWORK, Map.of());
+            for (ProvisionPod pod : new ProvisionPod[] {pod(spec, PodRole.JOB_MANAGER, "orders-jm-0"),
+                    pod(spec, PodRole.TASK_MANAGER, "orders-tm-1")}) {
+                assertThat(FlinkProcessConfiguration.of(pod, JOB_MANAGER, WITH_METRICS))
+                        .containsEntry("metrics.reporter.slipway.factory.class", "dev.slipway.flink.metrics.SlipwayMetricReporterFactory")
+                        .containsEntry("metrics.reporter.slipway.bootstrap-servers", "kafka:9092")
+                        .containsEntry("metrics.reporter.slipway.cluster-id", "orders")
+                        .containsEntry("metrics.reporter.slipway.pod", pod.podName())
+                        .containsEntry("metrics.reporter.slipway.interval", "15000 ms")
+                        .doesNotContainKey("metrics.reporters");
+            }
+        }
+    }
+
+    @Test
+    void aUserMayChangeTheReportIntervalAndAddReportersButNotWhereSamplesGo() {
+        ClusterSpec spec = spec(ClusterMode.STATIC, "2.2.0", NetworkProfile.POD_NETWORK, Map.of(
+                "metrics.reporter.slipway.interval", "2 s",
+                "metrics.reporter.slipway.bootstrap-servers", "elsewhere:9092",
+                "metrics.reporter.slipway.cluster-id", "someone-else",
+                "metrics.reporter.slipway.factory.class", "my.Factory",
+                "metrics.reporters", "prom"));
+        Map<String, String> conf = FlinkProcessConfiguration.of(pod(spec, PodRole.TASK_MANAGER, "orders-tm-0"), JOB_MANAGER, WITH_METRICS);
+
+        assertThat(conf).containsEntry("metrics.reporter.slipway.interval", "2 s")
+                .containsEntry("metrics.reporter.slipway.bootstrap-servers", "kafka:9092")
+                .containsEntry("metrics.reporter.slipway.cluster-id", "orders")
+                .containsEntry("metrics.reporter.slipway.factory.class", "dev.slipway.flink.metrics.SlipwayMetricReporterFactory")
+                .containsEntry("metrics.reporters", "prom,slipway");
+        assertThat(FlinkProcessConfiguration.PLATFORM_KEYS).contains("metrics.reporter.slipway.bootstrap-servers",
+                "metrics.reporter.slipway.cluster-id", "metrics.reporter.slipway.pod", "metrics.reporter.slipway.factory.class")
+                .doesNotContain("metrics.reporter.slipway.interval", "metrics.reporters");
+    }
+
+    @Test
+    void aReporterListThatNamesThePlatformsReporterStaysAsItIs() {
+        assertThat(MetricsShipping.withPlatformReporter("prom, slipway")).isEqualTo("prom, slipway");
+        assertThat(MetricsShipping.withPlatformReporter(null)).isNull();
+    }
+
+    @Test
+    void withoutMetricShippingNoReporterIsConfigured() {
+        ClusterSpec spec = spec(ClusterMode.STATIC, "2.2.0", NetworkProfile.POD_NETWORK, Map.of());
+
+        assertThat(FlinkProcessConfiguration.of(pod(spec, PodRole.TASK_MANAGER, "orders-tm-0"), JOB_MANAGER, PLATFORM).keySet())
+                .noneMatch(key -> key.startsWith("metrics."));
     }
 
     @Test

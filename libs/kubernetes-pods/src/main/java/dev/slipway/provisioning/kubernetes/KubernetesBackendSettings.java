@@ -1,6 +1,7 @@
 package dev.slipway.provisioning.kubernetes;
 
 import dev.slipway.contracts.auth.ClusterTokens;
+import dev.slipway.provisioning.MetricsShipping;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.Map;
@@ -19,6 +20,7 @@ import java.util.function.Function;
  * @param clusterToken      cluster id to that cluster's token (see {@link ClusterTokens#issue})
  * @param logRoot           host directory the node log agent reads; a pod logs into {@code <logRoot>/<cluster>/<pod>/}
  * @param podTemplate       optional user pod template merged underneath the platform's pod; null for none
+ * @param metrics           where every pod's metric reporter ships; null for no reporter
  */
 public record KubernetesBackendSettings(
         Map<String, String> images,
@@ -28,7 +30,8 @@ public record KubernetesBackendSettings(
         String schedulerUrl,
         Function<String, String> clusterToken,
         String logRoot,
-        Pod podTemplate) {
+        Pod podTemplate,
+        MetricsShipping metrics) {
 
     public static final String DEFAULT_IMAGE_PATTERN = "flink:{version}-java17";
     public static final String DEFAULT_PULL_POLICY = "IfNotPresent";
@@ -48,14 +51,14 @@ public record KubernetesBackendSettings(
         podTemplate = podTemplate == null ? null : SERIALIZATION.clone(podTemplate);
     }
 
-    /** Defaults for everything but the scheduler URL and the token issuer. */
+    /** Defaults for everything but the scheduler URL and the token issuer; no metric reporter. */
     public static KubernetesBackendSettings of(String schedulerUrl, ClusterTokens tokens) {
-        return new KubernetesBackendSettings(null, null, null, null, schedulerUrl, tokens::issue, null, null);
+        return new KubernetesBackendSettings(null, null, null, null, schedulerUrl, tokens::issue, null, null, null);
     }
 
     public KubernetesBackendSettings withPodTemplate(Pod template) {
         return new KubernetesBackendSettings(images, imagePattern, imagePullPolicy, serviceAccountName, schedulerUrl,
-                clusterToken, logRoot, template);
+                clusterToken, logRoot, template, metrics);
     }
 
     /** A pod template as a user writes it: a Pod manifest in YAML (or JSON). */

@@ -10,6 +10,8 @@ import dev.slipway.contracts.decisions.DeletePod;
 import dev.slipway.contracts.decisions.Placement;
 import dev.slipway.contracts.decisions.ProvisionPod;
 import dev.slipway.contracts.resources.PodRole;
+import dev.slipway.provisioning.MetricsShipping;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -19,13 +21,14 @@ final class Decisions {
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     static final ClusterTokens TOKENS = new ClusterTokens("a-test-secret-of-enough-length");
     static final String SCHEDULER_URL = "http://resource-scheduler:8080";
+    static final String KAFKA = "kafka.slipway.svc:9092";
 
     private Decisions() {
     }
 
     static KubernetesBackendSettings settings() {
         return new KubernetesBackendSettings(Map.of("2.2.0", "registry.example/flink:2.2.0-slipway"), null, "Always",
-                "flink", SCHEDULER_URL, TOKENS::issue, null, null);
+                "flink", SCHEDULER_URL, TOKENS::issue, null, null, new MetricsShipping(KAFKA, Duration.ofSeconds(10)));
     }
 
     static ClusterSpec spec(ClusterMode mode, NetworkProfile network, Map<String, String> flinkConfiguration) {

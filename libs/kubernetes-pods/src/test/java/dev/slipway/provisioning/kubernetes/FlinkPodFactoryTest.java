@@ -219,6 +219,18 @@ class FlinkPodFactoryTest {
     }
 
     @Test
+    void everyPodShipsItsMetricsToThePlatformsKafkaUnderItsOwnName() {
+        assertThat(main(factory.pod(Decisions.taskManager("orders", 1))).getArgs()).contains(
+                "-Dmetrics.reporter.slipway.factory.class=dev.slipway.flink.metrics.SlipwayMetricReporterFactory",
+                "-Dmetrics.reporter.slipway.bootstrap-servers=" + Decisions.KAFKA,
+                "-Dmetrics.reporter.slipway.cluster-id=orders",
+                "-Dmetrics.reporter.slipway.pod=orders-tm-1",
+                "-Dmetrics.reporter.slipway.interval=10000 ms");
+        assertThat(main(factory.pod(Decisions.jobManager("orders"))).getArgs())
+                .contains("-Dmetrics.reporter.slipway.pod=orders-jm-0");
+    }
+
+    @Test
     void userValuesAreEscapedForKubernetesExpansion() {
         ClusterSpec spec = Decisions.spec(ClusterMode.ELASTIC, NetworkProfile.POD_NETWORK,
                 Map.of("env.java.opts.taskmanager", "-Dpath=$(HOME) -Dcost=$$5"));
