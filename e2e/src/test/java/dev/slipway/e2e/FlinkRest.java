@@ -39,6 +39,11 @@ public final class FlinkRest {
         return given().get(url + "/jobs/" + jobId).then().statusCode(200).extract().path("vertices.status");
     }
 
+    /** The names of the job's vertices (operators chained into tasks), as Flink's plan shows them. */
+    public List<String> vertexNames(String jobId) {
+        return given().get(url + "/jobs/" + jobId).then().statusCode(200).extract().path("vertices.name");
+    }
+
     /** A user accumulator's value as Flink reports it (a string). */
     public String accumulator(String jobId, String name) {
         JsonPath json = given().get(url + "/jobs/" + jobId + "/accumulators").then().statusCode(200).extract().jsonPath();

@@ -9,11 +9,15 @@ import dev.slipway.testkit.EmbeddedPostgresServer;
 import dev.slipway.testkit.FreePorts;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -22,9 +26,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Jobs end to end, through job-submission's API only: job-submission runs as its packaged app next to
- * the platform's services (PostgreSQL embedded in the test JVM), creates an ELASTIC cluster, submits the
- * example jar, sees it RUNNING on real Flink processes, takes a savepoint, stops it with one, restarts it
- * from it (Flink reports the restore), deploys a second version and rolls back to the first.
+ * the platform's services (PostgreSQL embedded in the test JVM) and creates one ELASTIC cluster. On it,
+ * a JAR job (the example jar) and a SQL job (generated rows into a windowed aggregation, run by the SQL
+ * runner) each run on real Flink processes, take a savepoint, stop with one, restart from it (Flink
+ * reports the restore), deploy a second version and roll back to the first.
  */
 class JobSubmissionTest {
 
@@ -35,6 +40,8 @@ class JobSubmissionTest {
     private static Platform platform;
     private static EmbeddedPostgresServer postgres;
     private static ServiceProcess submission;
+    private static String cluster;
+    private static FlinkRest flink;
 
     @BeforeAll
     static void start() throws Exception {
@@ -56,6 +63,14 @@ class JobSubmissionTest {
         properties.put("slipway.job-submission.job-managers.provisioner-url", platform.provisioner.url());
         submission = ServiceProcess.start("job-submission", platform.repository.resolve("services/job-submission/target/quarkus-app"),
                 FreePorts.next(), properties, platform.work);
+        cluster = api().contentType("application/json").body("""
+                {"name":"e2e-jobs","mode":"ELASTIC","jobManager":{"cpu":0.5,"memoryMb":1024},
+                 "taskManager":{"cpu":0.5,"memoryMb":1024},"slotsPerTaskManager":2,
+                 "elastic":{"warmPool":0,"maxTaskManagers":4,"idleTimeoutSeconds":60}}
+                """).post("/api/v1/clusters").then().statusCode(201).extract().path("id");
+        await("cluster RUNNING").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                .until(() -> api().get("/api/v1/clusters/{id}", cluster).then().extract().path("status"), "RUNNING"::equals);
+        flink = platform.awaitJobManager(cluster);
     }
 
     @AfterAll
@@ -99,15 +114,6 @@ class JobSubmissionTest {
 
     @Test
     void aJarJobRunsIsSavepointedStoppedRestartedFromItAndRolledBack() throws Exception {
-        String cluster = api().contentType("application/json").body("""
-                {"name":"e2e-jobs","mode":"ELASTIC","jobManager":{"cpu":0.5,"memoryMb":1024},
-                 "taskManager":{"cpu":0.5,"memoryMb":1024},"slotsPerTaskManager":2,
-                 "elastic":{"warmPool":0,"maxTaskManagers":4,"idleTimeoutSeconds":60}}
-                """).post("/api/v1/clusters").then().statusCode(201).extract().path("id");
-        await("cluster RUNNING").atMost(WAIT).pollInterval(Duration.ofMillis(500))
-                .until(() -> api().get("/api/v1/clusters/{id}", cluster).then().extract().path("status"), "RUNNING"::equals);
-        FlinkRest flink = platform.awaitJobManager(cluster);
-
         Path jar = platform.exampleJobsJar();
         String id = api().multiPart("jar", jar.toFile(), "application/java-archive")
                 .multiPart("clusterId", cluster)
@@ -171,7 +177,95 @@ class JobSubmissionTest {
         api().post("/api/v1/jobs/{id}/cancel", id).then().statusCode(202);
         awaitJob(id, "CANCELED");
         assertThat(flink.jobState(fourth)).isEqualTo("CANCELED");
-        assertThat(Files.list(platform.work.resolve("artifacts")).filter(Files::isDirectory)
-                .filter(dir -> !dir.getFileName().toString().equals("savepoints")).count()).as("one stored jar").isEqualTo(1);
+        // Both versions share one stored jar (besides it, the store holds only the SQL runner).
+        String runner = sha256(platform.repository.resolve(SQL_RUNNER)) + ".jar";
+        try (var stored = Files.walk(platform.work.resolve("artifacts"))) {
+            assertThat(stored.filter(file -> file.toString().endsWith(".jar")).map(file -> file.getFileName().toString())
+                    .filter(name -> !name.equals(runner)).toList())
+                    .containsExactly(sha256(jar) + ".jar");
+        }
+    }
+
+    private static final String SQL_RUNNER = "flink/sql-runner/target/slipway-flink-sql-runner-0.1.0-SNAPSHOT.jar";
+
+    /** Generated orders counted per product in 2-second tumbling windows; the rate is what a new version changes. */
+    private static String ordersPerProduct(int rowsPerSecond) {
+        return """
+                SET 'pipeline.name' = 'orders per product';
+                CREATE TABLE orders (
+                  product INT,
+                  amount BIGINT,
+                  ts AS PROCTIME()
+                ) WITH ('connector' = 'datagen', 'rows-per-second' = '%d', 'fields.product.min' = '0', 'fields.product.max' = '9');
+                CREATE TABLE totals (product INT, window_start TIMESTAMP(3), orders BIGINT, amount BIGINT)
+                  WITH ('connector' = 'blackhole');
+                INSERT INTO totals
+                SELECT product, window_start, COUNT(*), SUM(amount)
+                FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '2' SECOND))
+                GROUP BY product, window_start, window_end;
+                """.formatted(rowsPerSecond);
+    }
+
+    @Test
+    void aSqlJobRunsIsSavepointedStoppedRestartedFromItAndRolledBack() {
+        String id = api().contentType("application/json")
+                .body(Map.of("type", "SQL", "clusterId", cluster, "parallelism", 2, "script", ordersPerProduct(50)))
+                .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+        JsonPath running = awaitJob(id, "RUNNING");
+        assertThat(running.getString("name")).isEqualTo("orders per product");
+        String first = running.getString("flinkJobId");
+        awaitTasksRunning(flink, first);
+        assertThat(flink.vertexNames(first)).as("the planned SQL job").anyMatch(name -> name.contains("Window"));
+
+        api().post("/api/v1/jobs/{id}/savepoints", id).then().statusCode(202);
+        assertThat(awaitJob(id, "RUNNING").getList("savepoints.kind", String.class)).containsExactly("SAVEPOINT");
+
+        api().post("/api/v1/jobs/{id}/stop", id).then().statusCode(202);
+        JsonPath stopped = awaitJob(id, "FINISHED");
+        assertThat(Path.of(URI.create(stopped.getString("latestSavepoint")))).isDirectory();
+
+        api().post("/api/v1/jobs/{id}/restart", id).then().statusCode(202);
+        String second = awaitJob(id, "RUNNING").getString("flinkJobId");
+        awaitTasksRunning(flink, second);
+        assertThat(flink.restoredCheckpoint(second)).as("restored from the stop's savepoint").isNotNull();
+
+        // Version 2: the same query at another rate, submitted from the savepoint of the stop that ends version 1.
+        api().contentType("application/json").body(Map.of("script", ordersPerProduct(100)))
+                .post("/api/v1/jobs/{id}/versions", id).then().statusCode(202);
+        await("version 2 running").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                .until(() -> job(id), json -> json.getInt("version") == 2 && "RUNNING".equals(json.getString("status"))
+                        && json.get("operation") == null);
+        String third = job(id).getString("flinkJobId");
+        awaitTasksRunning(flink, third);
+        assertThat(flink.restoredCheckpoint(third)).isNotNull();
+
+        api().contentType("application/json").body("{\"version\":1}").post("/api/v1/jobs/{id}/rollback", id).then().statusCode(202);
+        await("version 1 running again").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                .until(() -> job(id), json -> json.getInt("version") == 1 && "RUNNING".equals(json.getString("status"))
+                        && json.get("operation") == null);
+        JsonPath rolledBack = job(id);
+        String fourth = rolledBack.getString("flinkJobId");
+        awaitTasksRunning(flink, fourth);
+        assertThat(flink.restoredCheckpoint(fourth)).isNotNull();
+        assertThat(rolledBack.getList("versions.script", String.class)).containsExactly(ordersPerProduct(50), ordersPerProduct(100));
+        assertThat(List.of(first, second, third).stream().map(flink::jobState)).containsOnly("FINISHED");
+
+        api().post("/api/v1/jobs/{id}/cancel", id).then().statusCode(202);
+        awaitJob(id, "CANCELED");
+        assertThat(flink.jobState(fourth)).isEqualTo("CANCELED");
+    }
+
+    @Test
+    void aSqlStatementFlinkRefusesFailsTheJobWithFlinksMessage() {
+        String id = api().contentType("application/json")
+                .body(Map.of("type", "SQL", "clusterId", cluster, "script", "INSERT INTO no_such_table VALUES (1);"))
+                .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+        await("job FAILED").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                .until(() -> job(id), json -> "FAILED".equals(json.getString("status")));
+        assertThat(job(id).getString("failureCause")).contains("no_such_table");
+    }
+
+    private static String sha256(Path file) throws IOException, NoSuchAlgorithmException {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.contracts.jobs.JobKind;
 import dev.slipway.contracts.jobs.JobStatus;
+import dev.slipway.submission.client.FlinkRestClient;
 import dev.slipway.submission.job.FlinkStates;
 import dev.slipway.submission.job.JarInspector;
 import dev.slipway.submission.job.JobIds;
@@ -84,6 +85,20 @@ class JobRulesTest {
         assertThat(JobValidator.validateSql(good)).isEmpty();
         assertThat(JobValidator.defaultSqlName(good.script())).isEqualTo("orders");
         assertThat(JobValidator.defaultSqlName("SET 'pipeline.name' = '/bad';")).isEqualTo("sql-job");
+    }
+
+    @Test
+    void flinksErrorTracesKeepTheirMessagesAndCauses() {
+        String trace = "org.apache.flink.runtime.rest.handler.RestHandlerException: Could not execute application.\n"
+                + "\tat org.apache.flink.runtime.webmonitor.handlers.JarRunHandler.lambda$handleRequest$1(JarRunHandler.java:114)\n"
+                + "Caused by: org.apache.flink.client.program.ProgramInvocationException: The main method caused an error: "
+                + "Object 'no_such_table' not found\n"
+                + "\tat org.apache.flink.client.program.PackagedProgram.callMainMethod(PackagedProgram.java:373)\n"
+                + "\t... 12 more";
+        assertThat(FlinkRestClient.withoutFrames(trace)).isEqualTo(
+                "org.apache.flink.runtime.rest.handler.RestHandlerException: Could not execute application.\n"
+                        + "Caused by: org.apache.flink.client.program.ProgramInvocationException: The main method caused an error: "
+                        + "Object 'no_such_table' not found");
     }
 
     @Test

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The calls of Flink's REST API (2.x) that job-submission makes, blocking on the caller's thread (the
@@ -28,6 +30,7 @@ import java.util.UUID;
 public class FlinkRestClient {
 
     private static final int MAX_CAUSE = 4000;
+    private static final Pattern STACK_FRAME = Pattern.compile("\\s+(at |\\.\\.\\. \\d+ more).*");
 
     private final HttpClient http;
     private final Duration timeout;
@@ -207,13 +210,21 @@ public class FlinkRestClient {
             JsonNode node = json.readTree(body);
             if (node != null && node.path("errors").isArray()) {
                 List<String> messages = new ArrayList<>();
-                node.path("errors").forEach(message -> messages.add(message.asText()));
+                node.path("errors").forEach(message -> messages.add(withoutFrames(message.asText())));
                 return shorten(String.join("\n", messages));
             }
         } catch (IOException notJson) {
             // fall through
         }
         return shorten(body);
+    }
+
+    /**
+     * A Java stack trace as Flink sends it in an error, reduced to its messages: the exception and every
+     * "Caused by" (a refused SQL statement's reason is the last cause, thousands of characters down).
+     */
+    public static String withoutFrames(String trace) {
+        return trace.lines().filter(line -> !STACK_FRAME.matcher(line).matches()).collect(Collectors.joining("\n"));
     }
 
     static String shorten(String text) {
