@@ -2,6 +2,7 @@ package dev.slipway.provisioner;
 
 import dev.slipway.contracts.auth.ClusterTokens;
 import dev.slipway.provisioner.config.ProvisionerConfig;
+import dev.slipway.provisioning.MetricsShipping;
 import dev.slipway.provisioning.PodBackend;
 import dev.slipway.provisioning.kubernetes.KubernetesBackendSettings;
 import dev.slipway.provisioning.kubernetes.KubernetesPodBackend;
@@ -25,12 +26,14 @@ public class KubernetesBackendFactory {
         this.client = client;
     }
 
-    public PodBackend create(ProvisionerConfig config, ClusterTokens tokens) {
+    /** @param metrics where every pod's metric reporter ships; null for no reporter */
+    public PodBackend create(ProvisionerConfig config, ClusterTokens tokens, MetricsShipping metrics) {
         ProvisionerConfig.Kubernetes kubernetes = config.kubernetes();
         KubernetesClient api = client.get();
         Pod template = kubernetes.podTemplateFile().map(KubernetesBackendFactory::readTemplate).orElse(null);
         KubernetesBackendSettings settings = new KubernetesBackendSettings(kubernetes.images(), null, null,
-                kubernetes.serviceAccount().orElse(null), config.schedulerUrl(), tokens::issue, kubernetes.logHostPath(), template);
+                kubernetes.serviceAccount().orElse(null), config.schedulerUrl(), tokens::issue, kubernetes.logHostPath(), template,
+                metrics);
         return new KubernetesPodBackend(api, kubernetes.namespace().orElse(api.getNamespace()), settings, Clock.systemUTC());
     }
 

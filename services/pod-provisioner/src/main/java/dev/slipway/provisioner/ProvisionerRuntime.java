@@ -8,6 +8,7 @@ import dev.slipway.provisioner.local.LocalBackendSettings;
 import dev.slipway.provisioner.local.LocalProcessBackend;
 import dev.slipway.provisioner.messaging.DecisionApplier;
 import dev.slipway.provisioner.messaging.FactPublisher;
+import dev.slipway.provisioning.MetricsShipping;
 import dev.slipway.provisioning.PodBackend;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -44,9 +45,10 @@ public class ProvisionerRuntime {
         TopicSetup.ensure(bootstrapServers, config.topicPartitions(), config.topicReplicationFactor());
         ClusterTokens tokens = new ClusterTokens(config.clusterTokenSecret());
         facts = new FactPublisher(bootstrapServers);
+        MetricsShipping metrics = metricsShipping();
         backend = switch (config.backend()) {
-            case LOCAL -> localBackend(tokens);
-            case KUBERNETES -> kubernetes.get().create(config, tokens);
+            case LOCAL -> localBackend(tokens, metrics);
+            case KUBERNETES -> kubernetes.get().create(config, tokens, metrics);
         };
         backend.start(facts);
         applier = new DecisionApplier(bootstrapServers, config.consumerGroup(), backend).start();
@@ -54,12 +56,21 @@ public class ProvisionerRuntime {
                 bootstrapServers);
     }
 
-    private LocalProcessBackend localBackend(ClusterTokens tokens) {
+    /** Where Flink pods ship their metrics: this service's own Kafka unless configured otherwise; null when switched off. */
+    private MetricsShipping metricsShipping() {
+        ProvisionerConfig.Metrics metrics = config.metrics();
+        if (!metrics.enabled()) {
+            return null;
+        }
+        return new MetricsShipping(metrics.bootstrapServers().orElse(bootstrapServers), metrics.interval());
+    }
+
+    private LocalProcessBackend localBackend(ClusterTokens tokens, MetricsShipping metrics) {
         ProvisionerConfig.Local local = config.local();
         LocalBackendSettings settings = new LocalBackendSettings(Path.of(local.root()).toAbsolutePath(),
                 new FlinkDistributions(Path.of(local.distributions()).toAbsolutePath()),
                 local.java().orElseGet(LocalBackendSettings::currentJava), local.host(), config.schedulerUrl(), tokens,
-                local.stopGrace());
+                local.stopGrace(), metrics);
         return new LocalProcessBackend(settings, Clock.systemUTC());
     }
 

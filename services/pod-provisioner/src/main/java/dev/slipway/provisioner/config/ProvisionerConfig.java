@@ -35,6 +35,8 @@ public interface ProvisionerConfig {
 
     Kubernetes kubernetes();
 
+    Metrics metrics();
+
     enum Backend {
         LOCAL,
         KUBERNETES
@@ -59,6 +61,21 @@ public interface ProvisionerConfig {
         /** How long a stopped Flink process may take before it is killed. */
         @WithDefault("10s")
         Duration stopGrace();
+    }
+
+    /** The metric reporter every Flink pod runs (flink/metrics-reporter): where it ships and how often. */
+    interface Metrics {
+
+        /** Whether pods run the platform's metric reporter at all. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Kafka bootstrap servers as Flink pods reach them; default: this service's {@code kafka.bootstrap.servers}. */
+        Optional<String> bootstrapServers();
+
+        /** How often each Flink process reports; a cluster's {@code metrics.reporter.slipway.interval} overrides it. */
+        @WithDefault("10s")
+        Duration interval();
     }
 
     interface Kubernetes {

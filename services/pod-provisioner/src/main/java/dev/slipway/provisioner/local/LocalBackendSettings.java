@@ -1,6 +1,7 @@
 package dev.slipway.provisioner.local;
 
 import dev.slipway.contracts.auth.ClusterTokens;
+import dev.slipway.provisioning.MetricsShipping;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -12,9 +13,10 @@ import java.time.Duration;
  * @param schedulerUrl the resource-scheduler an ELASTIC JobManager's resource manager calls
  * @param tokens issues each cluster's credential for its JobManager
  * @param stopGrace how long a stopped process may take before it is killed
+ * @param metrics where each process's metric reporter ships; null for no reporter
  */
 public record LocalBackendSettings(Path root, FlinkDistributions distributions, String javaCommand, String host, String schedulerUrl,
-        ClusterTokens tokens, Duration stopGrace) {
+        ClusterTokens tokens, Duration stopGrace, MetricsShipping metrics) {
 
     /** The {@code java} of this JVM. */
     public static String currentJava() {

@@ -151,7 +151,7 @@ public final class LocalProcessBackend implements PodBackend {
         int probePort = taskManager ? ports[0] : jobManager.restPort();
 
         Map<String, String> configuration = new LinkedHashMap<>(FlinkProcessConfiguration.of(decision, jobManager,
-                new PlatformAccess(settings.schedulerUrl(), settings.tokens().issue(decision.clusterId()))));
+                new PlatformAccess(settings.schedulerUrl(), settings.tokens().issue(decision.clusterId()), settings.metrics())));
         configuration.put("io.tmp.dirs", tmp.toString());
         configuration.put("web.tmpdir", tmp.toString());
         configuration.put("blob.storage.directory", tmp.toString());

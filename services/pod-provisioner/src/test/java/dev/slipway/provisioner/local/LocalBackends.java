@@ -20,7 +20,7 @@ final class LocalBackends {
         Path distributions = Path.of(System.getProperty("slipway.test.flink-distributions", "../../flink"));
         return new LocalProcessBackend(new LocalBackendSettings(root, new FlinkDistributions(distributions),
                 LocalBackendSettings.currentJava(), "127.0.0.1", "http://127.0.0.1:1", new ClusterTokens("test-secret-of-enough-length"),
-                Duration.ofSeconds(10)), Clock.systemUTC());
+                Duration.ofSeconds(10), null), Clock.systemUTC());
     }
 
     static String get(String url) throws IOException, InterruptedException {
