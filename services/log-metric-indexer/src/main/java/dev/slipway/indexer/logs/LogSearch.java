@@ -50,7 +50,7 @@ public final class LogSearch {
             IndexSearcher searcher = view.searcher();
             TopDocs top = query.cursor() == null
                     ? searcher.search(full, query.limit(), NEWEST_FIRST)
-                    : searcher.searchAfter(after(query.cursor()), full, query.limit(), NEWEST_FIRST);
+                    : searcher.searchAfter(after(query.cursor(), searcher), full, query.limit(), NEWEST_FIRST);
             List<LogRecord> records = new ArrayList<>(top.scoreDocs.length);
             StoredFields stored = searcher.storedFields();
             for (ScoreDoc hit : top.scoreDocs) {
@@ -119,8 +119,13 @@ public final class LogSearch {
         }
     }
 
-    private static FieldDoc after(LogQuery.Cursor cursor) {
-        return new FieldDoc(Integer.MAX_VALUE, Float.NaN, new Object[] {cursor.timeMillis(), new BytesRef(cursor.eventId())});
+    /**
+     * The cursor as Lucene's "after" position. Its doc is the last one, so that only a doc with the very
+     * same time and id, the cursor's own record, could tie, and ties after the last doc do not exist.
+     */
+    private static FieldDoc after(LogQuery.Cursor cursor, IndexSearcher searcher) {
+        int lastDoc = searcher.getIndexReader().maxDoc() - 1;
+        return new FieldDoc(lastDoc, Float.NaN, new Object[] {cursor.timeMillis(), new BytesRef(cursor.eventId())});
     }
 
     private LogRecord decode(BytesRef json) {
