@@ -1,0 +1,299 @@
+package dev.slipway.loadtests;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slipway.contracts.Topics;
+import dev.slipway.contracts.resources.PodRole;
+import dev.slipway.contracts.telemetry.LogRecord;
+import dev.slipway.messaging.EventRecords;
+import dev.slipway.messaging.TopicSetup;
+import dev.slipway.scheduling.replay.Percentiles;
+import dev.slipway.testkit.EmbeddedKafkaBroker;
+import dev.slipway.testkit.FreePorts;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Lines per second from Kafka to searchable, and search latency over the index that leaves, with the
+ * packaged log-metric-indexer as its own process and the broker in this JVM (all on this machine).
+ * <ol>
+ * <li>live: the indexer runs while {@code liveLines} LogRecords are produced; from the first send to
+ * the moment the search API counts them all;</li>
+ * <li>drain: the indexer is stopped, {@code drainLines} more are produced, the indexer is started; from
+ * its launch (JVM start included) to all of them searchable;</li>
+ * <li>search: {@code queries} searches of several kinds over the whole index, p50 and p99.</li>
+ * </ol>
+ * Args: jar liveLines drainLines queries.
+ */
+public final class LogIndexBenchmark {
+
+    private static final String[] LEVELS = {"INFO", "INFO", "INFO", "INFO", "INFO", "INFO", "INFO", "INFO", "WARN", "DEBUG",
+        "INFO", "INFO", "INFO", "INFO", "INFO", "INFO", "INFO", "WARN", "DEBUG", "ERROR"};
+    private static final String[] WORDS = {"checkpoint", "barrier", "savepoint", "watermark", "backpressure", "slot", "buffer",
+        "network", "partition", "operator", "source", "sink", "window", "state", "rocksdb", "heartbeat", "timeout", "restart",
+        "failover", "registration", "resource", "allocation", "deployment", "kafka", "offset", "commit", "latency", "throughput"};
+    private static final int CLUSTERS = 20;
+    private static final int PODS = 10;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final SplittableRandom random = new SplittableRandom(42);
+    private int port;
+
+    public static void main(String[] args) throws Exception {
+        String jar = args[0];
+        if (!new File(jar).isFile()) {
+            throw new IllegalStateException(jar + " is missing: build it with ./mvnw -B -pl services/log-metric-indexer -am install -DskipTests");
+        }
+        new LogIndexBenchmark().run(jar, Long.parseLong(args[1]), Long.parseLong(args[2]), Integer.parseInt(args[3]));
+    }
+
+    private void run(String jar, long liveLines, long drainLines, int queries) throws Exception {
+        Path data = Path.of("target/log-index-benchmark");
+        delete(data);
+        long total = liveLines + drainLines;
+        Instant first = Instant.now().minus(Duration.ofHours(3));
+        long spacingNanos = Duration.ofHours(3).toNanos() / Math.max(1, total);
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.onRandomPorts().start()) {
+            TopicSetup.ensure(broker.bootstrapServers(), 4, (short) 1);
+            port = FreePorts.next();
+            System.out.printf("%d lines live, then %d lines drained, over 3 h of log time (%d clusters, %d pods each); %d queries%n",
+                    liveLines, drainLines, CLUSTERS, PODS, queries);
+
+            Process indexer = launch(jar, broker.bootstrapServers(), data);
+            awaitUp();
+            long start = System.nanoTime();
+            double produceSeconds = produce(broker.bootstrapServers(), 0, liveLines, first, spacingNanos);
+            awaitSearchable(liveLines);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("live:  %,d lines produced in %.1f s (%,.0f/s); all searchable after %.1f s: %,.0f lines/s%n",
+                    liveLines, produceSeconds, liveLines / produceSeconds, seconds, liveLines / seconds);
+            stop(indexer);
+
+            if (drainLines > 0) {
+                double preload = produce(broker.bootstrapServers(), liveLines, drainLines, first, spacingNanos);
+                System.out.printf("drain: %,d lines produced with the indexer stopped in %.1f s (%,.0f/s)%n", drainLines, preload,
+                        drainLines / preload);
+                long launched = System.nanoTime();
+                indexer = launch(jar, broker.bootstrapServers(), data);
+                awaitUp();
+                awaitSearchable(total);
+                double drain = (System.nanoTime() - launched) / 1e9;
+                System.out.printf("drain: all %,d searchable %.1f s after the indexer's launch (JVM start included): %,.0f lines/s%n",
+                        total, drain, drainLines / drain);
+            } else {
+                indexer = launch(jar, broker.bootstrapServers(), data);
+                awaitUp();
+                awaitSearchable(total);
+            }
+            try {
+                System.out.printf("index: %s%n", get("/api/v1/logs/partitions"));
+                searchLatency(queries);
+            } finally {
+                stop(indexer);
+            }
+        }
+    }
+
+    private Process launch(String jar, String bootstrap, Path data) throws IOException {
+        Process process = new ProcessBuilder("java", "-Xmx1g", "-Dkafka.bootstrap.servers=" + bootstrap, "-Dquarkus.http.port=" + port,
+                "-Dslipway.indexer.data-dir=" + data.toAbsolutePath(), "-Dslipway.indexer.logs.retention=30d", "-jar", jar)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/log-index-benchmark.log")))
+                .start();
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop-indexer"));
+        return process;
+    }
+
+    /** Graceful stop: the indexer commits its indexes and then its offsets. */
+    private static void stop(Process process) throws InterruptedException {
+        process.destroy();
+        process.waitFor();
+    }
+
+    private double produce(String bootstrap, long from, long count, Instant first, long spacingNanos) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.ACKS_CONFIG, "1");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 * 1024));
+        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(256L * 1024 * 1024));
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        long start = System.nanoTime();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            for (long i = from; i < from + count; i++) {
+                producer.send(EventRecords.toRecord(line(i, first.plusNanos(i * spacingNanos)), "/bench/log-agent", null));
+            }
+            producer.flush();
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private LogRecord line(long i, Instant at) {
+        int cluster = random.nextInt(CLUSTERS);
+        int pod = random.nextInt(PODS);
+        String clusterId = "bench-" + cluster;
+        String podName = clusterId + (pod == 0 ? "-jm-0" : "-tm-" + pod);
+        String level = LEVELS[random.nextInt(LEVELS.length)];
+        String message = switch (random.nextInt(6)) {
+            case 0 -> "Completed checkpoint " + i + " for job job-" + cluster + " (" + random.nextInt(100_000) + " bytes, "
+                    + random.nextInt(2_000) + " ms).";
+            case 1 -> "Source: datagen (" + (pod + 1) + "/" + PODS + ") switched from DEPLOYING to RUNNING.";
+            case 2 -> "Received resource requirements from job job-" + cluster + ": [ResourceRequirement{slots=" + random.nextInt(8) + "}]";
+            case 3 -> words(8 + random.nextInt(12));
+            case 4 -> "Triggering checkpoint " + i + " @ " + at.toEpochMilli() + " for job job-" + cluster + ".";
+            default -> level.equals("ERROR") ? trace(i) : "Freeing task resources for " + words(3) + " (" + UUID.randomUUID() + ").";
+        };
+        return new LogRecord(UUID.nameUUIDFromBytes(("line-" + i).getBytes(StandardCharsets.UTF_8)).toString(), clusterId, at,
+                podName, pod == 0 ? PodRole.JOB_MANAGER : PodRole.TASK_MANAGER, "job-" + cluster, level,
+                "org.apache.flink.runtime." + WORDS[random.nextInt(WORDS.length)] + ".Component", "main", message,
+                "/logs/" + podName + ".log", i * 200);
+    }
+
+    private String words(int count) {
+        StringBuilder text = new StringBuilder();
+        for (int w = 0; w < count; w++) {
+            text.append(w == 0 ? "" : " ").append(WORDS[random.nextInt(WORDS.length)]);
+        }
+        return text.toString();
+    }
+
+    private static String trace(long i) {
+        return "Task failed " + i + "\njava.lang.IllegalStateException: buffer pool destroyed\n"
+                + "\tat org.apache.flink.runtime.io.network.buffer.LocalBufferPool.requestMemorySegment(LocalBufferPool.java:381)\n"
+                + "\tat org.apache.flink.streaming.runtime.tasks.StreamTask.invoke(StreamTask.java:940)";
+    }
+
+    private void awaitSearchable(long expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(60).toNanos();
+        long seen = -1;
+        while (System.nanoTime() < deadline) {
+            seen = JSON.readTree(get("/api/v1/logs?limit=1")).path("total").asLong();
+            if (seen >= expected) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("only " + seen + " of " + expected + " searchable after 60 min");
+    }
+
+    private void searchLatency(int queries) throws Exception {
+        List<String> kinds = List.of(
+                "newest lines of everything|",
+                "one word|q=%w",
+                "two words|q=%w %w",
+                "phrase|q=\"completed checkpoint\"",
+                "stack frame|q=LocalBufferPool.java",
+                "cluster + ERROR|clusterId=bench-%c&level=ERROR",
+                "pod + word + 10 min range|pod=bench-%c-tm-3&q=%w&from=%f&to=%t",
+                "second page (cursor)|clusterId=bench-%c&limit=100&cursor=%next");
+        List<long[]> samples = new ArrayList<>();
+        for (int k = 0; k < kinds.size(); k++) {
+            samples.add(new long[queries / kinds.size()]);
+        }
+        for (int round = 0; round < 2; round++) { // round 0 warms up
+            for (int n = 0; n < queries / kinds.size(); n++) {
+                for (int k = 0; k < kinds.size(); k++) {
+                    String path = "/api/v1/logs?limit=100&" + params(kinds.get(k).split("\\|", 2)[1]);
+                    long start = System.nanoTime();
+                    JsonNode answer = JSON.readTree(get(path));
+                    long micros = (System.nanoTime() - start) / 1_000;
+                    if (!answer.has("records")) {
+                        throw new IllegalStateException(path + " answered " + answer);
+                    }
+                    if (round == 1) {
+                        samples.get(k)[n] = micros;
+                    }
+                }
+            }
+        }
+        long[] all = samples.stream().flatMapToLong(java.util.Arrays::stream).toArray();
+        System.out.printf("search (limit 100, counts by level included), %d queries after as many for warm-up:%n", all.length);
+        for (int k = 0; k < kinds.size(); k++) {
+            System.out.printf("  %-28s p50 %6.1f ms  p99 %6.1f ms%n", kinds.get(k).split("\\|")[0],
+                    Percentiles.of(samples.get(k), 50) / 1000.0, Percentiles.of(samples.get(k), 99) / 1000.0);
+        }
+        System.out.printf("  %-28s p50 %6.1f ms  p99 %6.1f ms  max %6.1f ms%n", "all", Percentiles.of(all, 50) / 1000.0,
+                Percentiles.of(all, 99) / 1000.0, Percentiles.of(all, 100) / 1000.0);
+    }
+
+    private String params(String template) throws Exception {
+        String cluster = Integer.toString(random.nextInt(CLUSTERS));
+        String out = template;
+        if (out.contains("%next")) {
+            String cursor = JSON.readTree(get("/api/v1/logs?limit=100&clusterId=bench-" + cluster)).path("nextCursor").asText();
+            out = out.replace("%next", cursor);
+        }
+        out = out.replace("%c", cluster);
+        while (out.contains("%w")) {
+            out = out.replaceFirst("%w", WORDS[random.nextInt(WORDS.length)]);
+        }
+        Instant from = Instant.now().minus(Duration.ofMinutes(10 + random.nextInt(150)));
+        out = out.replace("%f", from.toString()).replace("%t", from.plus(Duration.ofMinutes(10)).toString());
+        StringBuilder encoded = new StringBuilder();
+        for (String pair : out.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                encoded.append(encoded.isEmpty() ? "" : "&").append(pair, 0, eq + 1)
+                        .append(URLEncoder.encode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return encoded.toString();
+    }
+
+    private String get(String path) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    private void awaitUp() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                        .build(), HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the indexer did not become ready in 120 s; see target/log-index-benchmark.log");
+    }
+
+    private static void delete(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
+    }
+}
