@@ -1,6 +1,7 @@
 package dev.slipway.flink.metrics;
 
 import dev.slipway.contracts.EventSources;
+import dev.slipway.contracts.Topics;
 import dev.slipway.contracts.telemetry.MetricSample;
 import dev.slipway.messaging.EventRecords;
 import java.time.Clock;
@@ -17,6 +18,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -33,6 +35,7 @@ final class KafkaSampleShipper implements SampleShipper {
     private static final int BATCH = 500;
     /** After the producer could not even be created (say, an unresolvable address), wait before trying again. */
     private static final Duration RETRY_CREATE = Duration.ofSeconds(10);
+    private static final int WARM_UP_ATTEMPTS = 5;
 
     private final ReporterSettings settings;
     private final BlockingQueue<MetricSample> queue;
@@ -125,13 +128,34 @@ final class KafkaSampleShipper implements SampleShipper {
     private Producer<String, byte[]> producer() {
         if (producer == null && System.nanoTime() - nextCreateAttempt >= 0) {
             try {
-                producer = new KafkaProducer<>(producerProperties(settings), new StringSerializer(), new ByteArraySerializer());
+                Producer<String, byte[]> created = new KafkaProducer<>(producerProperties(settings), new StringSerializer(),
+                        new ByteArraySerializer());
+                warmUp(created);
+                producer = created;
             } catch (RuntimeException e) {
                 nextCreateAttempt = System.nanoTime() + RETRY_CREATE.toNanos();
                 LOG.warn("Cannot create the Kafka producer for metric samples ({}); trying again in {}", e.getMessage(), RETRY_CREATE);
             }
         }
         return producer;
+    }
+
+    /**
+     * Fetches the topic's metadata before the first batch: the first connection can take longer than
+     * max.block.ms, and the whole first batch would be dropped. Only this thread waits, a few times max.block.ms at most.
+     */
+    private static void warmUp(Producer<String, byte[]> kafka) {
+        for (int attempt = 1; attempt <= WARM_UP_ATTEMPTS; attempt++) {
+            try {
+                kafka.partitionsFor(Topics.METRICS);
+                return;
+            } catch (KafkaException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return;
+                }
+                LOG.debug("No metadata of {} yet (attempt {}): {}", Topics.METRICS, attempt, e.toString());
+            }
+        }
     }
 
     static Properties producerProperties(ReporterSettings settings) {
