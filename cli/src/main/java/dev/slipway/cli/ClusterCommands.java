@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.contracts.cluster.ClusterMode;
 import dev.slipway.contracts.cluster.ClusterSpec;
-import dev.slipway.contracts.cluster.ElasticPolicy;
-import dev.slipway.contracts.cluster.ProcessSize;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,24 +47,16 @@ final class ClusterCommands {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = {"Create a session cluster: its JobManager starts as a local process, TaskManagers follow Flink's demand "
-                    + "(ELASTIC) or a fixed count (STATIC).",
-                    "Until job-submission serves clusters, this publishes the cluster's spec (ClusterSpecCreated) to Kafka "
-                            + "directly (topic slipway.resources.v1) and remembers the cluster under $SLIPWAY_STATE_DIR/clusters; "
-                            + "no tenant quota is checked."})
+            description = {"Create a session cluster through job-submission (validated field by field, counted against your "
+                    + "tenant's quotas): its JobManager starts as a local process, TaskManagers follow Flink's demand (ELASTIC) "
+                    + "or a fixed count (STATIC). The cluster's id is its name with a suffix."})
     static final class Create implements Callable<Integer> {
 
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(paramLabel = "CLUSTER", description = "Cluster id: a-z, 0-9, '-' (at most 40).")
-        String cluster;
+        @Parameters(paramLabel = "NAME", description = "Cluster name; the id is derived from it.")
+        String name;
 
         @Option(names = "--mode", defaultValue = "ELASTIC", description = "ELASTIC (default) or STATIC.")
         ClusterMode mode;
-
-        @Option(names = "--tenant", defaultValue = Settings.LOCAL_TENANT, description = "Owning tenant (default ${DEFAULT-VALUE}).")
-        String tenant;
 
         @Option(names = "--flink-version", defaultValue = ClusterSpec.DEFAULT_FLINK_VERSION,
                 description = "Flink version (default ${DEFAULT-VALUE}).")
@@ -100,7 +90,7 @@ final class ClusterCommands {
         @Option(names = {"-D", "--conf"}, paramLabel = "KEY=VALUE", description = "Flink configuration override (repeatable).")
         Map<String, String> flinkConfiguration = new LinkedHashMap<>();
 
-        @Option(names = "--wait", description = "Wait until the JobManager answers and print its URL.")
+        @Option(names = "--wait", description = "Wait until the cluster is RUNNING and print its JobManager's URL.")
         boolean await;
 
         @CommandLine.Mixin
@@ -108,50 +98,65 @@ final class ClusterCommands {
 
         @Override
         public Integer call() {
-            requireClusterId(spec, cluster);
-            ClusterSpec clusterSpec;
-            try {
-                clusterSpec = new ClusterSpec(cluster, tenant, mode, flinkVersion, new ProcessSize(0.5, jmMemory, 0), 1,
-                        new ProcessSize(tmCpu, tmMemory, 0), slots, mode == ClusterMode.STATIC ? taskManagers : 0,
-                        mode == ClusterMode.ELASTIC ? new ElasticPolicy(warmPool, maxTaskManagers, idleTimeout) : null, 0, null, null,
-                        flinkConfiguration);
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "invalid cluster: " + e.getMessage());
+            ObjectNode request = request(name, mode, flinkVersion, jmMemory, tmCpu, tmMemory, slots, taskManagers,
+                    warmPool, maxTaskManagers, idleTimeout, flinkConfiguration);
+            Settings settings = Settings.load();
+            SubmissionClient submission = new SubmissionClient(settings);
+            JsonNode cluster = submission.createCluster(request);
+            String id = cluster.path("id").asText();
+            String jobManager = null;
+            if (await) {
+                cluster = submission.awaitClusterRunning(id, Duration.ofSeconds(180));
+                jobManager = new PlatformClient(settings).awaitJobManager(id, Duration.ofSeconds(60));
             }
-            PlatformClient client = new PlatformClient(Settings.load());
-            if (client.state(cluster).isPresent()) {
-                throw new CliException("cluster " + cluster + " exists already (./slipway clusters get " + cluster + ")");
-            }
-            client.createCluster(cluster, clusterSpec);
-            String jobManager = await ? client.awaitJobManager(cluster, Duration.ofSeconds(120)) : null;
             if (output.json()) {
-                ObjectNode json = Http.JSON.createObjectNode();
-                json.put("clusterId", cluster);
-                json.set("spec", Http.JSON.valueToTree(clusterSpec));
+                ObjectNode json = ((ObjectNode) cluster.deepCopy());
                 json.put("jobManagerUrl", jobManager);
                 Output.json(System.out, json);
             } else {
-                System.out.println("cluster " + cluster + " created: " + describe(clusterSpec)
-                        + " (spec published to Kafka; job-submission does not serve clusters yet)");
-                System.out.println(jobManager == null ? "its JobManager is starting: ./slipway clusters get " + cluster
+                System.out.println("cluster " + id + " created: " + describe(cluster.path("spec")) + "; " + cluster.path("status").asText());
+                System.out.println(jobManager == null ? "its JobManager is starting: ./slipway clusters get " + id
                         : "JobManager (Flink web UI and REST): " + jobManager);
             }
             return SlipwayCli.OK;
         }
     }
 
-    static String describe(ClusterSpec spec) {
-        if (spec.mode() == ClusterMode.STATIC) {
-            return "STATIC, " + spec.staticTaskManagers() + " TaskManagers of " + spec.slotsPerTaskManager() + " slots";
+    /** A cluster request as job-submission takes it (its validation names any field at fault). */
+    static ObjectNode request(String name, ClusterMode mode, String flinkVersion, int jmMemory, double tmCpu, int tmMemory, int slots,
+            int taskManagers, int warmPool, int maxTaskManagers, long idleTimeout, Map<String, String> flinkConfiguration) {
+        ObjectNode request = Http.JSON.createObjectNode();
+        request.put("name", name);
+        request.put("mode", mode.name());
+        request.put("flinkVersion", flinkVersion);
+        request.putObject("jobManager").put("cpu", 0.5).put("memoryMb", jmMemory);
+        request.putObject("taskManager").put("cpu", tmCpu).put("memoryMb", tmMemory);
+        request.put("slotsPerTaskManager", slots);
+        if (mode == ClusterMode.STATIC) {
+            request.put("staticTaskManagers", taskManagers);
+        } else {
+            request.putObject("elastic").put("warmPool", warmPool).put("maxTaskManagers", maxTaskManagers).put("idleTimeoutSeconds", idleTimeout);
         }
-        ElasticPolicy elastic = spec.elastic();
-        return "ELASTIC, warm pool " + elastic.warmPool() + ", at most " + elastic.maxTaskManagers() + " TaskManagers of "
-                + spec.slotsPerTaskManager() + " slots, idle timeout " + elastic.idleTimeoutSeconds() + " s";
+        if (!flinkConfiguration.isEmpty()) {
+            request.set("flinkConfiguration", Http.JSON.valueToTree(flinkConfiguration));
+        }
+        return request;
+    }
+
+    /** "ELASTIC, warm pool 0, at most 4 TaskManagers of 2 slots, idle timeout 20 s", from a spec as job-submission shows it. */
+    static String describe(JsonNode spec) {
+        if (spec.path("mode").asText().equals("STATIC")) {
+            return "STATIC, " + spec.path("staticTaskManagers").asInt() + " TaskManagers of " + spec.path("slotsPerTaskManager").asInt()
+                    + " slots";
+        }
+        JsonNode elastic = spec.path("elastic");
+        return "ELASTIC, warm pool " + elastic.path("warmPool").asInt() + ", at most " + elastic.path("maxTaskManagers").asInt()
+                + " TaskManagers of " + spec.path("slotsPerTaskManager").asInt() + " slots, idle timeout "
+                + elastic.path("idleTimeoutSeconds").asLong() + " s";
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "Clusters this machine knows (created with this CLI, or with local Flink processes), as the "
-                    + "resource-scheduler sees them.")
+            description = "Your tenant's clusters (job-submission), with their TaskManagers as the resource-scheduler sees them.")
     static final class ListClusters implements Callable<Integer> {
 
         @CommandLine.Mixin
@@ -159,7 +164,8 @@ final class ClusterCommands {
 
         @Override
         public Integer call() {
-            List<Map<String, Object>> clusters = summaries(new PlatformClient(Settings.load()));
+            Settings settings = Settings.load();
+            List<Map<String, Object>> clusters = summaries(new SubmissionClient(settings), new PlatformClient(settings));
             if (output.json()) {
                 Output.json(System.out, clusters);
             } else if (clusters.isEmpty()) {
@@ -171,36 +177,42 @@ final class ClusterCommands {
         }
     }
 
-    /** One map per known cluster: id, mode, health, TaskManagers, pods, JobManager URL. */
-    static List<Map<String, Object>> summaries(PlatformClient client) {
+    /** One map per cluster of the tenant: id, mode, status, TaskManagers, pods, JobManager URL. */
+    static List<Map<String, Object>> summaries(SubmissionClient submission, PlatformClient client) {
         List<Map<String, Object>> clusters = new ArrayList<>();
-        for (String id : client.knownClusters()) {
+        for (JsonNode cluster : submission.clusters()) {
+            String id = cluster.path("id").asText();
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("clusterId", id);
-            Optional<JsonNode> state = client.state(id);
-            if (state.isEmpty()) {
-                summary.put("state", "unknown to the scheduler");
-                clusters.add(summary);
-                continue;
-            }
-            JsonNode s = state.get();
-            summary.put("mode", s.path("mode").asText(null));
-            summary.put("state", s.path("deleted").asBoolean() ? "DELETED" : s.path("health").asText());
-            summary.put("liveTaskManagers", s.path("liveTaskManagers").asInt());
-            summary.put("taskManagerLimit", s.path("taskManagerLimit").asInt());
+            summary.put("mode", cluster.path("spec").path("mode").asText(null));
+            summary.put("state", cluster.path("status").asText() + SubmissionClient.reason(cluster));
+            Optional<JsonNode> state = safeState(client, id);
+            state.ifPresent(s -> {
+                summary.put("liveTaskManagers", s.path("liveTaskManagers").asInt());
+                summary.put("taskManagerLimit", s.path("taskManagerLimit").asInt());
+            });
+            // The scheduler's pods are the live view; job-submission's list shows none.
             List<Map<String, String>> pods = new ArrayList<>();
-            for (JsonNode pod : s.path("pods")) {
+            for (JsonNode pod : state.map(s -> s.path("pods")).orElse(cluster.path("pods"))) {
                 Map<String, String> p = new LinkedHashMap<>();
                 p.put("name", pod.path("name").asText());
                 p.put("role", pod.path("role").asText());
-                p.put("status", pod.path("status").asText());
+                p.put("status", pod.path("status").asText(pod.path("phase").asText()));
                 pods.add(p);
             }
             summary.put("pods", pods);
-            summary.put("jobManagerUrl", s.path("deleted").asBoolean() ? null : safeJobManager(client, id));
+            summary.put("jobManagerUrl", safeJobManager(client, id));
             clusters.add(summary);
         }
         return clusters;
+    }
+
+    private static Optional<JsonNode> safeState(PlatformClient client, String id) {
+        try {
+            return client.state(id);
+        } catch (CliException schedulerDown) {
+            return Optional.empty();
+        }
     }
 
     private static String safeJobManager(PlatformClient client, String id) {
@@ -226,7 +238,8 @@ final class ClusterCommands {
         Output.table(System.out, List.of(indent + "CLUSTER", "MODE", "STATE", "TMS", "JOBMANAGER", "PODS"), rows);
     }
 
-    @Command(name = "get", mixinStandardHelpOptions = true, description = "A cluster: health, TaskManagers, pods, open requests, JobManager URL.")
+    @Command(name = "get", mixinStandardHelpOptions = true,
+            description = "A cluster: status, spec, TaskManagers, pods, open requests, JobManager URL.")
     static final class Get implements Callable<Integer> {
 
         @Spec
@@ -241,24 +254,32 @@ final class ClusterCommands {
         @Override
         public Integer call() {
             requireClusterId(spec, cluster);
-            PlatformClient client = new PlatformClient(Settings.load());
-            JsonNode state = client.requireState(cluster);
+            Settings settings = Settings.load();
+            JsonNode view = new SubmissionClient(settings).cluster(cluster);
+            PlatformClient client = new PlatformClient(settings);
+            Optional<JsonNode> scheduled = safeState(client, cluster);
             String jobManager = safeJobManager(client, cluster);
             if (output.json()) {
-                ObjectNode json = Http.JSON.createObjectNode();
-                json.set("state", state);
+                ObjectNode json = ((ObjectNode) view.deepCopy());
+                scheduled.ifPresent(state -> json.set("scheduler", state));
                 json.put("jobManagerUrl", jobManager);
                 Output.json(System.out, json);
                 return SlipwayCli.OK;
             }
-            System.out.println("cluster       " + cluster + (state.path("deleted").asBoolean() ? " (deleted)" : ""));
-            System.out.println("mode          " + Output.text(state.path("mode")));
+            System.out.println("cluster       " + cluster + " (" + view.path("name").asText() + ")");
+            System.out.println("status        " + view.path("status").asText() + SubmissionClient.reason(view));
+            System.out.println("spec          " + describe(view.path("spec")));
+            System.out.println("JobManager    " + (jobManager == null ? "not running" : jobManager + " (Flink web UI and REST)"));
+            if (scheduled.isEmpty()) {
+                System.out.println("TaskManagers  (the resource-scheduler does not answer)");
+                return SlipwayCli.OK;
+            }
+            JsonNode state = scheduled.get();
             System.out.println("health        " + Output.text(state.path("health"))
                     + (state.path("lastFailure").isNull() ? "" : " (last failure: " + state.path("lastFailure").asText() + ")")
                     + (state.path("backoffUntil").isNull() ? "" : ", backing off until " + Output.time(state.path("backoffUntil"))));
             System.out.println("TaskManagers  " + state.path("liveTaskManagers").asInt() + " live (" + state.path("warmTaskManagers").asInt()
                     + " warm), at most " + state.path("taskManagerLimit").asInt());
-            System.out.println("JobManager    " + (jobManager == null ? "not running" : jobManager + " (Flink web UI and REST)"));
             System.out.println();
             Pods.print(state.path("pods"));
             if (!state.path("openRequests").isEmpty()) {
@@ -275,7 +296,7 @@ final class ClusterCommands {
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
-            description = "Delete a cluster: every pod of it goes. Publishes ClusterDeleted to Kafka until job-submission serves clusters.")
+            description = "Delete a cluster through job-submission: every pod of it goes.")
     static final class Delete implements Callable<Integer> {
 
         @Spec
@@ -284,17 +305,15 @@ final class ClusterCommands {
         @Parameters(paramLabel = "CLUSTER")
         String cluster;
 
+        @Option(names = "--force", description = "Also end the cluster's live jobs (otherwise a cluster with live jobs is not deleted).")
+        boolean force;
+
         @Override
         public Integer call() {
             requireClusterId(spec, cluster);
-            PlatformClient client = new PlatformClient(Settings.load());
-            JsonNode state = client.requireState(cluster);
-            if (state.path("deleted").asBoolean()) {
-                System.out.println("cluster " + cluster + " is deleted already");
-                return SlipwayCli.OK;
-            }
-            client.deleteCluster(cluster);
-            System.out.println("cluster " + cluster + " deleted; its pods are being stopped (./slipway pods " + cluster + ")");
+            JsonNode deleted = new SubmissionClient(Settings.load()).deleteCluster(cluster, force);
+            System.out.println("cluster " + cluster + " " + deleted.path("status").asText()
+                    + (deleted.path("status").asText().equals("DELETED") ? "" : "; its pods are being stopped (./slipway clusters get " + cluster + ")"));
             return SlipwayCli.OK;
         }
     }

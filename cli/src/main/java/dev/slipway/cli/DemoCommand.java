@@ -3,14 +3,10 @@ package dev.slipway.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.contracts.cluster.ClusterMode;
 import dev.slipway.contracts.cluster.ClusterSpec;
-import dev.slipway.contracts.cluster.ElasticPolicy;
-import dev.slipway.contracts.cluster.ProcessSize;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,26 +20,24 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The elastic loop, narrated: an ELASTIC cluster from zero TaskManagers, a streaming job, then a bounded
- * one that needs more TaskManagers, then the TaskManagers going away once idle. Everything it shows
- * comes from the platform's APIs as it happens.
+ * The elastic loop, narrated: an ELASTIC cluster from zero TaskManagers, a streaming SQL job, then a
+ * bounded JAR job that needs more TaskManagers, then the TaskManagers going away once idle. Clusters
+ * and jobs go through job-submission's API; everything it shows comes from the platform's APIs as it
+ * happens.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Create an ELASTIC cluster, run a streaming job (SteadyStream) and a bounded one (BoundedSum) from "
-                + "flink/example-jobs, and narrate what the platform does: TaskManagers requested by Flink, the scheduler's "
-                + "decisions with their reasons, pods started, jobs RUNNING and FINISHED, TaskManagers released after the idle "
-                + "timeout. Ends with a summary and leaves the platform running. Starts the platform first if it is not up.",
-                "(The SQL job of issue 8 needs a SQL runner that does not exist yet; both demo jobs are JAR jobs.)"})
+        description = {"Create an ELASTIC cluster, run a streaming SQL job (examples/sql/orders-per-product.sql: generated orders "
+                + "into a windowed aggregation) and a bounded JAR job (BoundedSum from flink/example-jobs), and narrate what the "
+                + "platform does: TaskManagers requested by Flink, the scheduler's decisions with their reasons, pods started, jobs "
+                + "RUNNING and FINISHED, TaskManagers released after the idle timeout. Ends with a summary and leaves the platform "
+                + "running. Starts the platform first if it is not up."})
 final class DemoCommand implements Callable<Integer> {
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    static final String STEADY_STREAM = "dev.slipway.flink.examples.SteadyStream";
     static final String BOUNDED_SUM = "dev.slipway.flink.examples.BoundedSum";
+    static final String SQL_SCRIPT = "examples/sql/orders-per-product.sql";
 
-    @Option(names = "--cluster", description = "Cluster id (default: demo-<time>).")
-    String cluster;
+    @Option(names = "--name", defaultValue = "demo", description = "Cluster name; its id is derived from it (default ${DEFAULT-VALUE}).")
+    String name = "demo";
 
     @Option(names = "--idle-timeout", defaultValue = "20", paramLabel = "SECONDS",
             description = "Idle TaskManagers are released after this long (default ${DEFAULT-VALUE}).")
@@ -52,87 +46,72 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--n", defaultValue = "5000000", description = "BoundedSum sums 1..n (default ${DEFAULT-VALUE}).")
     long n = 5_000_000;
 
-    @Option(names = "--keep-streaming", description = "Leave the streaming job running (its TaskManager stays).")
+    @Option(names = "--keep-streaming", description = "Leave the SQL job running (its TaskManager stays).")
     boolean keepStreaming;
 
     private long t0;
+    private String cluster;
 
     @Override
     public Integer call() {
         Settings settings = Settings.load();
         LocalPlatform platform = new LocalPlatform(settings, System.out);
-        boolean up = platform.status().stream().filter(s -> s.name().equals(LocalPlatform.SCHEDULER) || s.name().equals(LocalPlatform.PROVISIONER))
+        boolean up = platform.status().stream().filter(s -> LocalPlatform.SERVICES.contains(s.name()))
                 .allMatch(s -> s.state().equals("up"));
         if (!up) {
             System.out.println("The platform is not up; starting it first.");
-            platform.up(Set.of());
+            platform.up();
             PlatformCommands.Up.printUrls(Settings.load(), platform, System.out);
             System.out.println();
             settings = Settings.load();
         }
-        if (cluster == null) {
-            cluster = "demo-" + LocalTime.now().format(DateTimeFormatter.ofPattern("HHmmss"));
-        }
-        if (spec != null) {
-            ClusterCommands.requireClusterId(spec, cluster);
-        }
         Path jar = exampleJobsJar(settings);
+        String script = sqlScript(settings);
         PlatformClient client = new PlatformClient(settings);
-        if (client.state(cluster).isPresent()) {
-            throw new CliException("cluster " + cluster + " exists already: pick another with --cluster");
-        }
+        SubmissionClient submission = new SubmissionClient(settings);
 
-        ClusterSpec spec = new ClusterSpec(cluster, Settings.LOCAL_TENANT, ClusterMode.ELASTIC, ClusterSpec.DEFAULT_FLINK_VERSION,
-                new ProcessSize(0.5, 1024, 0), 1, new ProcessSize(0.5, 1024, 0), 2, 0, new ElasticPolicy(0, 4, idleTimeout), 0, null, null,
-                Map.of());
         System.out.println("Demo: an ELASTIC cluster that starts with no TaskManager; Flink asks the platform for what its jobs need.");
         t0 = System.nanoTime();
+        JsonNode created = submission.createCluster(ClusterCommands.request(name, ClusterMode.ELASTIC, ClusterSpec.DEFAULT_FLINK_VERSION,
+                1024, 0.5, 1024, 2, 0, 0, 4, idleTimeout, Map.of()));
+        cluster = created.path("id").asText();
         Narrator narrator = new Narrator(client);
         Thread narration = new Thread(narrator, "demo-narrator");
         narration.setDaemon(true);
         Map<String, Double> times = new LinkedHashMap<>();
         try {
-            client.createCluster(cluster, spec);
-            say("cluster " + cluster + " created: " + ClusterCommands.describe(spec));
+            say("cluster " + cluster + " created through job-submission: " + ClusterCommands.describe(created.path("spec")));
             narration.start();
 
-            String jobManager = client.awaitJobManager(cluster, Duration.ofSeconds(150));
-            times.put("cluster created -> JobManager answering", elapsed());
-            say("JobManager answers: " + jobManager + " (Flink web UI)");
+            submission.awaitClusterRunning(cluster, Duration.ofSeconds(150));
+            String jobManager = client.awaitJobManager(cluster, Duration.ofSeconds(60));
+            times.put("cluster created -> RUNNING", elapsed());
+            say("cluster RUNNING; JobManager answers: " + jobManager + " (Flink web UI)");
 
-            say("submitting steady-stream (SteadyStream, unbounded, parallelism 2): 2 slots = 1 TaskManager of 2 slots");
+            say("submitting the SQL job orders-per-product (" + SQL_SCRIPT + ", parallelism 2): 2 slots = 1 TaskManager of 2 slots");
             double submitted = elapsed();
-            String steady = client.submitJar(jobManager, jar, STEADY_STREAM, 2, List.of("--rate", "100"));
-            String state = JobCommands.awaitRunning(client, jobManager, steady, Duration.ofSeconds(150));
-            requireState("steady-stream", state, "RUNNING");
-            times.put("steady-stream submitted -> RUNNING", elapsed() - submitted);
-            say("steady-stream RUNNING (job " + steady + ")");
+            JsonNode sql = submission.submitSql(cluster, null, script, 2);
+            String sqlJob = sql.path("id").asText();
+            JsonNode sqlRunning = submission.awaitJob(sqlJob, Set.of("RUNNING"), Duration.ofSeconds(180));
+            requireStatus(sqlRunning, "RUNNING");
+            awaitTasksRunning(client, jobManager, sqlRunning.path("flinkJobId").asText(), 180);
+            times.put("SQL job submitted -> RUNNING", elapsed() - submitted);
+            say("SQL job " + sqlJob + " RUNNING (Flink job " + sqlRunning.path("flinkJobId").asText() + "): windowed totals per product "
+                    + "go to its TaskManager's output");
 
-            say("submitting bounded-sum (BoundedSum 1.." + n + ", parallelism 4): 4 more slots = 2 more TaskManagers");
+            say("submitting bounded-sum (BoundedSum 1.." + n + ", JAR, parallelism 4): 4 more slots = 2 more TaskManagers");
             submitted = elapsed();
-            String bounded = client.submitJar(jobManager, jar, BOUNDED_SUM, 4, List.of("--n", Long.toString(n)));
-            boolean runningSaid = false;
-            while (true) {
-                JsonNode job = client.job(jobManager, bounded);
-                String now = job.path("state").asText();
-                if (!runningSaid && (now.equals("RUNNING") && anyTaskRunning(job) || now.equals("FINISHED"))) {
-                    if (now.equals("RUNNING")) {
-                        say("bounded-sum RUNNING (job " + bounded + ")");
-                        times.put("bounded-sum submitted -> RUNNING", elapsed() - submitted);
-                    }
-                    runningSaid = true;
-                }
-                if (JobCommands.TERMINAL.contains(now)) {
-                    requireState("bounded-sum", now, "FINISHED");
-                    break;
-                }
-                if (elapsed() - submitted > 240) {
-                    throw new CliException("bounded-sum did not finish within 240 s; see " + jobManager);
-                }
-                PlatformClient.sleep(400);
+            String bounded = submission.submitJar(cluster, jar, "bounded-sum", BOUNDED_SUM, 4, List.of("--n", Long.toString(n)))
+                    .path("id").asText();
+            JsonNode boundedRunning = submission.awaitJob(bounded, Set.of("RUNNING", "FINISHED"), Duration.ofSeconds(240));
+            if (boundedRunning.path("status").asText().equals("RUNNING")) {
+                say("bounded-sum RUNNING (job " + bounded + ")");
+                times.put("bounded-sum submitted -> RUNNING", elapsed() - submitted);
             }
+            JsonNode boundedDone = submission.awaitJob(bounded, Set.of("FINISHED"), Duration.ofSeconds(240));
+            requireStatus(boundedDone, "FINISHED");
             times.put("bounded-sum submitted -> FINISHED", elapsed() - submitted);
-            String sum = accumulator(client, jobManager, bounded, "sum");
+            String sum = accumulator(jobManager, boundedDone.path("flinkJobId").asText(), "sum");
             String expected = Long.toString(n * (n + 1) / 2);
             say("bounded-sum FINISHED: sum of 1.." + n + " = " + sum + (expected.equals(sum) ? " (correct)" : " (WRONG: expected " + expected + ")"));
             if (!expected.equals(sum)) {
@@ -141,21 +120,21 @@ final class DemoCommand implements Callable<Integer> {
 
             double idleFrom;
             if (keepStreaming) {
-                say("steady-stream keeps running (--keep-streaming); bounded-sum's TaskManagers go after " + idleTimeout + " s idle");
+                say("the SQL job keeps running (--keep-streaming); bounded-sum's TaskManagers go after " + idleTimeout + " s idle");
                 idleFrom = elapsed();
                 awaitLiveTaskManagers(client, 1, idleTimeout + 90);
             } else {
-                say("cancelling steady-stream (it never ends on its own), so every TaskManager becomes idle");
-                client.cancel(jobManager, steady);
-                awaitJobState(client, jobManager, steady, "CANCELED", 60);
-                say("steady-stream CANCELED; Flink releases idle TaskManagers after " + idleTimeout + " s");
+                say("cancelling the SQL job (a stream never ends on its own), so every TaskManager becomes idle");
+                submission.act(sqlJob, "cancel", null);
+                requireStatus(submission.awaitJob(sqlJob, Set.of("CANCELED"), Duration.ofSeconds(60)), "CANCELED");
+                say("SQL job CANCELED; Flink releases idle TaskManagers after " + idleTimeout + " s");
                 idleFrom = elapsed();
                 awaitLiveTaskManagers(client, 0, idleTimeout + 90);
             }
             times.put("jobs done -> idle TaskManagers released", elapsed() - idleFrom);
             PlatformClient.sleep(1500);
             narrator.poll();
-            say(keepStreaming ? "bounded-sum's TaskManagers released; the JobManager and steady-stream's TaskManager stay"
+            say(keepStreaming ? "bounded-sum's TaskManagers released; the JobManager and the SQL job's TaskManager stay"
                     : "every TaskManager released; the JobManager stays, ready for the next job");
             narrator.stop();
             summary(client, times, jobManager, narrator);
@@ -190,28 +169,39 @@ final class DemoCommand implements Callable<Integer> {
                 List.of("  ./slipway decisions " + cluster, "every decision with its reason"),
                 List.of("  ./slipway pods " + cluster, "the pods as Flink's resource manager sees them"),
                 List.of("  ./slipway replay " + cluster + " --warm-pool 2", "what a warm pool would have cost"),
-                List.of("  ./slipway jobs list " + cluster, "the jobs; Flink web UI at " + jobManager),
+                List.of("  ./slipway jobs list " + cluster, "the jobs, their versions and savepoints; Flink web UI at " + jobManager),
+                List.of("  ./slipway jobs submit-sql " + cluster + " " + SQL_SCRIPT, "run the SQL job again"),
                 List.of("  ./slipway down", "stop everything (./slipway up brings it back, state kept)"));
         Output.rows(System.out, explore);
-        System.out.println("(A SQL job is not part of the demo yet: it needs a SQL runner that does not exist yet.)");
     }
 
-    private static boolean anyTaskRunning(JsonNode job) {
-        for (JsonNode vertex : job.path("vertices")) {
-            if (vertex.path("status").asText().equals("RUNNING")) {
-                return true;
+    private static void requireStatus(JsonNode job, String expected) {
+        if (!job.path("status").asText().equals(expected)) {
+            throw new CliException("job " + job.path("id").asText() + " is " + job.path("status").asText() + " instead of " + expected
+                    + SubmissionClient.reason(job) + " (./slipway jobs get " + job.path("id").asText() + ")");
+        }
+    }
+
+    /** Flink's RUNNING comes before its tasks run; the demo says RUNNING when they do. */
+    private static void awaitTasksRunning(PlatformClient client, String jobManager, String flinkJobId, long seconds) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        while (true) {
+            JsonNode vertices = client.job(jobManager, flinkJobId).path("vertices");
+            boolean running = !vertices.isEmpty();
+            for (JsonNode vertex : vertices) {
+                running &= vertex.path("status").asText().equals("RUNNING");
             }
+            if (running) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new CliException("the tasks of Flink job " + flinkJobId + " were not all RUNNING within " + seconds + " s; see " + jobManager);
+            }
+            PlatformClient.sleep(400);
         }
-        return false;
     }
 
-    private static void requireState(String name, String state, String expected) {
-        if (!state.equals(expected)) {
-            throw new CliException(name + " ended " + state + " instead of " + expected + " (./slipway jobs list <cluster>, the Flink web UI)");
-        }
-    }
-
-    private static String accumulator(PlatformClient client, String jobManager, String jobId, String name) {
+    private static String accumulator(String jobManager, String jobId, String name) {
         JsonNode accumulators = Http.get("the JobManager", jobManager + "/jobs/" + jobId + "/accumulators", null);
         for (JsonNode accumulator : accumulators.path("user-task-accumulators")) {
             if (accumulator.path("name").asText().equals(name)) {
@@ -219,16 +209,6 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         return "?";
-    }
-
-    private void awaitJobState(PlatformClient client, String jobManager, String jobId, String expected, long seconds) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-        while (!client.job(jobManager, jobId).path("state").asText().equals(expected)) {
-            if (System.nanoTime() > deadline) {
-                throw new CliException("job " + jobId + " was not " + expected + " within " + seconds + " s");
-            }
-            PlatformClient.sleep(400);
-        }
     }
 
     private void awaitLiveTaskManagers(PlatformClient client, int count, long seconds) {
@@ -249,6 +229,16 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         return live;
+    }
+
+    private static String sqlScript(Settings settings) {
+        Path file = settings.home.resolve(SQL_SCRIPT);
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new CliException("cannot read the demo's SQL script " + settings.shown(file) + ": " + e.getMessage()
+                    + " (is SLIPWAY_HOME the repository?)");
+        }
     }
 
     private static Path exampleJobsJar(Settings settings) {

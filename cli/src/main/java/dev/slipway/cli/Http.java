@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** The few HTTP calls the CLI makes, with failures turned into one readable line. */
@@ -43,31 +44,48 @@ public final class Http {
     }
 
     public static JsonNode post(String what, String url, String json) {
-        return send(what, url, HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120))
+        return post(what, url, json, null);
+    }
+
+    /** POST of a JSON body ({@code null}: no body), with a bearer token where one is given. */
+    public static JsonNode post(String what, String url, String json, String bearer) {
+        return send(what, url, authorized(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120))
                 .header("Content-Type", "application/json").header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+                .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)), bearer).build());
     }
 
-    public static JsonNode patch(String what, String url) {
-        return send(what, url, HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .method("PATCH", HttpRequest.BodyPublishers.noBody()).build());
+    public static JsonNode delete(String what, String url, String bearer) {
+        return send(what, url, authorized(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Accept", "application/json").DELETE(), bearer).build());
     }
 
-    /** A multipart/form-data upload of one file, as Flink's {@code /jars/upload} wants it. */
-    public static JsonNode upload(String what, String url, String field, Path file, String contentType) {
+    /** multipart/form-data: text fields (a list value repeats the field), then one file part. */
+    public static JsonNode multipart(String what, String url, Map<String, List<String>> fields, String fileField, Path file,
+            String bearer) {
         String boundary = "slipway-" + UUID.randomUUID();
         List<byte[]> parts = new ArrayList<>();
-        parts.add(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\""
-                + file.getFileName() + "\"\r\nContent-Type: " + contentType + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        fields.forEach((name, values) -> values.forEach(value -> parts.add(("--" + boundary + "\r\nContent-Disposition: form-data; name=\""
+                + name + "\"\r\n\r\n" + value + "\r\n").getBytes(StandardCharsets.UTF_8))));
+        parts.add(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fileField + "\"; filename=\""
+                + file.getFileName() + "\"\r\nContent-Type: application/java-archive\r\n\r\n").getBytes(StandardCharsets.UTF_8));
         try {
             parts.add(Files.readAllBytes(file));
         } catch (IOException e) {
             throw new CliException("cannot read " + file + ": " + e.getMessage());
         }
         parts.add(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return send(what, url, HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArrays(parts)).build());
+        return send(what, url, authorized(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(300))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary).header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArrays(parts)), bearer).build());
+    }
+
+    private static HttpRequest.Builder authorized(HttpRequest.Builder request, String bearer) {
+        return bearer == null ? request : request.header("Authorization", "Bearer " + bearer);
+    }
+
+    public static JsonNode patch(String what, String url) {
+        return send(what, url, HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .method("PATCH", HttpRequest.BodyPublishers.noBody()).build());
     }
 
     /** The status of a GET, or -1 when nothing answers; never throws. */

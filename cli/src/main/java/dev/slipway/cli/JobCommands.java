@@ -1,7 +1,8 @@
 package dev.slipway.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,18 +17,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** jobs: through the cluster's JobManager REST API, found through the pod-provisioner. */
+/** jobs: SQL and JAR jobs of your tenant through job-submission, which tracks them, their versions and savepoints. */
 final class JobCommands {
+
+    private static final Duration WAIT = Duration.ofSeconds(180);
 
     private JobCommands() {
     }
 
-    static final Set<String> TERMINAL = Set.of("FINISHED", "FAILED", "CANCELED");
-
     @Command(name = "jobs", mixinStandardHelpOptions = true,
-            description = "Submit, list and cancel a cluster's Flink jobs (through its JobManager's REST API; job-submission "
-                    + "will track them once it serves jobs). SQL jobs need a SQL runner that does not exist yet.",
-            subcommands = {SubmitJar.class, ListJobs.class, Cancel.class})
+            description = "Submit SQL scripts and JARs to a cluster, follow them, and act on them (cancel, savepoint, stop, restart, "
+                    + "rollback, migrate), through job-submission.",
+            subcommands = {SubmitSql.class, SubmitJar.class, ListJobs.class, Get.class, Cancel.class, Savepoint.class, Stop.class,
+                    Restart.class, Rollback.class, Migrate.class})
     static final class Jobs implements Callable<Integer> {
 
         @Spec
@@ -40,8 +42,67 @@ final class JobCommands {
         }
     }
 
+    /** What submit-sql and submit-jar share: the job's name and parallelism, waiting, output. */
+    static class SubmitOptions {
+
+        @Option(names = "--name", description = "Job name (default: the script's pipeline.name, or the entry class).")
+        String name;
+
+        @Option(names = {"-p", "--parallelism"}, description = "Parallelism (default: the cluster's).")
+        Integer parallelism;
+
+        @Option(names = "--wait", description = "Wait until the job is RUNNING (or has ended) and print it.")
+        boolean await;
+
+        @CommandLine.Mixin
+        Output.Flag output;
+
+        int submitted(SubmissionClient submission, JsonNode job) {
+            JsonNode shown = await ? submission.awaitJob(job.path("id").asText(), Set.of("RUNNING"), WAIT) : job;
+            if (output.json()) {
+                Output.json(System.out, shown);
+            } else {
+                System.out.println("job " + shown.path("id").asText() + " (" + shown.path("kind").asText() + ", " + shown.path("name").asText()
+                        + ") on " + shown.path("clusterId").asText() + ": " + status(shown));
+            }
+            return shown.path("status").asText().equals("FAILED") ? SlipwayCli.FAILURE : SlipwayCli.OK;
+        }
+    }
+
+    @Command(name = "submit-sql", mixinStandardHelpOptions = true,
+            description = "Submit a Flink SQL script (a file, or - for standard input): its statements are checked here, planned in the "
+                    + "cluster's JobManager, and every INSERT runs in one Flink job.")
+    static final class SubmitSql implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "CLUSTER")
+        String cluster;
+
+        @Parameters(index = "1", paramLabel = "SCRIPT", description = "A .sql file, or - to read standard input.")
+        String script;
+
+        @CommandLine.Mixin
+        SubmitOptions options;
+
+        @Override
+        public Integer call() {
+            ClusterCommands.requireClusterId(spec, cluster);
+            String text;
+            try {
+                text = script.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+                        : Files.readString(Path.of(script));
+            } catch (IOException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "cannot read the script " + script + ": " + e.getMessage());
+            }
+            SubmissionClient submission = new SubmissionClient(Settings.load());
+            return options.submitted(submission, submission.submitSql(cluster, options.name, text, options.parallelism));
+        }
+    }
+
     @Command(name = "submit-jar", mixinStandardHelpOptions = true,
-            description = "Upload a jar to the cluster's JobManager and run it. Arguments after '--' go to the job's main.")
+            description = "Upload a jar as a job of the cluster. Arguments after '--' go to the job's main.")
     static final class SubmitJar implements Callable<Integer> {
 
         @Spec
@@ -59,14 +120,8 @@ final class JobCommands {
         @Option(names = {"-c", "--class"}, paramLabel = "CLASS", description = "Entry class (default: the jar's Main-Class).")
         String entryClass;
 
-        @Option(names = {"-p", "--parallelism"}, defaultValue = "0", description = "Parallelism (default: the cluster's).")
-        int parallelism;
-
-        @Option(names = "--wait", description = "Wait until the job is RUNNING (or ends) and print its state.")
-        boolean await;
-
         @CommandLine.Mixin
-        Output.Flag output;
+        SubmitOptions options;
 
         @Override
         public Integer call() {
@@ -74,52 +129,24 @@ final class JobCommands {
             if (!Files.isRegularFile(jar)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "no jar at " + jar);
             }
-            PlatformClient client = new PlatformClient(Settings.load());
-            String jobManager = client.requireJobManager(cluster);
-            String jobId = client.submitJar(jobManager, jar, entryClass, parallelism, args);
-            String state = await ? awaitRunning(client, jobManager, jobId, Duration.ofSeconds(180)) : client.job(jobManager, jobId).path("state").asText();
-            if (output.json()) {
-                ObjectNode json = Http.JSON.createObjectNode();
-                json.put("clusterId", cluster);
-                json.put("jobId", jobId);
-                json.put("state", state);
-                json.put("jobManagerUrl", jobManager);
-                Output.json(System.out, json);
-            } else {
-                System.out.println("job " + jobId + " submitted to " + cluster + ": " + state + " (" + jobManager + "/#/job/running/" + jobId + ")");
-            }
-            return state.equals("FAILED") ? SlipwayCli.FAILURE : SlipwayCli.OK;
+            SubmissionClient submission = new SubmissionClient(Settings.load());
+            return options.submitted(submission, submission.submitJar(cluster, jar, options.name, entryClass, options.parallelism, args));
         }
     }
 
-    /** Waits until every task of the job runs, or the job ends; answers the job's state. */
-    static String awaitRunning(PlatformClient client, String jobManager, String jobId, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode job = client.job(jobManager, jobId);
-            String state = job.path("state").asText();
-            if (TERMINAL.contains(state)) {
-                return state;
-            }
-            boolean allRunning = job.path("vertices").size() > 0;
-            for (JsonNode vertex : job.path("vertices")) {
-                allRunning &= vertex.path("status").asText().equals("RUNNING") || vertex.path("status").asText().equals("FINISHED");
-            }
-            if (state.equals("RUNNING") && allRunning) {
-                return state;
-            }
-            PlatformClient.sleep(500);
-        }
-        throw new CliException("job " + jobId + " was not running within " + timeout.toSeconds() + " s");
+    static String status(JsonNode job) {
+        JsonNode operation = job.path("operation");
+        return job.path("status").asText() + (operation.isMissingNode() || operation.isNull() ? "" : " (" + operation.asText() + " in progress)")
+                + SubmissionClient.reason(job);
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "The cluster's jobs as its JobManager reports them.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Your jobs, or one cluster's.")
     static final class ListJobs implements Callable<Integer> {
 
         @Spec
         CommandSpec spec;
 
-        @Parameters(paramLabel = "CLUSTER")
+        @Parameters(arity = "0..1", paramLabel = "CLUSTER")
         String cluster;
 
         @CommandLine.Mixin
@@ -127,46 +154,168 @@ final class JobCommands {
 
         @Override
         public Integer call() {
-            ClusterCommands.requireClusterId(spec, cluster);
-            PlatformClient client = new PlatformClient(Settings.load());
-            JsonNode jobs = client.jobs(client.requireJobManager(cluster)).path("jobs");
+            if (cluster != null) {
+                ClusterCommands.requireClusterId(spec, cluster);
+            }
+            JsonNode jobs = new SubmissionClient(Settings.load()).jobs(cluster);
             if (output.json()) {
                 Output.json(System.out, jobs);
                 return SlipwayCli.OK;
             }
             List<List<String>> rows = new ArrayList<>();
             for (JsonNode job : jobs) {
-                rows.add(List.of(job.path("jid").asText(), job.path("name").asText(), job.path("state").asText(),
-                        Output.seconds(Duration.ofMillis(job.path("duration").asLong())), job.path("tasks").path("total").asText()));
+                rows.add(List.of(job.path("id").asText(), job.path("kind").asText(), job.path("name").asText(), job.path("clusterId").asText(),
+                        "v" + job.path("version").asInt(), status(job), Output.text(job.path("flinkJobId"))));
             }
             if (rows.isEmpty()) {
-                System.out.println("no jobs on " + cluster);
+                System.out.println(cluster == null ? "no jobs" : "no jobs on " + cluster);
             } else {
-                Output.table(System.out, List.of("JOB", "NAME", "STATE", "DURATION", "TASKS"), rows);
+                Output.table(System.out, List.of("JOB", "KIND", "NAME", "CLUSTER", "VERSION", "STATUS", "FLINK JOB"), rows);
             }
             return SlipwayCli.OK;
         }
     }
 
-    @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a running job.")
-    static final class Cancel implements Callable<Integer> {
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "A job with its versions and savepoints.")
+    static final class Get implements Callable<Integer> {
 
-        @Spec
-        CommandSpec spec;
+        @Parameters(paramLabel = "JOB")
+        String id;
 
-        @Parameters(index = "0", paramLabel = "CLUSTER")
-        String cluster;
-
-        @Parameters(index = "1", paramLabel = "JOB")
-        String jobId;
+        @CommandLine.Mixin
+        Output.Flag output;
 
         @Override
         public Integer call() {
-            ClusterCommands.requireClusterId(spec, cluster);
-            PlatformClient client = new PlatformClient(Settings.load());
-            client.cancel(client.requireJobManager(cluster), jobId);
-            System.out.println("job " + jobId + " on " + cluster + ": cancelling");
+            JsonNode job = new SubmissionClient(Settings.load()).job(id);
+            if (output.json()) {
+                Output.json(System.out, job);
+                return SlipwayCli.OK;
+            }
+            System.out.println("job           " + id + " (" + job.path("kind").asText() + ", " + job.path("name").asText() + ")");
+            System.out.println("cluster       " + job.path("clusterId").asText());
+            System.out.println("status        " + status(job));
+            System.out.println("Flink job     " + Output.text(job.path("flinkJobId")));
+            System.out.println("version       " + job.path("version").asInt() + " of " + job.path("latestVersion").asInt());
+            System.out.println("savepoint     " + Output.text(job.path("latestSavepoint")));
+            List<List<String>> rows = new ArrayList<>();
+            for (JsonNode version : job.path("versions")) {
+                String what = version.path("kind").asText().equals("SQL")
+                        ? version.path("script").asText().strip().lines().filter(line -> !line.isBlank()).count() + " lines of SQL"
+                        : version.path("entryClass").asText() + " " + String.join(" ", Http.JSON.convertValue(version.path("args"), String[].class));
+                rows.add(List.of("v" + version.path("version").asInt(), what, Output.text(version.path("parallelism")),
+                        Output.time(version.path("createdAt"))));
+            }
+            System.out.println();
+            Output.table(System.out, List.of("VERSION", "WHAT", "PARALLELISM", "CREATED"), rows);
             return SlipwayCli.OK;
+        }
+    }
+
+    /** An action on a job: answers at once (the job shows the action in progress) or, with --wait, once it is done. */
+    abstract static class Action implements Callable<Integer> {
+
+        @Parameters(index = "0", paramLabel = "JOB")
+        String id;
+
+        @Option(names = "--wait", description = "Wait until the action is done and print the job.")
+        boolean await;
+
+        abstract String action();
+
+        String body() {
+            return null;
+        }
+
+        Set<String> settledIn() {
+            return Set.of("RUNNING");
+        }
+
+        @Override
+        public Integer call() {
+            SubmissionClient submission = new SubmissionClient(Settings.load());
+            JsonNode job = submission.act(id, action(), body());
+            if (await) {
+                job = submission.awaitJob(id, settledIn(), WAIT);
+            }
+            System.out.println("job " + id + ": " + status(job));
+            return job.path("operationError").isMissingNode() || job.path("operationError").isNull() ? SlipwayCli.OK : SlipwayCli.FAILURE;
+        }
+    }
+
+    @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel the job's run (no savepoint).")
+    static final class Cancel extends Action {
+        @Override
+        String action() {
+            return "cancel";
+        }
+
+        @Override
+        Set<String> settledIn() {
+            return SubmissionClient.TERMINAL;
+        }
+    }
+
+    @Command(name = "savepoint", mixinStandardHelpOptions = true, description = "Take a savepoint; the job goes on.")
+    static final class Savepoint extends Action {
+        @Override
+        String action() {
+            return "savepoints";
+        }
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop the job with a savepoint.")
+    static final class Stop extends Action {
+        @Override
+        String action() {
+            return "stop";
+        }
+
+        @Override
+        Set<String> settledIn() {
+            return SubmissionClient.TERMINAL;
+        }
+    }
+
+    @Command(name = "restart", mixinStandardHelpOptions = true, description = "Run the job's version again from its latest savepoint.")
+    static final class Restart extends Action {
+        @Override
+        String action() {
+            return "restart";
+        }
+    }
+
+    @Command(name = "rollback", mixinStandardHelpOptions = true, description = "Run an earlier version of the job from its latest savepoint.")
+    static final class Rollback extends Action {
+
+        @Parameters(index = "1", paramLabel = "VERSION")
+        int version;
+
+        @Override
+        String action() {
+            return "rollback";
+        }
+
+        @Override
+        String body() {
+            return "{\"version\":" + version + "}";
+        }
+    }
+
+    @Command(name = "migrate", mixinStandardHelpOptions = true, description = "Move the job to another cluster: stop with a savepoint, run there from it.")
+    static final class Migrate extends Action {
+
+        @Parameters(index = "1", paramLabel = "CLUSTER")
+        String cluster;
+
+        @Override
+        String action() {
+            return "migrate";
+        }
+
+        @Override
+        String body() {
+            return Http.JSON.createObjectNode().put("clusterId", cluster).toString();
         }
     }
 }

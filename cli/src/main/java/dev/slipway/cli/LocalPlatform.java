@@ -76,16 +76,15 @@ public final class LocalPlatform {
     // ---------------------------------------------------------------- up
 
     /** Starts what is not running yet; answers the services that run afterwards. */
-    public void up(Set<String> without) {
+    public void up() {
         requireBuilt();
         createDirectories();
         Map<String, Service> services = services();
-        boolean submission = !without.contains(SUBMISSION) && Files.exists(services.get(SUBMISSION).jar());
 
         // Ports first, all at once: a clear message before anything starts.
         List<String> busy = new ArrayList<>();
         for (Service service : services.values()) {
-            if (service.name().equals(SUBMISSION) && !submission || running(service.name()).isPresent()) {
+            if (running(service.name()).isPresent()) {
                 continue;
             }
             checkPort(service.port(), service.name().equals(INFRA) ? "Kafka" : service.title(), service.envVar(), busy);
@@ -103,9 +102,7 @@ public final class LocalPlatform {
         addresses.setProperty("postgres.url", "jdbc:postgresql://127.0.0.1:" + settings.postgresPort + "/slipway");
         addresses.setProperty("scheduler.url", services.get(SCHEDULER).url());
         addresses.setProperty("provisioner.url", services.get(PROVISIONER).url());
-        if (submission) {
-            addresses.setProperty("submission.url", services.get(SUBMISSION).url());
-        }
+        addresses.setProperty("submission.url", services.get(SUBMISSION).url());
         // Other commands find the platform through this file; a restart keeps the ports of the running processes.
         Optional<Properties> before = recordedAddresses();
         if (before.isPresent() && SERVICES.stream().anyMatch(name -> running(name).isPresent())) {
@@ -116,24 +113,9 @@ public final class LocalPlatform {
         List<String> started = new ArrayList<>();
         try {
             for (Service service : services.values()) {
-                if (service.name().equals(SUBMISSION) && !submission) {
-                    continue;
-                }
                 Optional<ProcessHandle> existing = running(service.name());
                 if (existing.isPresent()) {
                     out.printf("  %-20s already running (pid %d)%n", service.title(), existing.get().pid());
-                    continue;
-                }
-                if (service.name().equals(SUBMISSION)) {
-                    // Optional while it is being built: a job-submission that does not start does not stop the platform.
-                    try {
-                        start(service);
-                        started.add(service.name());
-                    } catch (CliException e) {
-                        stop(SUBMISSION);
-                        out.println("  job-submission did not start; the platform runs without it (" + e.getMessage().lines().findFirst()
-                                .orElse("") + ")");
-                    }
                     continue;
                 }
                 start(service);
@@ -149,15 +131,11 @@ public final class LocalPlatform {
             }
             throw e;
         }
-        if (!submission) {
-            out.println(without.contains(SUBMISSION) ? "  job-submission       skipped (--without job-submission)"
-                    : "  job-submission       not built yet (services/job-submission/target/quarkus-app missing): skipped");
-        }
     }
 
     private void requireBuilt() {
         List<String> missing = new ArrayList<>();
-        for (String name : List.of(SCHEDULER, PROVISIONER)) {
+        for (String name : List.of(SCHEDULER, PROVISIONER, SUBMISSION)) {
             Path jar = services().get(name).jar();
             if (!Files.exists(jar)) {
                 missing.add(settings.shown(jar));
@@ -290,6 +268,8 @@ public final class LocalPlatform {
                     "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:" + settings.postgresPort + "/slipway",
                     "-Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:" + settings.postgresPort + "/slipway",
                     "-Dquarkus.datasource.username=postgres", "-Dquarkus.datasource.password=postgres",
+                    "-Dslipway.job-submission.job-managers.provisioner-url=http://127.0.0.1:" + settings.provisionerPort,
+                    "-Dslipway.job-submission.jobs.artifact-dir=" + settings.stateDir.resolve("artifacts"),
                     "-Dslipway.job-submission.tenants." + Settings.LOCAL_TENANT + ".token=" + Settings.LOCAL_TENANT_TOKEN));
             default -> throw new IllegalArgumentException(service.name());
         }
@@ -518,7 +498,7 @@ public final class LocalPlatform {
             };
             String state;
             if (process.isEmpty()) {
-                state = service.name().equals(SUBMISSION) && !Files.exists(service.jar()) ? "not built" : "down";
+                state = service.jar() == null || Files.exists(service.jar()) ? "down" : "not built";
             } else if (service.name().equals(INFRA)) {
                 state = inUse(Integer.parseInt(settings.kafkaBootstrap().substring(settings.kafkaBootstrap().lastIndexOf(':') + 1)))
                         ? "up" : "starting";

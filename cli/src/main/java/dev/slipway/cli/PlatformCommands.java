@@ -9,10 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,29 +31,17 @@ final class PlatformCommands {
                             + "SLIPWAY_PROVISIONER_PORT (8082), SLIPWAY_SUBMISSION_PORT (8083)."})
     static final class Up implements Callable<Integer> {
 
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Option(names = "--without", paramLabel = "SERVICE", description = "Do not start this service (job-submission).")
-        Set<String> without = new LinkedHashSet<>();
-
         @Option(names = "--demo", description = "Run the demo once the platform is up.")
         boolean demo;
 
         @Override
         public Integer call() {
-            for (String name : without) {
-                if (!name.equals(LocalPlatform.SUBMISSION)) {
-                    throw new CommandLine.ParameterException(spec.commandLine(),
-                            "--without " + name + ": only job-submission is optional");
-                }
-            }
             Settings settings = Settings.load();
             PrintStream out = System.out;
             out.println("Starting Slipway (state in " + settings.shown(settings.stateDir) + ", logs in "
                     + settings.shown(settings.logsDir()) + ")");
             LocalPlatform platform = new LocalPlatform(settings, out);
-            platform.up(without);
+            platform.up();
             printUrls(Settings.load(), platform, out);
             if (demo) {
                 return new DemoCommand().call();
@@ -123,8 +109,8 @@ final class PlatformCommands {
             LocalPlatform platform = new LocalPlatform(settings, System.out);
             List<LocalPlatform.ServiceStatus> services = platform.status();
             PlatformClient client = new PlatformClient(settings);
-            boolean schedulerUp = services.stream().anyMatch(s -> s.name().equals(LocalPlatform.SCHEDULER) && s.state().equals("up"));
-            List<Map<String, Object>> clusters = schedulerUp ? ClusterCommands.summaries(client) : List.of();
+            boolean submissionUp = services.stream().anyMatch(s -> s.name().equals(LocalPlatform.SUBMISSION) && s.state().equals("up"));
+            List<Map<String, Object>> clusters = submissionUp ? ClusterCommands.summaries(new SubmissionClient(settings), client) : List.of();
             if (output.json()) {
                 Map<String, Object> json = new LinkedHashMap<>();
                 json.put("stateDir", settings.stateDir.toString());
@@ -140,8 +126,8 @@ final class PlatformCommands {
                 }
                 Output.table(System.out, List.of("  SERVICE", "STATE", "PID", "URL"), rows);
                 System.out.println();
-                if (!schedulerUp) {
-                    System.out.println("Clusters: unknown while the resource-scheduler is down (./slipway up)");
+                if (!submissionUp) {
+                    System.out.println("Clusters: unknown while job-submission is down (./slipway up)");
                 } else if (clusters.isEmpty()) {
                     System.out.println("Clusters: none yet (./slipway demo, or ./slipway clusters create <name>)");
                 } else {
@@ -149,7 +135,7 @@ final class PlatformCommands {
                     ClusterCommands.printSummaries(clusters, "  ");
                 }
             }
-            boolean anyDown = services.stream().anyMatch(s -> !s.name().equals(LocalPlatform.SUBMISSION) && !s.state().equals("up"));
+            boolean anyDown = services.stream().anyMatch(s -> !s.state().equals("up"));
             return anyDown ? SlipwayCli.FAILURE : SlipwayCli.OK;
         }
     }

@@ -96,10 +96,6 @@ public final class Settings {
         return stateDir.resolve("pods");
     }
 
-    public Path clustersDir() {
-        return stateDir.resolve("clusters");
-    }
-
     /** The state directory as the user sees it: relative to the repository when it lies inside. */
     public String shown(Path path) {
         Path cwd = Path.of("").toAbsolutePath();
@@ -112,6 +108,11 @@ public final class Settings {
 
     public String provisionerUrl() {
         return env("SLIPWAY_PROVISIONER_URL", recorded.getProperty("provisioner.url", "http://127.0.0.1:" + provisionerPort));
+    }
+
+    /** The tenant API token the CLI calls job-submission with; {@code ./slipway up} configures the local one. */
+    public String tenantToken() {
+        return env("SLIPWAY_TENANT_TOKEN", LOCAL_TENANT_TOKEN);
     }
 
     public String submissionUrl() {

@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
                 "  SLIPWAY_POSTGRES_PORT (5432)        SLIPWAY_SCHEDULER_PORT (8081)",
                 "  SLIPWAY_PROVISIONER_PORT (8082)     SLIPWAY_SUBMISSION_PORT (8083)",
                 "  SLIPWAY_CLUSTER_TOKEN_SECRET (a development value)",
+                "  SLIPWAY_TENANT_TOKEN (the local tenant's token that 'up' configures)",
                 "Exit codes: 0 ok, 1 failure, 2 usage."})
 public final class SlipwayCli implements Callable<Integer> {
 

@@ -10,31 +10,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the CLI as a user does: its own JVM, environment variables, output to a file. */
+/** Runs {@code ./slipway} as a user does: the script at the repository's root, environment variables, output to a file. */
 final class CliProcess {
 
     record Result(int exitCode, String output) {
     }
 
+    private final Path script;
     private final Path work;
     private final Map<String, String> environment;
     private int runs;
 
-    CliProcess(Path work, Map<String, String> environment) {
+    CliProcess(Path repository, Path work, Map<String, String> environment) {
+        this.script = repository.resolve("slipway");
         this.work = work;
         this.environment = environment;
     }
 
-    static String classpath() {
-        String surefire = System.getProperty("surefire.test.class.path");
-        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
-    }
-
     Result run(Duration timeout, String... args) throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        String classpath = classpath();
-        List<String> command = new ArrayList<>(List.of(java, "-Dslipway.cli.classpath=" + classpath, "-cp", classpath,
-                SlipwayCli.class.getName()));
+        List<String> command = new ArrayList<>(List.of("bash", script.toString()));
         command.addAll(List.of(args));
         Path output = work.resolve(String.format("cli-%02d-%s.out", ++runs, args[0]));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());

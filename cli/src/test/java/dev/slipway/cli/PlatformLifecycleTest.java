@@ -37,13 +37,14 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PlatformLifecycleTest {
 
-    private static final String CLUSTER = "demo-test";
+    private static final String CLUSTER_NAME = "demo-test";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static Path state;
     private static CliProcess cli;
     private static Map<String, String> ports;
+    private static String cluster;
 
     @BeforeAll
     static void cleanState() throws IOException {
@@ -59,9 +60,10 @@ class PlatformLifecycleTest {
         }
         Map<String, String> environment = new HashMap<>(ports);
         environment.put("SLIPWAY_STATE_DIR", state.toString());
-        environment.put("SLIPWAY_HOME", Path.of(System.getProperty("slipway.home", "..")).toAbsolutePath().normalize().toString());
+        Path repository = Path.of(System.getProperty("slipway.home", "..")).toAbsolutePath().normalize();
+        environment.put("SLIPWAY_HOME", repository.toString());
         environment.put("SLIPWAY_CLUSTER_TOKEN_SECRET", "cli-test-secret-of-enough-length");
-        cli = new CliProcess(work, environment);
+        cli = new CliProcess(repository, work, environment);
     }
 
     @AfterAll
@@ -80,16 +82,21 @@ class PlatformLifecycleTest {
         return "http://127.0.0.1:" + ports.get("SLIPWAY_PROVISIONER_PORT");
     }
 
+    private static String submission() {
+        return "http://127.0.0.1:" + ports.get("SLIPWAY_SUBMISSION_PORT");
+    }
+
     @Test
     @Order(1)
     void upStartsTheInfrastructureAndTheServicesAndPrintsTheirUrls() throws Exception {
-        CliProcess.Result up = cli.run(Duration.ofMinutes(4), "up", "--without", "job-submission");
+        CliProcess.Result up = cli.run(Duration.ofMinutes(4), "up");
 
         assertThat(up.exitCode()).as(up.output()).isZero();
         assertThat(up.output()).contains("Slipway is up", scheduler() + "/q/openapi", provisioner() + "/q/openapi",
-                "127.0.0.1:" + ports.get("SLIPWAY_KAFKA_PORT"));
+                submission() + "/q/openapi", "127.0.0.1:" + ports.get("SLIPWAY_KAFKA_PORT"));
         assertThat(status(scheduler() + "/q/health/ready")).isEqualTo(200);
         assertThat(status(provisioner() + "/q/health/ready")).isEqualTo(200);
+        assertThat(status(submission() + "/q/health/ready")).isEqualTo(200);
         assertThat(state.resolve("run/resource-scheduler.pid")).exists();
         assertThat(state.resolve("logs/pod-provisioner.log")).exists();
     }
@@ -97,23 +104,34 @@ class PlatformLifecycleTest {
     @Test
     @Order(2)
     void aSecondUpLeavesTheRunningPlatformAlone() throws Exception {
-        CliProcess.Result again = cli.run(Duration.ofMinutes(1), "up", "--without", "job-submission");
+        CliProcess.Result again = cli.run(Duration.ofMinutes(1), "up");
 
         assertThat(again.exitCode()).as(again.output()).isZero();
-        assertThat(again.output()).contains("resource-scheduler   already running", "pod-provisioner      already running");
+        assertThat(again.output()).contains("resource-scheduler   already running", "pod-provisioner      already running",
+                "job-submission       already running");
     }
 
     @Test
     @Order(3)
     void theDemoRunsBothJobsOnTaskManagersThatComeAndGo() throws Exception {
-        CliProcess.Result demo = cli.run(Duration.ofMinutes(5), "demo", "--cluster", CLUSTER, "--idle-timeout", "10", "--n", "2000000");
+        CliProcess.Result demo = cli.run(Duration.ofMinutes(5), "demo", "--name", CLUSTER_NAME, "--idle-timeout", "10", "--n", "2000000");
 
         assertThat(demo.exitCode()).as(demo.output()).isZero();
-        assertThat(demo.output()).contains("steady-stream RUNNING", "bounded-sum FINISHED: sum of 1..2000000 = 2000001000000 (correct)",
-                "every TaskManager released", "pod-seconds", "reproduce all");
+        assertThat(demo.output()).contains("created through job-submission", "RUNNING (Flink job",
+                "bounded-sum FINISHED: sum of 1..2000000 = 2000001000000 (correct)", "every TaskManager released", "pod-seconds",
+                "reproduce all");
+        // job-submission: the cluster, the SQL job cancelled by the demo, the JAR job finished.
+        JsonNode clusters = get(submission() + "/api/v1/clusters");
+        assertThat(clusters).extracting(c -> c.path("name").asText()).containsExactly(CLUSTER_NAME);
+        cluster = clusters.get(0).path("id").asText();
+        assertThat(demo.output()).contains("cluster " + cluster + " created");
+        Map<String, String> jobStatus = new HashMap<>();
+        get(submission() + "/api/v1/jobs?clusterId=" + cluster).forEach(job -> jobStatus.put(job.path("kind").asText() + " "
+                + job.path("name").asText(), job.path("status").asText()));
+        assertThat(jobStatus).containsExactlyInAnyOrderEntriesOf(Map.of("SQL orders per product", "CANCELED", "JAR bounded-sum", "FINISHED"));
 
         // The scheduler: Flink asked for TaskManagers, the scheduler provisioned them and deleted them when Flink let them go.
-        JsonNode decisions = get(scheduler() + "/api/v1/clusters/" + CLUSTER + "/decisions?limit=1000");
+        JsonNode decisions = get(scheduler() + "/api/v1/clusters/" + cluster + "/decisions?limit=1000");
         List<String> requested = new ArrayList<>();
         List<String> released = new ArrayList<>();
         for (JsonNode decision : decisions) {
@@ -125,19 +143,19 @@ class PlatformLifecycleTest {
                 released.add(decision.path("podName").asText());
             }
         }
-        assertThat(requested).as("1 TaskManager for steady-stream, 2 more for bounded-sum").hasSize(3);
+        assertThat(requested).as("1 TaskManager for the SQL job, 2 more for bounded-sum").hasSize(3);
         assertThat(released).containsExactlyInAnyOrderElementsOf(requested);
 
         // The provisioner: only the JobManager still runs.
-        assertThat(get(provisioner() + "/api/v1/local/pods")).extracting(JsonNode::asText).containsExactly(CLUSTER + "/" + CLUSTER + "-jm-0");
+        assertThat(get(provisioner() + "/api/v1/local/pods")).extracting(JsonNode::asText).containsExactly(cluster + "/" + cluster + "-jm-0");
 
         // Flink: both jobs ran, the bounded one to its end.
-        JsonNode jobManager = get(provisioner() + "/api/v1/clusters/" + CLUSTER + "/jobmanager");
+        JsonNode jobManager = get(provisioner() + "/api/v1/clusters/" + cluster + "/jobmanager");
         JsonNode jobs = get("http://" + jobManager.path("host").asText() + ":" + jobManager.path("restPort").asInt() + "/jobs/overview")
                 .path("jobs");
         Map<String, String> states = new HashMap<>();
         jobs.forEach(job -> states.put(job.path("name").asText(), job.path("state").asText()));
-        assertThat(states).containsEntry("bounded-sum-2000000", "FINISHED").containsEntry("steady-stream", "CANCELED");
+        assertThat(states).containsEntry("bounded-sum-2000000", "FINISHED").containsEntry("orders per product", "CANCELED");
     }
 
     @Test
@@ -149,14 +167,20 @@ class PlatformLifecycleTest {
         JsonNode json = JSON.readTree(status.output());
         Map<String, String> services = new HashMap<>();
         json.path("services").forEach(service -> services.put(service.path("name").asText(), service.path("state").asText()));
-        assertThat(services).containsEntry("infra", "up").containsEntry("resource-scheduler", "up").containsEntry("pod-provisioner", "up");
-        assertThat(json.path("clusters")).anySatisfy(cluster -> {
-            assertThat(cluster.path("clusterId").asText()).isEqualTo(CLUSTER);
-            assertThat(cluster.path("liveTaskManagers").asInt()).isZero();
+        assertThat(services).containsEntry("infra", "up").containsEntry("resource-scheduler", "up").containsEntry("pod-provisioner", "up")
+                .containsEntry("job-submission", "up");
+        assertThat(json.path("clusters")).anySatisfy(summary -> {
+            assertThat(summary.path("clusterId").asText()).isEqualTo(cluster);
+            assertThat(summary.path("state").asText()).startsWith("RUNNING");
+            assertThat(summary.path("liveTaskManagers").asInt()).isZero();
         });
 
         CliProcess.Result text = cli.run(Duration.ofMinutes(1), "status");
-        assertThat(text.output()).contains("resource-scheduler", CLUSTER, "jm-0 READY");
+        assertThat(text.output()).contains("resource-scheduler", cluster, "jm-0 READY");
+
+        CliProcess.Result jobs = cli.run(Duration.ofMinutes(1), "jobs", "list", cluster);
+        assertThat(jobs.exitCode()).as(jobs.output()).isZero();
+        assertThat(jobs.output()).contains("orders per product", "CANCELED", "bounded-sum", "FINISHED");
     }
 
     @Test
@@ -188,7 +212,9 @@ class PlatformLifecycleTest {
     }
 
     private static JsonNode get(String url) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        // job-submission answers the local tenant that `up` configures; the other services ignore the header.
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + Settings.LOCAL_TENANT_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("GET " + url + ": " + response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
     }

@@ -1,0 +1,136 @@
+package dev.slipway.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * job-submission's API as the tenant of {@link Settings#tenantToken()}: clusters and jobs. Every error
+ * it answers (problem+json naming the field, 404 for what is not the tenant's) becomes one CLI line.
+ */
+public final class SubmissionClient {
+
+    static final String SUBMISSION = "job-submission";
+    static final Set<String> TERMINAL = Set.of("FINISHED", "FAILED", "CANCELED");
+
+    private final String url;
+    private final String token;
+
+    public SubmissionClient(Settings settings) {
+        this.url = settings.submissionUrl() + "/api/v1";
+        this.token = settings.tenantToken();
+    }
+
+    public JsonNode createCluster(ObjectNode request) {
+        return Http.post(SUBMISSION, url + "/clusters", request.toString(), token);
+    }
+
+    public JsonNode clusters() {
+        return Http.get(SUBMISSION, url + "/clusters", token);
+    }
+
+    public JsonNode cluster(String id) {
+        return Http.get(SUBMISSION, url + "/clusters/" + encode(id), token);
+    }
+
+    public JsonNode deleteCluster(String id, boolean force) {
+        return Http.delete(SUBMISSION, url + "/clusters/" + encode(id) + (force ? "?force=true" : ""), token);
+    }
+
+    /** Until the cluster is RUNNING; a DEGRADED, DELETING or DELETED cluster ends the wait with its reason. */
+    public JsonNode awaitClusterRunning(String id, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JsonNode cluster = cluster(id);
+            String status = cluster.path("status").asText();
+            if (status.equals("RUNNING")) {
+                return cluster;
+            }
+            if (Set.of("DEGRADED", "DELETING", "DELETED").contains(status)) {
+                throw new CliException("cluster " + id + " is " + status + reason(cluster) + " (./slipway clusters get " + id + ")");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new CliException("cluster " + id + " was not RUNNING within " + timeout.toSeconds() + " s (it is " + status
+                        + reason(cluster) + "; ./slipway logs pod-provisioner)");
+            }
+            PlatformClient.sleep(500);
+        }
+    }
+
+    public JsonNode submitSql(String cluster, String name, String script, Integer parallelism) {
+        ObjectNode body = Http.JSON.createObjectNode();
+        body.put("type", "SQL");
+        body.put("clusterId", cluster);
+        if (name != null) {
+            body.put("name", name);
+        }
+        if (parallelism != null) {
+            body.put("parallelism", parallelism);
+        }
+        body.put("script", script);
+        return Http.post(SUBMISSION, url + "/jobs", body.toString(), token);
+    }
+
+    public JsonNode submitJar(String cluster, Path jar, String name, String entryClass, Integer parallelism, List<String> args) {
+        Map<String, List<String>> fields = new LinkedHashMap<>();
+        fields.put("clusterId", List.of(cluster));
+        if (name != null) {
+            fields.put("name", List.of(name));
+        }
+        if (entryClass != null) {
+            fields.put("entryClass", List.of(entryClass));
+        }
+        if (parallelism != null) {
+            fields.put("parallelism", List.of(parallelism.toString()));
+        }
+        fields.put("args", args);
+        return Http.multipart(SUBMISSION, url + "/jobs", fields, "jar", jar, token);
+    }
+
+    public JsonNode jobs(String cluster) {
+        return Http.get(SUBMISSION, url + "/jobs" + (cluster == null ? "" : "?clusterId=" + encode(cluster)), token);
+    }
+
+    public JsonNode job(String id) {
+        return Http.get(SUBMISSION, url + "/jobs/" + encode(id), token);
+    }
+
+    /** cancel, savepoints, stop, restart, rollback, migrate: 202 with the job, its {@code operation} in progress. */
+    public JsonNode act(String id, String action, String body) {
+        return Http.post(SUBMISSION, url + "/jobs/" + encode(id) + "/" + action, body, token);
+    }
+
+    /** Until the job has no action in progress and is in one of {@code wanted} or has ended; answers the job. */
+    public JsonNode awaitJob(String id, Set<String> wanted, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JsonNode job = job(id);
+            String status = job.path("status").asText();
+            boolean settled = job.path("operation").isMissingNode() || job.path("operation").isNull();
+            if (settled && (wanted.contains(status) || TERMINAL.contains(status))) {
+                return job;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new CliException("job " + id + " is still " + status + (settled ? "" : " (" + job.path("operation").asText() + " in progress)")
+                        + " after " + timeout.toSeconds() + " s" + reason(job) + " (./slipway jobs get " + id + ")");
+            }
+            PlatformClient.sleep(500);
+        }
+    }
+
+    static String reason(JsonNode resource) {
+        String reason = resource.path("failureCause").asText(resource.path("statusReason").asText(""));
+        return reason.isBlank() ? "" : ": " + reason.lines().findFirst().orElse(reason);
+    }
+
+    private static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8);
+    }
+}
