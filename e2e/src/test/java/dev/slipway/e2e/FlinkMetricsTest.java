@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -62,30 +63,20 @@ class FlinkMetricsTest {
 
         List<ConsumerRecord<String, byte[]>> records = new CopyOnWriteArrayList<>();
         List<MetricSample> samples = new CopyOnWriteArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
-            consumer.subscribe(List.of(Topics.METRICS));
-            await("metric samples of job " + job).atMost(Duration.ofSeconds(60)).pollInSameThread()
-                    .pollInterval(Duration.ofMillis(200)).until(() -> {
-                        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                            records.add(record);
-                            if (EventRecords.decode(record, TelemetryEvent.class) instanceof DecodeResult.Decoded<TelemetryEvent> decoded
-                                    && decoded.event() instanceof MetricSample sample) {
-                                samples.add(sample);
-                            }
-                        }
-                        return samples.stream().anyMatch(s -> isOf(s, "numRecordsOutPerSecond", "job", job) && s.value() > 0)
-                                && samples.stream().anyMatch(s -> isOf(s, "Status.JVM.Memory.Heap.Used", "taskmanager", taskManager))
-                                && samples.stream().anyMatch(s -> isOf(s, "numRestarts", "job", job));
-                    });
-        }
+        awaitSamples("metric samples of job " + job, records, samples,
+                () -> samples.stream().anyMatch(s -> isOf(s, "numRecordsOutPerSecond", "job", job) && s.value() > 0)
+                        && samples.stream().anyMatch(s -> isOf(s, "Status.JVM.Memory.Heap.Used", "taskmanager", taskManager))
+                        && samples.stream().anyMatch(s -> isOf(s, "numRestarts", "job", job)));
 
-        assertThat(records).allSatisfy(record -> {
-            assertThat(record.key()).isEqualTo(CLUSTER);
+        // Every record is a MetricSample in CloudEvents binary mode, keyed by its cluster.
+        assertThat(samples).hasSameSizeAs(records).extracting(MetricSample::eventId).doesNotHaveDuplicates();
+        for (int i = 0; i < records.size(); i++) {
+            ConsumerRecord<String, byte[]> record = records.get(i);
+            assertThat(record.key()).isEqualTo(samples.get(i).clusterId());
+            assertThat(EventRecords.text(record.headers(), CloudEventHeaders.ID)).isEqualTo(samples.get(i).eventId());
             assertThat(EventRecords.text(record.headers(), CloudEventHeaders.TYPE)).isEqualTo("dev.slipway.telemetry.MetricSample");
             assertThat(EventRecords.text(record.headers(), CloudEventHeaders.SOURCE)).isEqualTo(EventSources.METRICS_REPORTER);
-        });
-        assertThat(samples).hasSameSizeAs(records).allSatisfy(sample -> assertThat(sample.clusterId()).isEqualTo(CLUSTER));
-        assertThat(samples).extracting(MetricSample::eventId).doesNotHaveDuplicates();
+        }
         // Per subtask, named as Flink's UI names the task, on the TaskManager that is the pod.
         MetricSample throughput = samples.stream().filter(s -> isOf(s, "numRecordsOutPerSecond", "job", job)).findFirst().orElseThrow();
         assertThat(throughput.tags()).containsEntry("jobName", "steady-stream").containsEntry("taskmanager", taskManager)
@@ -99,6 +90,39 @@ class FlinkMetricsTest {
         assertThat(restarts.value()).isZero();
 
         flink.cancel(job);
+    }
+
+    @Test
+    void aFlink120JobManagerShipsWithTheSameReporterJar() throws Exception {
+        String cluster = "metrics-lts";
+        platform.createCluster(cluster, new ClusterSpec(cluster, "team-a", ClusterMode.STATIC, "1.20.3", Scenarios.SIZE, 1,
+                Scenarios.SIZE, 2, 0, null, 0, null, null, Map.of("metrics.reporter.slipway.interval", "1 s")));
+        platform.awaitJobManager(cluster);
+
+        List<ConsumerRecord<String, byte[]>> records = new CopyOnWriteArrayList<>();
+        List<MetricSample> samples = new CopyOnWriteArrayList<>();
+        awaitSamples("heap of the Flink 1.20 JobManager", records, samples, () -> samples.stream()
+                .anyMatch(s -> s.clusterId().equals(cluster) && isOf(s, "Status.JVM.Memory.Heap.Used", "pod", cluster + "-jm-0")));
+
+        assertThat(records).filteredOn(record -> cluster.equals(record.key())).isNotEmpty();
+    }
+
+    /** Reads slipway.metrics.v1 from its beginning until {@code done} holds, collecting records and decoded samples. */
+    private static void awaitSamples(String what, List<ConsumerRecord<String, byte[]>> records, List<MetricSample> samples,
+            Callable<Boolean> done) {
+        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+            consumer.subscribe(List.of(Topics.METRICS));
+            await(what).atMost(Duration.ofSeconds(60)).pollInSameThread().pollInterval(Duration.ofMillis(200)).until(() -> {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    records.add(record);
+                    if (EventRecords.decode(record, TelemetryEvent.class) instanceof DecodeResult.Decoded<TelemetryEvent> decoded
+                            && decoded.event() instanceof MetricSample sample) {
+                        samples.add(sample);
+                    }
+                }
+                return done.call();
+            });
+        }
     }
 
     private static boolean isOf(MetricSample sample, String name, String tag, String value) {
