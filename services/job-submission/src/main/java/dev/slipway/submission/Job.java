@@ -3,6 +3,7 @@ package dev.slipway.submission;
 import dev.slipway.contracts.jobs.JobKind;
 import dev.slipway.contracts.jobs.JobStatus;
 import dev.slipway.submission.job.Operation;
+import dev.slipway.submission.job.RestoreKind;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -67,6 +68,26 @@ public class Job {
     @Column(name = "latest_savepoint", columnDefinition = "text")
     public String latestSavepoint;
 
+    /** When {@link #latestSavepoint} completed (as the platform saw it). */
+    @Column(name = "latest_savepoint_at")
+    public Instant latestSavepointAt;
+
+    /** The latest checkpoint Flink retained of an ended run (RETAIN_ON_CANCELLATION keeps it on cancel and failure). */
+    @Column(name = "latest_checkpoint", columnDefinition = "text")
+    public String latestCheckpoint;
+
+    /** When {@link #latestCheckpoint} completed (Flink's latest acknowledgement). */
+    @Column(name = "latest_checkpoint_at")
+    public Instant latestCheckpointAt;
+
+    /** What the current run was restored from; null for a run started from scratch. */
+    @Column(name = "restored_from", columnDefinition = "text")
+    public String restoredFrom;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "restored_from_kind")
+    public RestoreKind restoredFromKind;
+
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
     public Operation operation;
@@ -86,6 +107,18 @@ public class Job {
     /** SUBMIT: the savepoint to start from; STOP: the savepoint the stop took, once taken. */
     @Column(name = "op_restore_path", columnDefinition = "text")
     public String opRestorePath;
+
+    /** SUBMIT: whether {@link #opRestorePath} is a savepoint or a retained checkpoint. */
+    @Enumerated(EnumType.STRING)
+    @Column(name = "op_restore_kind")
+    public RestoreKind opRestoreKind;
+
+    /**
+     * SUBMIT: {@link #opRestorePath} was chosen as the newest restore point (not given by the user, nor taken by a stop), so a
+     * newer checkpoint found before the submission replaces it.
+     */
+    @Column(name = "op_restore_latest")
+    public boolean opRestoreLatest;
 
     /** STOP: submit {@link #opVersion} on {@link #opClusterId} from the stop's savepoint once the run has ended. */
     @Column(name = "op_then_submit")

@@ -8,6 +8,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -19,7 +21,8 @@ import java.util.regex.Pattern;
 /**
  * A hand-written double of the pod-provisioner's JobManager lookup and of each cluster's Flink JobManager
  * REST API (the calls job-submission makes), recording what it was asked. Each cluster gets its own
- * JobManager server on the first lookup. Savepoints and stops complete at once.
+ * JobManager server on the first lookup. Savepoints and stops complete at once; a run's latest completed checkpoint is what
+ * a test set with {@link JobManager#checkpoint}.
  */
 public class TestingFlink implements QuarkusTestResourceLifecycleManager {
 
@@ -38,6 +41,8 @@ public class TestingFlink implements QuarkusTestResourceLifecycleManager {
         public final Map<String, Run> runs = new ConcurrentHashMap<>();
         public final List<String> calls = new CopyOnWriteArrayList<>();
         public final Map<String, String> savepoints = new ConcurrentHashMap<>();
+        /** Flink job id to its latest completed checkpoint, as {@code GET /jobs/:jobid/checkpoints} shows it in {@code latest.completed}. */
+        public final Map<String, Map<String, Object>> checkpoints = new ConcurrentHashMap<>();
         final Map<String, byte[]> jars = new ConcurrentHashMap<>();
         public volatile String failure = "java.lang.IllegalStateException: boom\n\tat dev.example.Job.map(Job.java:1)";
         /** When set, a run is refused with this error (as Flink does when the program fails to start). */
@@ -51,6 +56,20 @@ public class TestingFlink implements QuarkusTestResourceLifecycleManager {
 
         public void state(String flinkJobId, String state) {
             states.put(flinkJobId, state);
+        }
+
+        /** The run's latest completed checkpoint: retained at {@code path}, its last acknowledgement at {@code acknowledged}. */
+        public void checkpoint(String flinkJobId, long id, String path, Instant acknowledged) {
+            Map<String, Object> completed = new HashMap<>();
+            completed.put("className", "completed");
+            completed.put("id", id);
+            completed.put("status", "COMPLETED");
+            completed.put("is_savepoint", false);
+            completed.put("trigger_timestamp", acknowledged.toEpochMilli() - 50);
+            completed.put("latest_ack_timestamp", acknowledged.toEpochMilli());
+            completed.put("external_path", path);
+            completed.put("discarded", false);
+            checkpoints.put(flinkJobId, completed);
         }
 
         private void handle(HttpExchange exchange) throws IOException {
@@ -98,6 +117,18 @@ public class TestingFlink implements QuarkusTestResourceLifecycleManager {
                 } else {
                     answer(exchange, 200, Map.of("jid", m.group(1), "state", state));
                 }
+            } else if (method.equals("GET") && (m = Pattern.compile("/jobs/([0-9a-f]{32})/checkpoints").matcher(path)).matches()) {
+                if (!states.containsKey(m.group(1))) {
+                    answer(exchange, 404, Map.of("errors", List.of("Job could not be found")));
+                    return;
+                }
+                Map<String, Object> latest = new HashMap<>();
+                latest.put("completed", checkpoints.get(m.group(1)));
+                latest.put("savepoint", null);
+                latest.put("failed", null);
+                latest.put("restored", null);
+                answer(exchange, 200, Map.of("counts", Map.of("completed", checkpoints.containsKey(m.group(1)) ? 1 : 0),
+                        "latest", latest, "history", List.of()));
             } else if (method.equals("GET") && (m = Pattern.compile("/jobs/([0-9a-f]{32})/exceptions").matcher(path)).matches()) {
                 answer(exchange, 200, Map.of("exceptionHistory", Map.of("entries",
                         List.of(Map.of("exceptionName", "java.lang.IllegalStateException", "stacktrace", failure)), "truncated", false)));

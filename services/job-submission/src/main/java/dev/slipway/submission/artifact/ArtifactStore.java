@@ -7,11 +7,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 
@@ -20,8 +23,8 @@ import java.util.regex.Pattern;
  * stored file never changes (written to a temporary name, then moved into place). Blocking: call it from
  * a worker thread.
  *
- * <p>A jar stored for a request whose database transaction then fails stays on disk unreferenced;
- * it is harmless (the next upload of the same bytes reuses it), and no collector removes it yet.
+ * <p>A jar stored for a request whose database transaction then fails stays on disk unreferenced until
+ * {@link ArtifactCollector} removes it (after its grace period).
  */
 @ApplicationScoped
 public class ArtifactStore {
@@ -54,7 +57,7 @@ public class ArtifactStore {
             }
             String sha = HexFormat.of().formatHex(digest.digest());
             Path target = path(sha);
-            if (!Files.exists(target)) {
+            if (!touchIfPresent(target)) {
                 Files.createDirectories(target.getParent());
                 try {
                     Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
@@ -65,6 +68,19 @@ public class ArtifactStore {
             return new Stored(sha, size, target);
         } finally {
             Files.deleteIfExists(temporary);
+        }
+    }
+
+    /**
+     * Marks a stored jar as just used (false when it is not there): a jar that no version references yet is about to be (its transaction is in flight),
+     * and the collector keeps what was modified within its grace period.
+     */
+    public boolean touchIfPresent(Path stored) throws IOException {
+        try {
+            Files.setLastModifiedTime(stored, FileTime.from(Instant.now()));
+            return true;
+        } catch (NoSuchFileException gone) {
+            return false;
         }
     }
 

@@ -30,8 +30,8 @@ public class SqlRunnerJar {
     /** The runner in the artifact store (blocking, on a worker thread). */
     public ArtifactStore.Stored stored() throws IOException {
         ArtifactStore.Stored known = stored;
-        if (known != null && Files.exists(known.path())) {
-            return known;
+        if (known != null && artifacts.touchIfPresent(known.path())) {
+            return known; // touched: about to be referenced, so kept by the collector's grace period
         }
         synchronized (this) {
             InputStream bundled = SqlRunnerJar.class.getClassLoader().getResourceAsStream(RESOURCE);

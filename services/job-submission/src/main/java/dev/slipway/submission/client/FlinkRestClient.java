@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +64,10 @@ public class FlinkRestClient {
 
     /** {@code IN_PROGRESS} or {@code COMPLETED}; a completed one has a location or a failure. */
     public record SavepointStatus(boolean completed, String location, String failure) {
+    }
+
+    /** A completed checkpoint Flink keeps outside the job ({@code external_path}), and when its last task acknowledged it. */
+    public record Checkpoint(String path, Instant completedAt) {
     }
 
     /** {@code POST /jars/upload}, multipart field {@code jarfile}; answers the jar id. */
@@ -127,6 +132,32 @@ public class FlinkRestClient {
             }
             throw e;
         }
+    }
+
+    /**
+     * The job's latest completed checkpoint ({@code GET /jobs/:jobid/checkpoints}, {@code latest.completed}), also after the
+     * job ended while the JobManager still keeps it; empty when there is none, it was discarded (not retained), it has no
+     * external path, or the JobManager does not know the job.
+     */
+    public Optional<Checkpoint> latestCheckpoint(String baseUrl, String flinkJobId) throws IOException {
+        JsonNode answer;
+        try {
+            answer = send(get(baseUrl + "/jobs/" + flinkJobId + "/checkpoints"));
+        } catch (FlinkError e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        JsonNode completed = answer.path("latest").path("completed");
+        String path = completed.path("external_path").asText("");
+        long acknowledged = completed.path("latest_ack_timestamp").asLong(0);
+        // Flink writes "<checkpoint-not-externally-addressable>" for a checkpoint kept only in the JobManager's memory.
+        if (!completed.isObject() || completed.path("discarded").asBoolean(false) || completed.path("is_savepoint").asBoolean(false)
+                || path.isEmpty() || path.startsWith("<") || acknowledged <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new Checkpoint(path, Instant.ofEpochMilli(acknowledged)));
     }
 
     /** The latest failure of the job ({@code GET /jobs/:jobid/exceptions}): its name and the first lines of its trace. */

@@ -58,6 +58,14 @@ public interface SubmissionConfig {
          */
         Optional<String> savepointDir();
 
+        /**
+         * Where runs keep their checkpoints, a URI like {@link #savepointDir()}: each job's runs under
+         * {@code <dir>/<job id>} (Flink adds the Flink job id), retained when a run is cancelled or fails so a restart can
+         * start from the latest. Default: {@code <savepoint-dir>/checkpoints} when the savepoint directory is set, else
+         * {@code <artifact-dir>/checkpoints} as a file:// URI.
+         */
+        Optional<String> checkpointDir();
+
         /** How often the reconciler looks at jobs with a live run or an action in progress. */
         @WithDefault("2s")
         Duration pollInterval();
@@ -73,6 +81,27 @@ public interface SubmissionConfig {
         /** Off only for tests or maintenance: jobs are then accepted but nothing is sent to Flink. */
         @WithDefault("true")
         boolean reconcilerEnabled();
+
+        /** Removal of stored jars that no job version references any more. */
+        ArtifactCollection artifactCollection();
+    }
+
+    interface ArtifactCollection {
+
+        /** Off: stored jars are kept for ever. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often one instance (a PostgreSQL advisory lock) looks for unreferenced jars; the first look is after one interval. */
+        @WithDefault("1h")
+        Duration interval();
+
+        /**
+         * A jar (or an upload's temporary file) younger than this is never removed: its upload's transaction may still be
+         * in flight. Must be longer than any upload and its commit.
+         */
+        @WithDefault("1h")
+        Duration gracePeriod();
     }
 
     interface JobManagers {

@@ -11,7 +11,7 @@ import java.time.Instant;
  *
  * <p>A job has at most one action in progress. Restart, rollback, upgrade and migration are one action
  * ("redeploy"): when the current run is alive it is stopped with a savepoint first (STOP then submit),
- * otherwise the version is submitted from the latest savepoint (SUBMIT). The status keeps saying what
+ * otherwise the version is submitted from the newer of the latest savepoint and the latest checkpoint Flink retained (SUBMIT). The status keeps saying what
  * Flink said last (FINISHED after the stop) until the new run is accepted (SUBMITTED).
  */
 public final class JobTransitions {
@@ -54,7 +54,7 @@ public final class JobTransitions {
 
     /**
      * Runs {@code version} on {@code clusterId}: stops the live run with a savepoint and submits from it, or
-     * submits from the latest savepoint (none: from scratch) when no run is alive.
+     * submits from the newest restore point (none: from scratch) when no run is alive.
      */
     public static void redeploy(Job job, int version, String clusterId, String what, Instant now) {
         requireIdle(job, what);
@@ -64,15 +64,57 @@ public final class JobTransitions {
             job.opThenSubmit = true;
         } else {
             begin(job, Operation.SUBMIT, now);
-            job.opRestorePath = job.latestSavepoint;
+            restoreFromLatest(job);
         }
         job.opVersion = version;
         job.opClusterId = clusterId;
     }
 
+    /** A SUBMIT starts from this savepoint, given by the user (null: the newest restore point, or from scratch). */
+    public static void restoreFrom(Job job, String savepointPath) {
+        if (savepointPath == null) {
+            return;
+        }
+        job.opRestorePath = savepointPath;
+        job.opRestoreKind = RestoreKind.SAVEPOINT;
+        job.opRestoreLatest = false;
+    }
+
+    private static void restoreFromLatest(Job job) {
+        RestorePoint latest = RestorePoint.latest(job).orElse(null);
+        job.opRestorePath = latest == null ? null : latest.path();
+        job.opRestoreKind = latest == null ? null : latest.kind();
+        job.opRestoreLatest = true;
+    }
+
+    /**
+     * Flink retained a completed checkpoint of a run that ended: kept when newer than the one known, and chosen for a waiting
+     * SUBMIT that restores from the newest point. False when it changes nothing.
+     */
+    public static boolean checkpointRetained(Job job, String path, Instant completedAt, Instant now) {
+        if (!newerCheckpoint(job, path, completedAt)) {
+            return false;
+        }
+        job.latestCheckpoint = path;
+        job.latestCheckpointAt = completedAt;
+        job.updatedAt = now;
+        if (job.operation == Operation.SUBMIT && job.opRestoreLatest) {
+            restoreFromLatest(job);
+        }
+        return true;
+    }
+
+    /** Whether the checkpoint is newer than the job's latest known one. */
+    public static boolean newerCheckpoint(Job job, String path, Instant completedAt) {
+        return path != null && completedAt != null && !path.equals(job.latestCheckpoint)
+                && (job.latestCheckpointAt == null || completedAt.isAfter(job.latestCheckpointAt));
+    }
+
     /** Flink accepted the run. */
     public static void submitted(Job job, String flinkJobId, Instant now) {
         job.runs++;
+        job.restoredFrom = job.opRestorePath;
+        job.restoredFromKind = job.opRestorePath == null ? null : job.opRestoreKind;
         job.flinkJobId = flinkJobId;
         job.version = job.opVersion;
         job.clusterId = job.opClusterId;
@@ -130,11 +172,14 @@ public final class JobTransitions {
     /** A savepoint of the run completed (triggered, or the stop's). */
     public static void savepointCompleted(Job job, String path, Instant now) {
         job.latestSavepoint = path;
+        job.latestSavepointAt = now;
         job.updatedAt = now;
         if (job.operation == Operation.SAVEPOINT) {
             end(job, now);
         } else if (job.operation == Operation.STOP) {
             job.opRestorePath = path;
+            job.opRestoreKind = RestoreKind.SAVEPOINT;
+            job.opRestoreLatest = false;
             if (job.flinkJobId != null && job.status.terminal()) {
                 afterStop(job, now);
             }
@@ -171,12 +216,60 @@ public final class JobTransitions {
         }
     }
 
+    /**
+     * Whether deleting the cluster concerns the job: a run not over there, an action on that run, or an action that is to
+     * submit the job there (a restart, or a migration to it).
+     */
+    public static boolean liveOn(Job job, String clusterId) {
+        return switch (job.operation) {
+            case SUBMIT -> clusterId.equals(job.opClusterId);
+            case STOP -> clusterId.equals(job.clusterId) || clusterId.equals(job.opClusterId);
+            case CANCEL, SAVEPOINT -> clusterId.equals(job.clusterId);
+            case NONE -> clusterId.equals(job.clusterId) && !job.status.terminal();
+        };
+    }
+
+    /**
+     * The cluster was deleted (by a forced delete, or seen DELETING/DELETED by the reconciler). A job whose run was there (or
+     * that was to run there for the first time, or again) is CANCELED: its run goes with the cluster's pods. A job that was
+     * only to move there keeps its own run: the migration is dropped (a stop already sent to Flink completes as a plain stop).
+     * Any step of the reconciler still in flight for the job is dropped too.
+     */
+    public static void clusterDeleted(Job job, String clusterId, String reason, Instant now) {
+        boolean ownRun = clusterId.equals(job.clusterId)
+                && (job.operation != Operation.SUBMIT || clusterId.equals(job.opClusterId));
+        boolean firstRun = job.flinkJobId == null && clusterId.equals(job.opClusterId);
+        job.opSeq++;
+        if (ownRun || firstRun) {
+            boolean busy = job.operation != Operation.NONE;
+            end(job, now);
+            job.opError = busy ? reason : job.opError;
+            job.status = JobStatus.CANCELED;
+            job.statusReason = reason;
+            job.failureCause = null;
+            return;
+        }
+        String dropped = reason + "; the job was not moved there and stays on cluster " + job.clusterId;
+        job.statusReason = dropped;
+        if (job.operation == Operation.STOP && job.opTriggerId != null) {
+            job.opThenSubmit = false;
+            job.opVersion = null;
+            job.opClusterId = null;
+            job.opError = dropped;
+            job.updatedAt = now;
+        } else {
+            failed(job, dropped, now);
+        }
+    }
+
     private static void begin(Job job, Operation operation, Instant now) {
         job.operation = operation;
         job.opSeq++;
         job.opVersion = null;
         job.opClusterId = null;
         job.opRestorePath = null;
+        job.opRestoreKind = null;
+        job.opRestoreLatest = false;
         job.opThenSubmit = false;
         job.opTriggerId = null;
         job.opStartedAt = now;
@@ -189,6 +282,8 @@ public final class JobTransitions {
         job.opVersion = null;
         job.opClusterId = null;
         job.opRestorePath = null;
+        job.opRestoreKind = null;
+        job.opRestoreLatest = false;
         job.opThenSubmit = false;
         job.opTriggerId = null;
         job.opStartedAt = null;

@@ -84,12 +84,17 @@ public class ClustersResource {
         return clusters.change(tenants.require(authorization), id, patch, traceparent).map(ClusterView::of);
     }
 
-    /** 202 while its pods go (DELETING), 200 once none is left (DELETED). Deleting again changes nothing. */
+    /**
+     * 202 while its pods go (DELETING), 200 once none is left (DELETED). Deleting again changes nothing. 409 naming the
+     * cluster's live jobs (not FAILED, FINISHED or CANCELED, or with an action in progress) unless {@code force=true}, which
+     * cancels them with the cluster.
+     */
     @DELETE
     @Path("/{id}")
     public Uni<Response> delete(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent, @PathParam("id") String id) {
-        return clusters.delete(tenants.require(authorization), id, traceparent)
+            @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent, @PathParam("id") String id,
+            @QueryParam("force") boolean force) {
+        return clusters.delete(tenants.require(authorization), id, force, traceparent)
                 .map(cluster -> Response.status(cluster.status == ClusterStatus.DELETED ? 200 : 202)
                         .entity(ClusterView.of(cluster)).build());
     }

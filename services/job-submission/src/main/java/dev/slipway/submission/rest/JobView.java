@@ -7,6 +7,7 @@ import dev.slipway.submission.Job;
 import dev.slipway.submission.JobSavepoint;
 import dev.slipway.submission.JobVersion;
 import dev.slipway.submission.job.Operation;
+import dev.slipway.submission.job.RestoreKind;
 import dev.slipway.submission.service.JobService;
 import java.time.Instant;
 import java.util.List;
@@ -14,8 +15,8 @@ import java.util.Map;
 
 /**
  * A job as the API shows it: the version and cluster of its current run, Flink's job id and state, the
- * action in progress ({@code operation}: SUBMIT, CANCEL, SAVEPOINT, STOP) and, in the detail view, every
- * version and savepoint.
+ * action in progress ({@code operation}: SUBMIT, CANCEL, SAVEPOINT, STOP), the latest savepoint and retained checkpoint,
+ * what the current run was restored from and, in the detail view, every version and savepoint.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobView(
@@ -35,6 +36,8 @@ public record JobView(
         String operationClusterId,
         String operationError,
         String latestSavepoint,
+        String latestCheckpoint,
+        RestoreView restoredFrom,
         List<VersionView> versions,
         List<SavepointView> savepoints,
         Instant createdAt,
@@ -48,6 +51,10 @@ public record JobView(
     public record Artifact(String sha256, Long size, String name) {
     }
 
+    /** What the current run started from: a SAVEPOINT or a retained CHECKPOINT. */
+    public record RestoreView(String path, RestoreKind kind) {
+    }
+
     public record SavepointView(String path, String kind, int version, String flinkJobId, Instant createdAt) {
     }
 
@@ -58,7 +65,8 @@ public record JobView(
     public static JobView of(Job job, List<JobVersion> versions, List<JobSavepoint> savepoints, JobService service) {
         return new JobView(job.id, job.name, job.tenant, job.kind, job.clusterId, job.version, job.latestVersion, job.status,
                 job.statusReason, job.failureCause, job.flinkJobId, job.operation == Operation.NONE ? null : job.operation,
-                job.opVersion, job.opClusterId, job.opError, job.latestSavepoint,
+                job.opVersion, job.opClusterId, job.opError, job.latestSavepoint, job.latestCheckpoint,
+                job.restoredFrom == null ? null : new RestoreView(job.restoredFrom, job.restoredFromKind),
                 versions == null ? null : versions.stream().map(v -> new VersionView(v.version, v.kind, v.entryClass, v.parallelism,
                         service.args(v), v.sqlScript, service.configuration(v), v.savepointPath,
                         new Artifact(v.artifactSha256, v.artifactSize, v.artifactName), v.createdAt)).toList(),

@@ -31,6 +31,12 @@ public class ProblemMappers {
         return response;
     }
 
+    /** A cluster with live jobs: the problem lists them. */
+    @ServerExceptionMapper
+    public Response clusterInUse(ClusterInUse e) {
+        return Response.status(409).type(Problem.MEDIA_TYPE).entity(e.body()).build();
+    }
+
     /** Quarkus' own violation type: mapped here too, or its more specific default mapper would answer plain JSON. */
     @ServerExceptionMapper
     public Response invalidParameters(ResteasyReactiveViolationException e) {

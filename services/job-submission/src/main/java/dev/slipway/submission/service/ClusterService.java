@@ -22,6 +22,7 @@ import dev.slipway.submission.cluster.MergePatch;
 import dev.slipway.submission.cluster.StatusRules;
 import dev.slipway.submission.config.SubmissionConfig;
 import dev.slipway.submission.messaging.OutboxRelay;
+import dev.slipway.submission.rest.ClusterInUse;
 import dev.slipway.submission.rest.ProblemException;
 import dev.slipway.submission.rest.UnreadableBody;
 import dev.slipway.submission.rest.Problem;
@@ -48,12 +49,14 @@ public class ClusterService {
     private final ClusterValidator validator;
     private final ObjectMapper json;
     private final OutboxRelay relay;
+    private final JobService jobs;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
     public ClusterService(Mutiny.SessionFactory sessions, SubmissionConfig config, ObjectMapper json, OutboxRelay relay,
-            Clock clock) {
+            JobService jobs, Clock clock) {
         this.sessions = sessions;
+        this.jobs = jobs;
         this.validator = new ClusterValidator(config.flinkVersions());
         this.json = json;
         this.relay = relay;
@@ -151,25 +154,43 @@ public class ClusterService {
     /**
      * Publishes ClusterDeleted; the cluster is DELETING until the pod facts say its last pod is gone
      * (DELETED at once when no pod of it is known). Deleting again changes nothing.
+     *
+     * <p>A cluster with live jobs ({@link JobService#liveOn}) is refused with 409 naming them, unless {@code force}: then they
+     * are ended (CANCELED, their status events in the outbox) in the deletion's transaction. The cluster's row lock, which
+     * creating and moving jobs share, keeps a job from arriving meanwhile.
      */
-    public Uni<Cluster> delete(Tenant tenant, String id, String traceparent) {
+    public Uni<Cluster> delete(Tenant tenant, String id, boolean force, String traceparent) {
         return sessions.withTransaction(session -> session.find(Cluster.class, id, LockMode.PESSIMISTIC_WRITE)
                         .map(cluster -> owned(cluster, tenant, id))
                         .chain(cluster -> {
                             if (cluster.lifecycle != Lifecycle.ACTIVE) {
                                 return Uni.createFrom().item(cluster);
                             }
-                            Instant now = clock.instant();
-                            cluster.generation = cluster.generation + 1;
-                            cluster.updatedAt = now;
-                            cluster.lifecycle = Lifecycle.DELETING;
-                            SlipwayEvent event = new ClusterDeleted(eventId(id, "ClusterDeleted", cluster.generation), id, now,
-                                    cluster.generation);
-                            return session.persist(OutboxMessage.of(event, traceparent, now))
-                                    .chain(() -> ClusterStatusService.refresh(session, cluster))
-                                    .replaceWith(cluster);
+                            return JobService.liveOn(session, id).chain(live -> {
+                                if (live.isEmpty()) {
+                                    return markDeleted(session, cluster, traceparent, clock.instant());
+                                }
+                                if (!force) {
+                                    throw new ClusterInUse(id, live.stream().map(JobService.LiveJob::of).toList());
+                                }
+                                Instant now = clock.instant();
+                                return jobs.endForDeletedCluster(session, live, id, traceparent, now)
+                                        .chain(() -> markDeleted(session, cluster, traceparent, now));
+                            });
                         }))
                 .invoke(relay::wake);
+    }
+
+    /** DELETING, with ClusterDeleted in the outbox; DELETED at once when no pod of it is known. */
+    private Uni<Cluster> markDeleted(Mutiny.Session session, Cluster cluster, String traceparent, Instant now) {
+        cluster.generation = cluster.generation + 1;
+        cluster.updatedAt = now;
+        cluster.lifecycle = Lifecycle.DELETING;
+        SlipwayEvent event = new ClusterDeleted(eventId(cluster.id, "ClusterDeleted", cluster.generation), cluster.id, now,
+                cluster.generation);
+        return session.persist(OutboxMessage.of(event, traceparent, now))
+                .chain(() -> ClusterStatusService.refresh(session, cluster))
+                .replaceWith(cluster);
     }
 
     public static ClusterSpec spec(Cluster cluster) {

@@ -16,6 +16,7 @@ import dev.slipway.submission.job.FlinkStates;
 import dev.slipway.submission.job.JobIds;
 import dev.slipway.submission.job.JobTransitions;
 import dev.slipway.submission.job.Operation;
+import dev.slipway.submission.job.RunConfiguration;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
@@ -69,6 +70,7 @@ public class JobReconciler {
     private final SubmissionConfig.Jobs config;
     private final Clock clock;
     private final String savepointRoot;
+    private final String checkpointRoot;
     private final Semaphore wakeUp = new Semaphore(0);
     private volatile boolean running;
     private Thread thread;
@@ -85,6 +87,11 @@ public class JobReconciler {
         this.clock = clock;
         this.savepointRoot = config.jobs().savepointDir()
                 .orElseGet(() -> artifacts.root().resolve("savepoints").toUri().toString())
+                .replaceAll("/+$", "");
+        // Beside the savepoints: on the same shared file system when one is configured for them.
+        this.checkpointRoot = config.jobs().checkpointDir()
+                .orElseGet(() -> config.jobs().savepointDir().isPresent() ? savepointRoot + "/checkpoints"
+                        : artifacts.root().resolve("checkpoints").toUri().toString())
                 .replaceAll("/+$", "");
     }
 
@@ -135,6 +142,11 @@ public class JobReconciler {
         return savepointRoot + "/" + jobId;
     }
 
+    /** The checkpoint directory of a job's runs: {@code <checkpoint-dir>/<job id>} (Flink adds the Flink job id). */
+    public String checkpointDirectory(String jobId) {
+        return checkpointRoot + "/" + jobId;
+    }
+
     private void run() {
         while (running) {
             try {
@@ -158,12 +170,13 @@ public class JobReconciler {
     public void reconcileOnce() throws Throwable {
         List<Job> active = await(jobs::active);
         Map<String, String> urls = new HashMap<>();
+        Map<String, Cluster> clusters = new HashMap<>();
         for (Job job : active) {
             if (!running) {
                 return;
             }
             try {
-                reconcile(job, urls);
+                reconcile(job, urls, clusters);
             } catch (IOException e) {
                 // The JobManager or the provisioner did not answer: say so, try again at the next pass.
                 note(job, "could not reach the JobManager of cluster " + clusterOfStep(job) + ": " + e.getMessage());
@@ -172,11 +185,18 @@ public class JobReconciler {
         }
     }
 
-    private void reconcile(Job job, Map<String, String> urls) throws Throwable {
+    private void reconcile(Job job, Map<String, String> urls, Map<String, Cluster> clusters) throws Throwable {
         Job current = job;
+        if (current.operation != Operation.SUBMIT && deleted(cluster(current.clusterId, clusters))) {
+            // Its JobManager goes with the cluster's pods: the run would otherwise stay RUNNING here forever.
+            Cluster cluster = cluster(current.clusterId, clusters);
+            record(current, (j, now, effects) -> JobTransitions.clusterDeleted(j, j.clusterId, "cluster " + j.clusterId + " was deleted ("
+                    + (cluster == null ? "gone" : cluster.status) + "); the job's run ended with it", now));
+            return;
+        }
         switch (current.operation) {
             case SUBMIT -> {
-                submit(current, urls);
+                submit(current, urls, clusters);
                 return; // the new run is followed from the next pass
             }
             case CANCEL -> current = cancel(current, url(current.clusterId, urls));
@@ -189,16 +209,21 @@ public class JobReconciler {
         }
     }
 
-    private void submit(Job job, Map<String, String> urls) throws Throwable {
-        Cluster cluster = await(() -> jobs.cluster(job.opClusterId));
-        if (cluster == null || cluster.lifecycle != Lifecycle.ACTIVE) {
-            record(job, (j, now, effects) -> JobTransitions.submissionFailed(j, "cluster " + job.opClusterId + " was deleted", now));
+    private void submit(Job read, Map<String, String> urls, Map<String, Cluster> clusters) throws Throwable {
+        Cluster cluster = cluster(read.opClusterId, clusters);
+        if (deleted(cluster)) {
+            record(read, (j, now, effects) -> JobTransitions.clusterDeleted(j, j.opClusterId, "cluster " + j.opClusterId
+                    + " was deleted before the job was submitted there", now));
             return;
         }
         if (cluster.status != ClusterStatus.RUNNING) {
-            note(job, "waiting for cluster " + cluster.id + " to be RUNNING (it is " + cluster.status
+            note(read, "waiting for cluster " + cluster.id + " to be RUNNING (it is " + cluster.status
                     + (cluster.statusReason == null ? "" : ": " + cluster.statusReason) + ")");
             return;
+        }
+        Job job = withLatestCheckpoint(read, urls);
+        if (job == null) {
+            return; // changed meanwhile; the next pass reads it again
         }
         String url = url(cluster.id, urls);
         JobVersion version = await(() -> jobs.version(job.id, job.opVersion));
@@ -214,7 +239,7 @@ public class JobReconciler {
             String jarId = flink.uploadJar(url, jar, version.artifactName == null ? "job.jar" : version.artifactName);
             try {
                 flink.run(url, jarId, new FlinkRestClient.Run(version.entryClass, version.parallelism, jobs.runArgs(version),
-                        jobs.configuration(version), restore, flinkJobId));
+                        RunConfiguration.of(jobs.configuration(version), checkpointDirectory(job.id)), restore, flinkJobId));
             } catch (FlinkError refused) {
                 if (flink.jobState(url, flinkJobId).isEmpty()) {
                     LOG.infof("job %s: Flink refused version %d: %s", job.id, version.version, refused.getMessage());
@@ -235,7 +260,7 @@ public class JobReconciler {
             flink.cancel(url, flinkJobId);
         } else {
             LOG.infof("job %s: version %d runs on cluster %s as Flink job %s%s", job.id, version.version, cluster.id, flinkJobId,
-                    restore == null ? "" : " from " + restore);
+                    restore == null ? "" : " from " + job.opRestoreKind + " " + restore);
         }
     }
 
@@ -308,7 +333,56 @@ public class JobReconciler {
             return;
         }
         String cause = failing ? flink.failureCause(url, job.flinkJobId) : null;
-        record(job, (j, now, effects) -> JobTransitions.observed(j, observed, cause, now));
+        // A run that failed or was cancelled leaves its latest checkpoint behind (retained on cancellation): a restart may use it.
+        Optional<FlinkRestClient.Checkpoint> checkpoint = observed == JobStatus.FAILED || observed == JobStatus.CANCELED
+                ? retainedCheckpoint(url, job) : Optional.empty();
+        record(job, (j, now, effects) -> {
+            JobTransitions.observed(j, observed, cause, now);
+            checkpoint.ifPresent(c -> JobTransitions.checkpointRetained(j, c.path(), c.completedAt(), now));
+        });
+    }
+
+    /**
+     * A SUBMIT that restores from the newest point: asks the JobManager of the previous run for its latest retained checkpoint
+     * first (the run may have ended before it was read, or was read before the checkpoint was). Null when the job changed.
+     */
+    private Job withLatestCheckpoint(Job job, Map<String, String> urls) throws Throwable {
+        if (!job.opRestoreLatest || job.flinkJobId == null) {
+            return job;
+        }
+        Optional<FlinkRestClient.Checkpoint> checkpoint;
+        try {
+            checkpoint = retainedCheckpoint(url(job.clusterId, urls), job);
+        } catch (IOException unreachable) {
+            // The previous run's JobManager is gone (a deleted cluster, a replaced JobManager): what is recorded will do.
+            LOG.debugf("job %s: no checkpoint of run %s could be read: %s", job.id, job.flinkJobId, unreachable.getMessage());
+            return job;
+        }
+        if (checkpoint.isEmpty() || !JobTransitions.newerCheckpoint(job, checkpoint.get().path(), checkpoint.get().completedAt())) {
+            return job;
+        }
+        return record(job, (j, now, effects) -> JobTransitions.checkpointRetained(j, checkpoint.get().path(),
+                checkpoint.get().completedAt(), now));
+    }
+
+    private Optional<FlinkRestClient.Checkpoint> retainedCheckpoint(String url, Job job) {
+        try {
+            return flink.latestCheckpoint(url, job.flinkJobId);
+        } catch (IOException e) {
+            LOG.infof("job %s: the latest checkpoint of run %s could not be read: %s", job.id, job.flinkJobId, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private Cluster cluster(String id, Map<String, Cluster> clusters) throws Throwable {
+        if (!clusters.containsKey(id)) {
+            clusters.put(id, await(() -> jobs.cluster(id)));
+        }
+        return clusters.get(id);
+    }
+
+    private static boolean deleted(Cluster cluster) {
+        return cluster == null || cluster.lifecycle != Lifecycle.ACTIVE;
     }
 
     private String url(String clusterId, Map<String, String> urls) throws IOException {

@@ -117,7 +117,7 @@ public class JobService {
         String name = request.name() != null ? request.name()
                 : kind == JobKind.SQL ? JobValidator.defaultSqlName(request.script()) : JobValidator.defaultName(artifact.entryClass());
         String id = ClusterIds.of(name, HexFormat.of().toHexDigits(random.nextInt()));
-        return sessions.withTransaction(session -> session.find(Cluster.class, request.clusterId())
+        return sessions.withTransaction(session -> session.find(Cluster.class, request.clusterId(), LockMode.PESSIMISTIC_READ)
                         .map(cluster -> runnableCluster(cluster, tenant, request.clusterId()))
                         .chain(cluster -> {
                             Instant now = clock.instant();
@@ -134,7 +134,7 @@ public class JobService {
                             job.updatedAt = now;
                             job.operation = Operation.NONE;
                             JobTransitions.redeploy(job, 1, cluster.id, "submit it", now);
-                            job.opRestorePath = request.savepointPath();
+                            JobTransitions.restoreFrom(job, request.savepointPath());
                             job.statusReason = "waiting to be submitted to cluster " + cluster.id;
                             JobVersion version = version(job.id, 1, request, artifact, now);
                             List<OutboxMessage> events = new ArrayList<>();
@@ -158,12 +158,14 @@ public class JobService {
                         + (job.kind == JobKind.SQL ? "SQL scripts, sent as JSON" : "jars, sent as multipart uploads"))));
             }
             int next = job.latestVersion + 1;
-            JobTransitions.redeploy(job, next, job.clusterId, "deploy a new version", now);
-            if (request.savepointPath() != null) {
-                job.opRestorePath = job.operation == Operation.SUBMIT ? request.savepointPath() : job.opRestorePath;
-            }
-            job.latestVersion = next;
-            return session.persist(version(job.id, next, request, artifact, now));
+            return ownClusterTakesJobs(session, job, "deploy a new version").chain(() -> {
+                JobTransitions.redeploy(job, next, job.clusterId, "deploy a new version", now);
+                if (job.operation == Operation.SUBMIT) {
+                    JobTransitions.restoreFrom(job, request.savepointPath());
+                }
+                job.latestVersion = next;
+                return session.persist(version(job.id, next, request, artifact, now));
+            });
         });
     }
 
@@ -188,12 +190,13 @@ public class JobService {
         });
     }
 
-    /** The same version again, from the latest savepoint (taken now by a stop when the run is alive). */
+    /**
+     * The same version again, from the newer of the latest savepoint and the latest retained checkpoint (a savepoint taken now
+     * by a stop when the run is alive).
+     */
     public Uni<Job> restart(Tenant tenant, String id, String traceparent) {
-        return act(tenant, id, traceparent, (session, job, now) -> {
-            JobTransitions.redeploy(job, job.version, job.clusterId, "restart it", now);
-            return Uni.createFrom().voidItem();
-        });
+        return act(tenant, id, traceparent, (session, job, now) -> ownClusterTakesJobs(session, job, "restart it")
+                .invoke(() -> JobTransitions.redeploy(job, job.version, job.clusterId, "restart it", now)));
     }
 
     /** An earlier (or any kept) version, from the latest savepoint. */
@@ -206,8 +209,8 @@ public class JobService {
                 throw ProblemException.invalid(List.of(new FieldError("version",
                         "job " + id + " has versions 1 to " + job.latestVersion)));
             }
-            JobTransitions.redeploy(job, version, job.clusterId, "roll it back", now);
-            return Uni.createFrom().voidItem();
+            return ownClusterTakesJobs(session, job, "roll it back")
+                    .invoke(() -> JobTransitions.redeploy(job, version, job.clusterId, "roll it back", now));
         });
     }
 
@@ -220,7 +223,7 @@ public class JobService {
             if (clusterId.equals(job.clusterId)) {
                 throw ProblemException.invalid(List.of(new FieldError("clusterId", "the job already runs on cluster " + clusterId)));
             }
-            return session.find(Cluster.class, clusterId).invoke(cluster -> {
+            return session.find(Cluster.class, clusterId, LockMode.PESSIMISTIC_READ).invoke(cluster -> {
                 runnableCluster(cluster, tenant, clusterId);
                 JobTransitions.redeploy(job, job.version, clusterId, "migrate it", now);
             }).replaceWithVoid();
@@ -250,6 +253,40 @@ public class JobService {
                                         "from JobSavepoint where jobId = :id order by createdAt, id", JobSavepoint.class)
                                 .setParameter("id", id).getResultList()
                                 .map(savepoints -> new Details(job, versions, savepoints)))));
+    }
+
+    // ---- jobs of a cluster being deleted (in the deletion's transaction) ----
+
+    /** A job on a cluster being deleted, as the refusal names it. */
+    public record LiveJob(String id, String name, JobStatus status, Operation operation) {
+
+        public static LiveJob of(Job job) {
+            return new LiveJob(job.id, job.name, job.status, job.operation == Operation.NONE ? null : job.operation);
+        }
+    }
+
+    /** The jobs that deleting the cluster concerns ({@link JobTransitions#liveOn}), locked for the deletion's transaction. */
+    public static Uni<List<Job>> liveOn(Mutiny.Session session, String clusterId) {
+        return session.createSelectionQuery("from Job where clusterId = :cluster or opClusterId = :cluster order by createdAt, id",
+                        Job.class)
+                .setParameter("cluster", clusterId)
+                .setLockMode(LockMode.PESSIMISTIC_WRITE)
+                .getResultList()
+                .map(jobs -> jobs.stream().filter(job -> JobTransitions.liveOn(job, clusterId)).toList());
+    }
+
+    /** Ends the jobs of a cluster deleted with force, each with its status event in the outbox of the same transaction. */
+    public Uni<Void> endForDeletedCluster(Mutiny.Session session, List<Job> live, String clusterId, String traceparent, Instant now) {
+        List<Object> writes = new ArrayList<>();
+        for (Job job : live) {
+            Snapshot before = Snapshot.of(job);
+            JobTransitions.clusterDeleted(job, clusterId, "cluster " + clusterId + " was deleted with force=true while the job was "
+                    + job.status + (job.operation == Operation.NONE ? "" : " (" + job.operation + " in progress)"), now);
+            if (!before.sameStatus(job)) {
+                writes.add(statusEvent(job, now, traceparent));
+            }
+        }
+        return session.persistAll(writes.toArray()).invoke(this::wakeAll);
     }
 
     // ---- the reconciler's reads and writes ----
@@ -412,6 +449,23 @@ public class JobService {
                     List.of(new FieldError("clusterId", "is " + cluster.status)));
         }
         return cluster;
+    }
+
+    /**
+     * Restart, rollback and new versions run where the job runs: refused once that cluster is deleted (migrate the job
+     * instead). No lock on the cluster: a deletion locks the job (the caller holds it) before it looks at it.
+     */
+    private static Uni<Void> ownClusterTakesJobs(Mutiny.Session session, Job job, String what) {
+        return session.find(Cluster.class, job.clusterId).invoke(cluster -> {
+            if (cluster != null && cluster.lifecycle == Lifecycle.ACTIVE) {
+                return;
+            }
+            String status = cluster == null ? "gone" : cluster.status.toString();
+            throw new ProblemException(409, "about:blank", "Cluster is being deleted",
+                    "cannot " + what + ": job " + job.id + " runs on cluster " + job.clusterId + ", which is " + status
+                            + "; migrate the job to another cluster (POST /api/v1/jobs/" + job.id + "/migrate)",
+                    List.of(new FieldError("clusterId", "cluster " + job.clusterId + " is " + status)));
+        }).replaceWithVoid();
     }
 
     /** Another tenant's job is answered exactly as a missing one. */

@@ -1,0 +1,40 @@
+package dev.slipway.submission.rest;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.slipway.submission.rest.Problem.FieldError;
+import dev.slipway.submission.service.JobService.LiveJob;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** 409 for deleting a cluster that still has live jobs: the problem names them (extension member {@code jobs}). */
+public class ClusterInUse extends ProblemException {
+
+    public static final String TYPE = "https://slipway.dev/problems/cluster-has-jobs";
+
+    private final List<LiveJob> jobs;
+
+    public ClusterInUse(String clusterId, List<LiveJob> jobs) {
+        super(409, TYPE, "Cluster has live jobs", detail(clusterId, jobs),
+                List.of(new FieldError("force", "not set: with force=true the jobs are cancelled with the cluster")));
+        this.jobs = List.copyOf(jobs);
+    }
+
+    /** RFC 9457 problem details with the jobs as an extension member. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record Body(String type, String title, int status, String detail, List<FieldError> errors, List<LiveJob> jobs) {
+    }
+
+    public Body body() {
+        Problem problem = problem();
+        return new Body(problem.type(), problem.title(), problem.status(), problem.detail(), problem.errors(), jobs);
+    }
+
+    private static String detail(String clusterId, List<LiveJob> jobs) {
+        String named = jobs.stream()
+                .map(job -> job.id() + " (" + job.status() + (job.operation() == null ? "" : ", " + job.operation() + " in progress") + ")")
+                .collect(Collectors.joining(", "));
+        return "cluster " + clusterId + " has " + jobs.size() + (jobs.size() == 1 ? " live job: " : " live jobs: ") + named
+                + ". Stop, cancel or migrate them first (POST /api/v1/jobs/{id}/stop, /cancel or /migrate),"
+                + " or delete with ?force=true to cancel them with the cluster.";
+    }
+}
