@@ -167,12 +167,21 @@ public final class DecisionLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * The batch to decide: what the first poll brought and whatever the consumer has fetched meanwhile. Only
+     * EXACTLY_ONCE waits for more ({@link #GATHER}): each of its batches costs a transaction, while an
+     * AT_LEAST_ONCE batch costs one acknowledged send, so waiting would only add latency.
+     */
     private List<ConsumerRecord<String, byte[]>> gather(ConsumerRecords<String, byte[]> first) {
         List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(first.count());
         first.forEach(batch::add);
-        long until = System.nanoTime() + GATHER.toNanos();
-        while (!batch.isEmpty() && batch.size() < MAX_BATCH && System.nanoTime() < until) {
-            ConsumerRecords<String, byte[]> more = consumer.poll(Duration.ofMillis(1));
+        long until = System.nanoTime() + (delivery == Delivery.EXACTLY_ONCE ? GATHER.toNanos() : 0);
+        while (!batch.isEmpty() && batch.size() < MAX_BATCH) {
+            boolean waiting = System.nanoTime() < until;
+            ConsumerRecords<String, byte[]> more = consumer.poll(waiting ? Duration.ofMillis(1) : Duration.ZERO);
+            if (more.isEmpty() && !waiting) {
+                break;
+            }
             more.forEach(batch::add);
         }
         return batch;
@@ -236,16 +245,26 @@ public final class DecisionLoop implements AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
-        consumer.commitAsync(offsets, (committed, error) -> {
-            if (error != null) {
-                // The next commit covers these offsets; a crash before it re-publishes the same decisions.
-                LOG.debugf("offset commit failed: %s", error.getMessage());
-            }
-        });
+        // The next commit covers these offsets if this one fails; a crash before it re-publishes the same decisions.
+        commitInBackground(offsets);
         return true;
     }
 
+    private void commitInBackground(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        consumer.commitAsync(offsets, (committed, error) -> {
+            if (error != null) {
+                LOG.debugf("offset commit failed: %s", error.getMessage());
+            }
+        });
+    }
+
     private boolean commitOffsetsOnly(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        if (delivery == Delivery.AT_LEAST_ONCE) {
+            // Nothing was published, so nothing waits on this commit: the loop goes on at once (a lost commit
+            // only means these records are read again, and deciding them again publishes nothing new).
+            commitInBackground(offsets);
+            return true;
+        }
         try {
             consumer.commitSync(offsets);
             return true;
