@@ -1,16 +1,22 @@
 package dev.slipway.submission;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.contracts.json.DecodeResult;
+import dev.slipway.contracts.resources.PodReady;
+import dev.slipway.contracts.resources.PodRole;
 import dev.slipway.contracts.resources.ResourceEvent;
 import dev.slipway.messaging.EventRecords;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -64,6 +70,16 @@ final class TestSupport {
     /** Creates a cluster and answers its id. */
     static String create(String tenant, String body) {
         return as(tenant).body(body).post("/api/v1/clusters").then().statusCode(201).extract().path("id");
+    }
+
+    /** A cluster whose JobManager is ready (a PodReady fact on the topic), RUNNING; answers its id. */
+    static String runningCluster(KafkaCompanion companion, String tenant, String prefix) {
+        String cluster = create(tenant, elastic(uniqueName(prefix), 0, 4));
+        write(companion, new PodReady(UUID.randomUUID().toString(), cluster, Instant.now(), cluster + "-jm-0", PodRole.JOB_MANAGER,
+                "node-a", "127.0.0.1:8081"));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> as(tenant).get("/api/v1/clusters/{id}", cluster).then()
+                .body("status", equalTo("RUNNING")));
+        return cluster;
     }
 
     /** A consumer of a topic from its beginning, committed records only, running until stopped. */

@@ -32,7 +32,7 @@ public class ArtifactCollector {
 
     private static final Logger LOG = Logger.getLogger(ArtifactCollector.class);
     /** PostgreSQL advisory lock key of the collector ("slipway artifacts"). */
-    static final long COLLECTOR_LOCK = 0x5_1177_0a7fL;
+    public static final long COLLECTOR_LOCK = 0x5_1177_0a7fL;
 
     private final DataSource dataSource;
     private final ArtifactStore artifacts;

@@ -1,0 +1,166 @@
+package dev.slipway.submission;
+
+import static dev.slipway.submission.TestSupport.TEAM_A;
+import static dev.slipway.submission.TestSupport.as;
+import static dev.slipway.submission.TestSupport.runningCluster;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+
+import dev.slipway.contracts.Topics;
+import dev.slipway.contracts.json.DecodeResult;
+import dev.slipway.contracts.jobs.JobEvent;
+import dev.slipway.contracts.jobs.JobSubmitted;
+import dev.slipway.messaging.EventRecords;
+import dev.slipway.testkit.InjectKafkaCompanion;
+import dev.slipway.testkit.KafkaTestResource;
+import dev.slipway.testkit.PostgresTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs keep their checkpoints (retained on cancellation and failure) and a restart starts from the newer of the latest
+ * savepoint and the latest checkpoint Flink retained, read when the run ends or, failing that, before the restart.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(PostgresTestResource.class)
+@QuarkusTestResource(TestingFlink.class)
+class CheckpointRestoreTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @InjectKafkaCompanion
+    KafkaCompanion companion;
+
+    private ConsumerTask<String, byte[]> jobEvents;
+
+    @BeforeEach
+    void watch() {
+        jobEvents = TestSupport.watch(companion, Topics.JOBS);
+    }
+
+    @AfterEach
+    void unwatch() {
+        jobEvents.stop();
+    }
+
+    private List<JobSubmitted> submissionsOf(String jobId) {
+        return jobEvents.getRecords().stream()
+                .map(record -> EventRecords.decode(record, JobEvent.class))
+                .filter(DecodeResult.Decoded.class::isInstance)
+                .map(decoded -> ((DecodeResult.Decoded<JobEvent>) decoded).event())
+                .filter(event -> event.jobId().equals(jobId) && event instanceof JobSubmitted)
+                .map(JobSubmitted.class::cast)
+                .toList();
+    }
+
+    private static String runningJob(String cluster) {
+        String id = JobsTest.upload(TEAM_A, JobsTest.JAR, cluster, JobsTest.MAIN)
+                .multiPart("flinkConfiguration", "{\"execution.checkpointing.interval\":\"1s\"}")
+                .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+        awaitJob(id, "RUNNING");
+        return id;
+    }
+
+    private static void awaitJob(String id, String status) {
+        await().atMost(WAIT).untilAsserted(() -> as(TEAM_A).get("/api/v1/jobs/{id}", id).then()
+                .body("status", equalTo(status)).body("operation", nullValue()));
+    }
+
+    private static String flinkJobId(String id) {
+        return as(TEAM_A).get("/api/v1/jobs/{id}", id).then().extract().path("flinkJobId");
+    }
+
+    private static String savepoint(String id) {
+        as(TEAM_A).post("/api/v1/jobs/{id}/savepoints", id).then().statusCode(202);
+        awaitJob(id, "RUNNING");
+        return as(TEAM_A).get("/api/v1/jobs/{id}", id).then().extract().path("latestSavepoint");
+    }
+
+    @Test
+    void everyRunKeepsItsCheckpointsInTheJobsDirectoryRetainedOnCancellation() {
+        String cluster = runningCluster(companion, TEAM_A, "chk");
+        String id = runningJob(cluster);
+        TestingFlink.Run run = TestingFlink.jobManager(cluster).runs.get(flinkJobId(id));
+        assertThat(run.configuration())
+                .containsEntry("execution.checkpointing.interval", "1s")
+                .containsEntry("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
+        assertThat(run.configuration().get("execution.checkpointing.dir")).startsWith("file:/").endsWith("/checkpoints/" + id);
+        as(TEAM_A).get("/api/v1/jobs/{id}", id).then().body("restoredFrom", nullValue()).body("latestCheckpoint", nullValue());
+    }
+
+    @Test
+    void aFailedRunRestartsFromItsRetainedCheckpointWhenThatIsNewerThanTheSavepoint() {
+        String cluster = runningCluster(companion, TEAM_A, "chkfail");
+        String id = runningJob(cluster);
+        TestingFlink.JobManager flink = TestingFlink.jobManager(cluster);
+        String savepoint = savepoint(id);
+        String first = flinkJobId(id);
+        String checkpoint = "file:/data/checkpoints/" + id + "/" + first + "/chk-42";
+        flink.checkpoint(first, 42, checkpoint, Instant.now().plusSeconds(30));
+        flink.state(first, "FAILED");
+        awaitJob(id, "FAILED");
+        as(TEAM_A).get("/api/v1/jobs/{id}", id).then().body("latestCheckpoint", equalTo(checkpoint))
+                .body("latestSavepoint", equalTo(savepoint));
+
+        as(TEAM_A).post("/api/v1/jobs/{id}/restart", id).then().statusCode(202);
+        awaitJob(id, "RUNNING");
+        String second = flinkJobId(id);
+        assertThat(flink.runs.get(second).savepointPath()).isEqualTo(checkpoint);
+        as(TEAM_A).get("/api/v1/jobs/{id}", id).then()
+                .body("restoredFrom.path", equalTo(checkpoint))
+                .body("restoredFrom.kind", equalTo("CHECKPOINT"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(submissionsOf(id)).hasSize(2));
+        assertThat(submissionsOf(id).get(1).fromSavepoint()).isEqualTo(checkpoint);
+    }
+
+    @Test
+    void aSavepointNewerThanTheRetainedCheckpointIsPreferred() {
+        String cluster = runningCluster(companion, TEAM_A, "chkold");
+        String id = runningJob(cluster);
+        TestingFlink.JobManager flink = TestingFlink.jobManager(cluster);
+        String first = flinkJobId(id);
+        String checkpoint = "file:/data/checkpoints/" + id + "/" + first + "/chk-3";
+        flink.checkpoint(first, 3, checkpoint, Instant.now().minusSeconds(60));
+        String savepoint = savepoint(id);
+        as(TEAM_A).post("/api/v1/jobs/{id}/cancel", id).then().statusCode(202);
+        awaitJob(id, "CANCELED");
+        as(TEAM_A).get("/api/v1/jobs/{id}", id).then().body("latestCheckpoint", equalTo(checkpoint));
+
+        as(TEAM_A).post("/api/v1/jobs/{id}/restart", id).then().statusCode(202);
+        awaitJob(id, "RUNNING");
+        assertThat(flink.runs.get(flinkJobId(id)).savepointPath()).isEqualTo(savepoint);
+        as(TEAM_A).get("/api/v1/jobs/{id}", id).then()
+                .body("restoredFrom.path", equalTo(savepoint))
+                .body("restoredFrom.kind", equalTo("SAVEPOINT"));
+    }
+
+    @Test
+    void aCheckpointFlinkReportsOnlyAfterTheRunWasSeenEndedIsReadAtTheRestart() {
+        String cluster = runningCluster(companion, TEAM_A, "chklate");
+        String id = runningJob(cluster);
+        TestingFlink.JobManager flink = TestingFlink.jobManager(cluster);
+        String first = flinkJobId(id);
+        as(TEAM_A).post("/api/v1/jobs/{id}/cancel", id).then().statusCode(202);
+        awaitJob(id, "CANCELED");
+        as(TEAM_A).get("/api/v1/jobs/{id}", id).then().body("latestCheckpoint", nullValue());
+
+        String checkpoint = "file:/data/checkpoints/" + id + "/" + first + "/chk-9";
+        flink.checkpoint(first, 9, checkpoint, Instant.now());
+        as(TEAM_A).post("/api/v1/jobs/{id}/restart", id).then().statusCode(202);
+        awaitJob(id, "RUNNING");
+        assertThat(flink.runs.get(flinkJobId(id)).savepointPath()).isEqualTo(checkpoint);
+        as(TEAM_A).get("/api/v1/jobs/{id}", id).then().body("latestCheckpoint", equalTo(checkpoint))
+                .body("restoredFrom.kind", equalTo("CHECKPOINT"));
+    }
+}
