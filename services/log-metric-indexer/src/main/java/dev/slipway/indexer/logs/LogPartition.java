@@ -43,6 +43,7 @@ final class LogPartition implements AutoCloseable {
         IndexWriterConfig config = new IndexWriterConfig(new LogAnalyzer())
                 .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
                 .setRAMBufferSizeMB(48)
+                .setIndexSort(LogFields.NEWEST_FIRST)
                 .setCommitOnClose(false);
         this.writer = new IndexWriter(directory, config);
         this.writer.setLiveCommitData(Map.of(START, start.toString(), END, end.toString()).entrySet());

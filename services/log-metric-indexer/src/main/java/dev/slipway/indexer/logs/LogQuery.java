@@ -14,7 +14,7 @@ public record LogQuery(String text, Set<String> levels, String clusterId, String
         levels = levels == null ? Set.of() : Set.copyOf(levels);
     }
 
-    /** Where the previous page ended: the last record's time and event id (newest first, id descending on ties). */
-    public record Cursor(long timeMillis, String eventId) {
+    /** Where the previous page ended: the last record's time and id bits (newest first, id bits descending on ties). */
+    public record Cursor(long timeMillis, long idBits) {
     }
 }
