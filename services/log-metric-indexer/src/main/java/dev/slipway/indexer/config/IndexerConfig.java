@@ -55,6 +55,10 @@ public interface IndexerConfig {
         @WithDefault("30s")
         Duration retentionCheckInterval();
 
+        /** Threads that decode and index one polled batch together. */
+        @WithDefault("2")
+        int indexThreads();
+
         /** Largest page a search may ask for. */
         @WithDefault("1000")
         int maxLimit();

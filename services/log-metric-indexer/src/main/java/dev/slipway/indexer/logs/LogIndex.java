@@ -24,8 +24,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Log records in Lucene indexes partitioned by time. A record goes to the partition of its own time,
- * replacing any earlier copy with the same event id (a re-sent batch changes nothing). Only the ingest
- * thread writes; searches and refreshes run on any thread.
+ * replacing any earlier copy with the same event id (a re-sent batch changes nothing). The ingest
+ * loop's threads add records; commits and retention run on the loop's own thread between batches;
+ * searches and refreshes run on any thread.
  */
 public final class LogIndex implements AutoCloseable {
 
@@ -172,7 +173,8 @@ public final class LogIndex implements AutoCloseable {
         return clock.instant().minus(retention);
     }
 
-    private LogPartition partitionFor(Instant time) throws IOException {
+    /** Synchronized: indexing threads may ask for a new partition at the same moment. */
+    private synchronized LogPartition partitionFor(Instant time) throws IOException {
         Instant start = granularity.start(time);
         LogPartition partition = partitions.get(start);
         if (partition == null) {

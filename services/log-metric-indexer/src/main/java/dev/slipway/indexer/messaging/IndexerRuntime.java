@@ -45,6 +45,7 @@ public class IndexerRuntime {
     private volatile LogSearch search;
     private volatile MetricStore metrics;
     private KafkaProducer<String, byte[]> deadLetters;
+    private LogSink logSink;
     private IngestLoop logLoop;
     private IngestLoop metricLoop;
     private ClusterEventRelay relay;
@@ -81,8 +82,9 @@ public class IndexerRuntime {
         }
         deadLetters = new KafkaProducer<>(KafkaClientProperties.idempotentProducer(bootstrapServers), new StringSerializer(),
                 new ByteArraySerializer());
-        logLoop = new IngestLoop(bootstrapServers, config.consumerGroup(), Topics.LOGS,
-                new LogSink(logs, tail, config.logs().retentionCheckInterval()), config.commitInterval(), deadLetters).start();
+        logSink = new LogSink(logs, tail, config.logs().retentionCheckInterval(), config.logs().indexThreads());
+        logLoop = new IngestLoop(bootstrapServers, config.consumerGroup(), Topics.LOGS, logSink, config.commitInterval(),
+                deadLetters).start();
         metricLoop = new IngestLoop(bootstrapServers, config.consumerGroup(), Topics.METRICS,
                 new MetricSink(metrics, config.metrics().compactionInterval()), config.commitInterval(), deadLetters).start();
         relay = new ClusterEventRelay(bootstrapServers, clusterEvents, json).start();
@@ -101,6 +103,7 @@ public class IndexerRuntime {
         refresher.shutdownNow();
         relay.close();
         logLoop.close();
+        logSink.close();
         metricLoop.close();
         deadLetters.close();
         try {

@@ -91,21 +91,19 @@ final class IngestLoop implements AutoCloseable {
     private void run() {
         try {
             while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    String reason;
-                    try {
-                        reason = sink.apply(record);
-                    } catch (IllegalArgumentException e) {
-                        // Lucene refuses this one document (e.g. a term over 32 KB); the others go on.
-                        reason = "UNINDEXABLE: " + e.getMessage();
-                    }
-                    if (reason != null) {
-                        LOG.warnf("%s/%d/%d to the dead-letter topic: %s", record.topic(), record.partition(), record.offset(), reason);
-                        deadLettersInFlight.add(deadLetters.send(EventRecords.deadLetter(record, reason)));
+                List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+                consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+                String[] reasons = sink.applyAll(records);
+                for (int i = 0; i < reasons.length; i++) {
+                    ConsumerRecord<String, byte[]> record = records.get(i);
+                    if (reasons[i] != null) {
+                        LOG.warnf("%s/%d/%d to the dead-letter topic: %s", record.topic(), record.partition(), record.offset(),
+                                reasons[i]);
+                        deadLettersInFlight.add(deadLetters.send(EventRecords.deadLetter(record, reasons[i])));
                     }
                     pending.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
-                    applied++;
                 }
+                applied += records.size();
                 if (System.nanoTime() - lastCommit >= commitInterval.toNanos()) {
                     commitOrFail();
                 }
