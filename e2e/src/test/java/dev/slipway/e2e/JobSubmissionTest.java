@@ -268,4 +268,39 @@ class JobSubmissionTest {
     private static String sha256(Path file) throws IOException, NoSuchAlgorithmException {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
+
+    @Test
+    void aCancelledJarJobRestartsFromTheCheckpointFlinkRetained() {
+        String id = api().multiPart("jar", platform.exampleJobsJar().toFile(), "application/java-archive")
+                .multiPart("clusterId", cluster)
+                .multiPart("entryClass", STEADY_STREAM)
+                .multiPart("parallelism", "1")
+                .multiPart("args", "--rate").multiPart("args", "100")
+                .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+        String first = awaitJob(id, "RUNNING").getString("flinkJobId");
+        awaitTasksRunning(flink, first);
+        await("checkpoints of " + first).atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                .until(() -> flink.completedCheckpoints(first), completed -> completed >= 2);
+
+        // Cancelled without a savepoint: Flink keeps the latest checkpoint in the job's directory, and the job records it.
+        api().post("/api/v1/jobs/{id}/cancel", id).then().statusCode(202);
+        JsonPath canceled = awaitJob(id, "CANCELED");
+        String checkpoint = canceled.getString("latestCheckpoint");
+        assertThat(checkpoint).as("the retained checkpoint").contains("/checkpoints/" + id + "/" + first + "/chk-");
+        assertThat(Path.of(URI.create(checkpoint))).isDirectory();
+        assertThat(canceled.getString("latestSavepoint")).isNull();
+
+        // The restart starts from it, and Flink says it restored.
+        api().post("/api/v1/jobs/{id}/restart", id).then().statusCode(202);
+        JsonPath restarted = awaitJob(id, "RUNNING");
+        String second = restarted.getString("flinkJobId");
+        assertThat(second).isNotEqualTo(first);
+        assertThat(restarted.getString("restoredFrom.path")).isEqualTo(checkpoint);
+        assertThat(restarted.getString("restoredFrom.kind")).isEqualTo("CHECKPOINT");
+        awaitTasksRunning(flink, second);
+        assertThat(flink.restoredCheckpoint(second)).as("restored from the retained checkpoint").isNotNull();
+
+        api().post("/api/v1/jobs/{id}/cancel", id).then().statusCode(202);
+        awaitJob(id, "CANCELED");
+    }
 }
