@@ -187,11 +187,12 @@ public class JobReconciler {
 
     private void reconcile(Job job, Map<String, String> urls, Map<String, Cluster> clusters) throws Throwable {
         Job current = job;
-        if (current.operation != Operation.SUBMIT && deleted(cluster(current.clusterId, clusters))) {
+        Cluster own = cluster(current.clusterId, clusters);
+        if (current.operation != Operation.SUBMIT && deleted(own)) {
             // Its JobManager goes with the cluster's pods: the run would otherwise stay RUNNING here forever.
-            Cluster cluster = cluster(current.clusterId, clusters);
-            record(current, (j, now, effects) -> JobTransitions.clusterDeleted(j, j.clusterId, "cluster " + j.clusterId + " was deleted ("
-                    + (cluster == null ? "gone" : cluster.status) + "); the job's run ended with it", now));
+            String reason = "cluster " + current.clusterId + " was deleted (" + (own == null ? "gone" : own.status)
+                    + "); the job's run ended with it";
+            record(current, (j, now, effects) -> JobTransitions.clusterDeleted(j, j.clusterId, reason, now));
             return;
         }
         switch (current.operation) {
@@ -221,7 +222,7 @@ public class JobReconciler {
                     + (cluster.statusReason == null ? "" : ": " + cluster.statusReason) + ")");
             return;
         }
-        Job job = withLatestCheckpoint(read, urls);
+        Job job = withLatestCheckpoint(read, urls, clusters);
         if (job == null) {
             return; // changed meanwhile; the next pass reads it again
         }
@@ -346,9 +347,9 @@ public class JobReconciler {
      * A SUBMIT that restores from the newest point: asks the JobManager of the previous run for its latest retained checkpoint
      * first (the run may have ended before it was read, or was read before the checkpoint was). Null when the job changed.
      */
-    private Job withLatestCheckpoint(Job job, Map<String, String> urls) throws Throwable {
-        if (!job.opRestoreLatest || job.flinkJobId == null) {
-            return job;
+    private Job withLatestCheckpoint(Job job, Map<String, String> urls, Map<String, Cluster> clusters) throws Throwable {
+        if (!job.opRestoreLatest || job.flinkJobId == null || deleted(cluster(job.clusterId, clusters))) {
+            return job; // nothing to ask, or nobody left to answer: what is recorded will do
         }
         Optional<FlinkRestClient.Checkpoint> checkpoint;
         try {
