@@ -117,8 +117,17 @@ public final class LogIndexBenchmark {
     }
 
     private Process launch(String jar, String bootstrap, Path data) throws IOException {
-        Process process = new ProcessBuilder("java", "-Xmx1g", "-Dkafka.bootstrap.servers=" + bootstrap, "-Dquarkus.http.port=" + port,
-                "-Dslipway.indexer.data-dir=" + data.toAbsolutePath(), "-Dslipway.indexer.logs.retention=30d", "-jar", jar)
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx1g", "-Dkafka.bootstrap.servers=" + bootstrap,
+                "-Dquarkus.http.port=" + port, "-Dslipway.indexer.data-dir=" + data.toAbsolutePath(),
+                "-Dslipway.indexer.logs.retention=30d"));
+        // Extra settings of the indexer under test, e.g. -Dslipway.indexer.logs.refresh-interval=1s
+        String options = System.getProperty("bench.indexer.options", "").trim();
+        if (!options.isEmpty()) {
+            command.addAll(List.of(options.split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar));
+        System.out.printf("indexer: %s%n", String.join(" ", command.subList(1, command.size() - 2)));
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/log-index-benchmark.log")))
                 .start();
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop-indexer"));
