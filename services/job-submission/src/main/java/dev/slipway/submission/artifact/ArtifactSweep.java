@@ -3,7 +3,6 @@ package dev.slipway.submission.artifact;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -82,10 +81,8 @@ public final class ArtifactSweep {
             long size = Files.size(file);
             Files.delete(file);
             return size;
-        } catch (NoSuchFileException gone) {
-            return -1;
-        } catch (IOException e) {
-            return -1;
+        } catch (IOException goneOrLocked) {
+            return -1; // removed meanwhile, or not removable now: the next pass looks again
         }
     }
 }

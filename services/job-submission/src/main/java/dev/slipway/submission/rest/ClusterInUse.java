@@ -1,8 +1,10 @@
 package dev.slipway.submission.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.slipway.contracts.jobs.JobStatus;
+import dev.slipway.submission.Job;
+import dev.slipway.submission.job.Operation;
 import dev.slipway.submission.rest.Problem.FieldError;
-import dev.slipway.submission.service.JobService.LiveJob;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -13,10 +15,23 @@ public class ClusterInUse extends ProblemException {
 
     private final List<LiveJob> jobs;
 
-    public ClusterInUse(String clusterId, List<LiveJob> jobs) {
-        super(409, TYPE, "Cluster has live jobs", detail(clusterId, jobs),
+    public ClusterInUse(String clusterId, List<Job> live) {
+        super(409, TYPE, "Cluster has live jobs", detail(clusterId, views(live)),
                 List.of(new FieldError("force", "not set: with force=true the jobs are cancelled with the cluster")));
-        this.jobs = List.copyOf(jobs);
+        this.jobs = views(live);
+    }
+
+    private static List<LiveJob> views(List<Job> live) {
+        return live.stream().map(LiveJob::of).toList();
+    }
+
+    /** A job the deletion would end: its status and the action in progress (none: absent). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record LiveJob(String id, String name, JobStatus status, Operation operation) {
+
+        static LiveJob of(Job job) {
+            return new LiveJob(job.id, job.name, job.status, job.operation == Operation.NONE ? null : job.operation);
+        }
     }
 
     /** RFC 9457 problem details with the jobs as an extension member. */

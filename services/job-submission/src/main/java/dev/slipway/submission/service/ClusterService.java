@@ -171,7 +171,7 @@ public class ClusterService {
                                     return markDeleted(session, cluster, traceparent, clock.instant());
                                 }
                                 if (!force) {
-                                    throw new ClusterInUse(id, live.stream().map(JobService.LiveJob::of).toList());
+                                    throw new ClusterInUse(id, live);
                                 }
                                 Instant now = clock.instant();
                                 return jobs.endForDeletedCluster(session, live, id, traceparent, now)

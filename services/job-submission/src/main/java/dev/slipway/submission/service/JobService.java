@@ -257,14 +257,6 @@ public class JobService {
 
     // ---- jobs of a cluster being deleted (in the deletion's transaction) ----
 
-    /** A job on a cluster being deleted, as the refusal names it. */
-    public record LiveJob(String id, String name, JobStatus status, Operation operation) {
-
-        public static LiveJob of(Job job) {
-            return new LiveJob(job.id, job.name, job.status, job.operation == Operation.NONE ? null : job.operation);
-        }
-    }
-
     /** The jobs that deleting the cluster concerns ({@link JobTransitions#liveOn}), locked for the deletion's transaction. */
     public static Uni<List<Job>> liveOn(Mutiny.Session session, String clusterId) {
         return session.createSelectionQuery("from Job where clusterId = :cluster or opClusterId = :cluster order by createdAt, id",
@@ -286,7 +278,7 @@ public class JobService {
                 writes.add(statusEvent(job, now, traceparent));
             }
         }
-        return session.persistAll(writes.toArray()).invoke(this::wakeAll);
+        return session.persistAll(writes.toArray()); // the deletion wakes the relay once it commits
     }
 
     // ---- the reconciler's reads and writes ----
