@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.contracts.jobs.JobKind;
 import dev.slipway.contracts.jobs.JobStatus;
+import dev.slipway.rest.problems.Problem.FieldError;
+import dev.slipway.rest.problems.ProblemException;
 import dev.slipway.submission.client.FlinkRestClient;
 import dev.slipway.submission.job.FlinkStates;
 import dev.slipway.submission.job.JarInspector;
@@ -13,8 +15,6 @@ import dev.slipway.submission.job.JobRequest;
 import dev.slipway.submission.job.JobTransitions;
 import dev.slipway.submission.job.JobValidator;
 import dev.slipway.submission.job.Operation;
-import dev.slipway.submission.rest.Problem.FieldError;
-import dev.slipway.submission.rest.ProblemException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;

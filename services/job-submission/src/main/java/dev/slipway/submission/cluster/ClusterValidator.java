@@ -7,7 +7,7 @@ import dev.slipway.contracts.cluster.FailurePolicy;
 import dev.slipway.contracts.cluster.NetworkProfile;
 import dev.slipway.contracts.cluster.ProcessSize;
 import dev.slipway.provisioning.FlinkProcessConfiguration;
-import dev.slipway.submission.rest.Problem.FieldError;
+import dev.slipway.rest.problems.Problem.FieldError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

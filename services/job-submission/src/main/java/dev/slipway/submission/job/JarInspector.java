@@ -1,6 +1,6 @@
 package dev.slipway.submission.job;
 
-import dev.slipway.submission.rest.Problem.FieldError;
+import dev.slipway.rest.problems.Problem.FieldError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

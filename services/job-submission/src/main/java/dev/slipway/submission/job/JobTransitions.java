@@ -1,8 +1,8 @@
 package dev.slipway.submission.job;
 
 import dev.slipway.contracts.jobs.JobStatus;
+import dev.slipway.rest.problems.ProblemException;
 import dev.slipway.submission.Job;
-import dev.slipway.submission.rest.ProblemException;
 import java.time.Instant;
 
 /**

@@ -2,7 +2,7 @@ package dev.slipway.submission.job;
 
 import dev.slipway.flink.sql.SqlScript;
 import dev.slipway.provisioning.FlinkProcessConfiguration;
-import dev.slipway.submission.rest.Problem.FieldError;
+import dev.slipway.rest.problems.Problem.FieldError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -2,9 +2,11 @@ package dev.slipway.submission.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.slipway.contracts.jobs.JobStatus;
+import dev.slipway.rest.problems.Problem;
+import dev.slipway.rest.problems.Problem.FieldError;
+import dev.slipway.rest.problems.ProblemException;
 import dev.slipway.submission.Job;
 import dev.slipway.submission.job.Operation;
-import dev.slipway.submission.rest.Problem.FieldError;
 import java.util.List;
 import java.util.stream.Collectors;
 

@@ -1,7 +1,7 @@
 package dev.slipway.submission.tenant;
 
-import dev.slipway.submission.rest.Problem.FieldError;
-import dev.slipway.submission.rest.ProblemException;
+import dev.slipway.rest.problems.Problem.FieldError;
+import dev.slipway.rest.problems.ProblemException;
 import java.util.List;
 
 /**

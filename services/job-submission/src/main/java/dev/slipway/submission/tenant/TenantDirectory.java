@@ -1,7 +1,7 @@
 package dev.slipway.submission.tenant;
 
+import dev.slipway.rest.problems.ProblemException;
 import dev.slipway.submission.config.SubmissionConfig;
-import dev.slipway.submission.rest.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
