@@ -1,5 +1,8 @@
 package dev.slipway.indexer.metrics;
 
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.TreeMap;
@@ -23,7 +26,10 @@ final class MetricFields {
     static final String ROLLUP = "rollup";
     static final String NAME = "name";
     static final String CLUSTER = "cluster";
-    /** "name|cluster|k=v,k=v": one series; doc values, so a query groups without stored fields. */
+    /**
+     * "name|cluster|k=v,k=v", every part URL-encoded (a job name may hold any of ",=|"): one series, as
+     * doc values, so a query groups without stored fields.
+     */
     static final String SERIES = "series";
     static final String TAG_PREFIX = "tag.";
     static final String TIME = "ts";
@@ -37,8 +43,8 @@ final class MetricFields {
 
     static String seriesKey(String name, String clusterId, Map<String, String> tags) {
         StringJoiner joined = new StringJoiner(",");
-        new TreeMap<>(tags).forEach((key, value) -> joined.add(key + "=" + value));
-        return name + "|" + clusterId + "|" + joined;
+        new TreeMap<>(tags).forEach((key, value) -> joined.add(encode(key) + "=" + encode(value)));
+        return encode(name) + "|" + encode(clusterId) + "|" + joined;
     }
 
     static SeriesId parse(String seriesKey) {
@@ -47,10 +53,18 @@ final class MetricFields {
         if (!parts[2].isEmpty()) {
             for (String pair : parts[2].split(",")) {
                 int eq = pair.indexOf('=');
-                tags.put(pair.substring(0, eq), pair.substring(eq + 1));
+                tags.put(decode(pair.substring(0, eq)), decode(pair.substring(eq + 1)));
             }
         }
-        return new SeriesId(parts[0], parts[1], tags);
+        return new SeriesId(decode(parts[0]), decode(parts[1]), tags);
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    private static String decode(String text) {
+        return URLDecoder.decode(text, StandardCharsets.UTF_8);
     }
 
     /** Name, cluster and tags of one series. */

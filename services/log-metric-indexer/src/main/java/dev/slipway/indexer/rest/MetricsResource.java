@@ -35,14 +35,15 @@ public class MetricsResource {
     }
 
     /**
-     * Buckets of {@code step} with min, max, avg and count per series. {@code to} defaults to now and
+     * Tags as the Flink reporter writes them: {@code job} (the Flink job id), {@code task}, {@code subtask},
+     * {@code taskmanager}, {@code pod}. Buckets of {@code step} with min, max, avg and count per series. {@code to} defaults to now and
      * {@code from} to an hour before it. Points older than raw retention come from 1-minute rollups,
      * so a smaller step there shows one point per rollup.
      */
     @GET
     public MetricAnswer query(@QueryParam("name") String name, @QueryParam("clusterId") String clusterId,
-            @QueryParam("job") String job, @QueryParam("task") String task, @QueryParam("taskmanager") String taskmanager,
-            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("step") String step) throws IOException {
+            @QueryParam("job") String job, @QueryParam("task") String task, @QueryParam("subtask") String subtask,
+            @QueryParam("taskmanager") String taskmanager, @QueryParam("pod") String pod, @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("step") String step) throws IOException {
         if (Params.blank(name)) {
             throw ProblemException.invalid("name", "required: the metric's name, e.g. numRecordsInPerSecond");
         }
@@ -64,7 +65,9 @@ public class MetricsResource {
         Map<String, String> tags = new LinkedHashMap<>();
         putIfPresent(tags, "job", job);
         putIfPresent(tags, "task", task);
+        putIfPresent(tags, "subtask", subtask);
         putIfPresent(tags, "taskmanager", taskmanager);
+        putIfPresent(tags, "pod", pod);
         MetricQuery query = new MetricQuery(name.trim(), Params.orNull(clusterId), tags, start, end, bucket);
         return new MetricAnswer(query.name(), start, end, bucket, runtime.metrics().query(query));
     }

@@ -63,6 +63,21 @@ class MetricStoreTest {
         }
     }
 
+    @Test
+    void tagValuesMayHoldTheSeriesKeySeparators() throws IOException {
+        Clock clock = Clock.fixed(T0.plus(Duration.ofMinutes(10)), ZoneOffset.UTC);
+        Map<String, String> tags = Map.of("job", "j1", "jobName", "INSERT INTO a|b SELECT x=1, y FROM t", "task", "a");
+        try (MetricStore store = new MetricStore(dir, clock, Duration.ofMinutes(5), Duration.ofMinutes(1), Duration.ofDays(1))) {
+            store.add(sample("lastCheckpointDuration", tags, T0, 3));
+            store.compact();
+            store.refresh();
+            List<MetricSeries> series = store.query(query(Map.of("jobName", tags.get("jobName")), Duration.ofMinutes(1)));
+            assertThat(series).hasSize(1);
+            assertThat(series.get(0).tags()).isEqualTo(tags);
+            assertThat(series.get(0).points()).containsExactly(new MetricSeries.Point(T0, 3, 3, 3, 1));
+        }
+    }
+
     private static MetricQuery query(Map<String, String> tags, Duration step) {
         return new MetricQuery("lastCheckpointDuration", "c1", tags, T0.minus(Duration.ofHours(1)), T0.plus(Duration.ofHours(1)), step);
     }
