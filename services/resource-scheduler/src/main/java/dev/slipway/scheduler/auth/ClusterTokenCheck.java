@@ -2,7 +2,7 @@ package dev.slipway.scheduler.auth;
 
 import dev.slipway.contracts.auth.ClusterTokens;
 import dev.slipway.scheduler.config.SchedulerConfig;
-import dev.slipway.scheduler.rest.ProblemException;
+import dev.slipway.rest.problems.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /** The bearer token of a Flink resource manager must be its own cluster's. */

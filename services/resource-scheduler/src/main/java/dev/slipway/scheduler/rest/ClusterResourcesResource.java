@@ -5,6 +5,7 @@ import dev.slipway.contracts.Events;
 import dev.slipway.contracts.decisions.Decision;
 import dev.slipway.contracts.resources.ResourcesReleased;
 import dev.slipway.contracts.resources.ResourcesRequested;
+import dev.slipway.rest.problems.ProblemException;
 import dev.slipway.scheduler.auth.ClusterTokenCheck;
 import dev.slipway.scheduler.messaging.ResourceEventPublisher;
 import dev.slipway.scheduler.messaging.ResourceView;
