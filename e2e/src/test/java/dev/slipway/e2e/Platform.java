@@ -65,8 +65,13 @@ public final class Platform implements AutoCloseable {
                         "slipway.provisioner.cluster-token-secret", SECRET,
                         "slipway.provisioner.scheduler-url", scheduler.url(),
                         "slipway.provisioner.topic-partitions", "2",
-                        "slipway.provisioner.local.root", work.resolve("pods").toString(),
+                        "slipway.provisioner.local.root", podsRoot().toString(),
                         "slipway.provisioner.local.distributions", repository.resolve("flink").toString()), work);
+    }
+
+    /** Where the local pod backend keeps each pod's directory, {@code <cluster>/<pod>/} with its Flink log. */
+    public Path podsRoot() {
+        return work.resolve("pods");
     }
 
     public void createCluster(String clusterId, ClusterSpec spec) throws ExecutionException, InterruptedException {
@@ -123,7 +128,7 @@ public final class Platform implements AutoCloseable {
     /** The process id of a local pod, from the record the provisioner keeps in the pod's directory. */
     public long pid(String clusterId, String podName) throws IOException {
         Properties properties = new Properties();
-        try (var in = Files.newInputStream(work.resolve("pods").resolve(clusterId).resolve(podName).resolve("pod.properties"))) {
+        try (var in = Files.newInputStream(podsRoot().resolve(clusterId).resolve(podName).resolve("pod.properties"))) {
             properties.load(in);
         }
         return Long.parseLong(properties.getProperty("pid"));
