@@ -163,6 +163,13 @@ final class DemoCommand implements Callable<Integer> {
         } catch (CliException e) {
             System.out.println("  replay: not available (" + e.getMessage() + ")");
         }
+        try {
+            JsonNode logs = Http.get("the log-metric-indexer", client.settings().indexerUrl() + "/api/v1/logs?limit=1&clusterId=" + cluster,
+                    null);
+            System.out.printf("  %-45s %6d %s%n", "log records of the cluster, searchable", logs.path("total").asLong(), logs.path("levels"));
+        } catch (CliException e) {
+            System.out.println("  logs: not searchable (" + e.getMessage() + ")");
+        }
         System.out.println();
         System.out.println("The platform keeps running. Explore:");
         List<List<String>> explore = List.of(
@@ -171,6 +178,7 @@ final class DemoCommand implements Callable<Integer> {
                 List.of("  ./slipway replay " + cluster + " --warm-pool 2", "what a warm pool would have cost"),
                 List.of("  ./slipway jobs list " + cluster, "the jobs, their versions and savepoints; Flink web UI at " + jobManager),
                 List.of("  ./slipway jobs submit-sql " + cluster + " " + SQL_SCRIPT, "run the SQL job again"),
+                List.of("  ./slipway search " + cluster + " registration", "the cluster's Flink logs, live and after its pods are gone"),
                 List.of("  ./slipway down", "stop everything (./slipway up brings it back, state kept)"));
         Output.rows(System.out, explore);
     }

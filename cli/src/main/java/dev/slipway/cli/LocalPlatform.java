@@ -40,8 +40,10 @@ public final class LocalPlatform {
     public static final String SCHEDULER = "resource-scheduler";
     public static final String PROVISIONER = "pod-provisioner";
     public static final String SUBMISSION = "job-submission";
+    public static final String INDEXER = "log-metric-indexer";
+    public static final String LOG_AGENT = "log-agent";
     /** In start order; stopped in reverse. */
-    public static final List<String> SERVICES = List.of(INFRA, SCHEDULER, PROVISIONER, SUBMISSION);
+    public static final List<String> SERVICES = List.of(INFRA, SCHEDULER, PROVISIONER, SUBMISSION, INDEXER, LOG_AGENT);
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(Long.parseLong(Settings.env("SLIPWAY_START_TIMEOUT", "180")));
 
@@ -64,6 +66,10 @@ public final class LocalPlatform {
         services.put(SCHEDULER, quarkus(SCHEDULER, settings.schedulerPort, "SLIPWAY_SCHEDULER_PORT"));
         services.put(PROVISIONER, quarkus(PROVISIONER, settings.provisionerPort, "SLIPWAY_PROVISIONER_PORT"));
         services.put(SUBMISSION, quarkus(SUBMISSION, settings.submissionPort, "SLIPWAY_SUBMISSION_PORT"));
+        services.put(INDEXER, quarkus(INDEXER, settings.indexerPort, "SLIPWAY_INDEXER_PORT"));
+        // The node log agent has no port: it tails the Flink pods' logs and ships them to Kafka.
+        services.put(LOG_AGENT, new Service(LOG_AGENT, "log agent", 0, settings.podsDir().toString(), null, null,
+                settings.home.resolve("services/log-agent/target/slipway-log-agent-0.1.0-SNAPSHOT.jar")));
         return services;
     }
 
@@ -84,7 +90,7 @@ public final class LocalPlatform {
         // Ports first, all at once: a clear message before anything starts.
         List<String> busy = new ArrayList<>();
         for (Service service : services.values()) {
-            if (running(service.name()).isPresent()) {
+            if (running(service.name()).isPresent() || service.port() == 0) {
                 continue;
             }
             checkPort(service.port(), service.name().equals(INFRA) ? "Kafka" : service.title(), service.envVar(), busy);
@@ -103,6 +109,7 @@ public final class LocalPlatform {
         addresses.setProperty("scheduler.url", services.get(SCHEDULER).url());
         addresses.setProperty("provisioner.url", services.get(PROVISIONER).url());
         addresses.setProperty("submission.url", services.get(SUBMISSION).url());
+        addresses.setProperty("indexer.url", services.get(INDEXER).url());
         // Other commands find the platform through this file; a restart keeps the ports of the running processes.
         Optional<Properties> before = recordedAddresses();
         if (before.isPresent() && SERVICES.stream().anyMatch(name -> running(name).isPresent())) {
@@ -135,7 +142,7 @@ public final class LocalPlatform {
 
     private void requireBuilt() {
         List<String> missing = new ArrayList<>();
-        for (String name : List.of(SCHEDULER, PROVISIONER, SUBMISSION)) {
+        for (String name : List.of(SCHEDULER, PROVISIONER, SUBMISSION, INDEXER, LOG_AGENT)) {
             Path jar = services().get(name).jar();
             if (!Files.exists(jar)) {
                 missing.add(settings.shown(jar));
@@ -236,6 +243,9 @@ public final class LocalPlatform {
         if (service.name().equals(INFRA)) {
             return tail(logFile(INFRA), 5).lines().anyMatch("READY"::equals) && inUse(settings.kafkaPort);
         }
+        if (service.name().equals(LOG_AGENT)) {
+            return tail(logFile(LOG_AGENT), 20).contains("Log agent: logs under");
+        }
         return Http.status(service.healthUrl(), Duration.ofSeconds(2)) == 200;
     }
 
@@ -252,6 +262,18 @@ public final class LocalPlatform {
                         settings.stateDir.toString(), Integer.toString(settings.kafkaPort), Integer.toString(settings.postgresPort)));
                 return command;
             }
+            case LOG_AGENT -> {
+                Path jar = service.jar();
+                command.addAll(List.of("-Xmx128m", "-Dslipway.log-agent.log-root=" + settings.podsDir(),
+                        "-Dslipway.log-agent.bootstrap-servers=" + kafka,
+                        "-Dslipway.log-agent.state-file=" + settings.stateDir.resolve("log-agent").resolve("offsets"),
+                        "-cp", jar + File.pathSeparator + jar.resolveSibling("lib") + File.separator + "*",
+                        "dev.slipway.logagent.LogAgentMain"));
+                return command;
+            }
+            case INDEXER -> command.addAll(List.of("-Xmx512m", "-Dquarkus.http.port=" + service.port(),
+                    "-Dkafka.bootstrap.servers=" + kafka,
+                    "-Dslipway.indexer.data-dir=" + settings.stateDir.resolve("indexer")));
             case SCHEDULER -> command.addAll(List.of("-Xmx384m", "-Dquarkus.http.port=" + service.port(),
                     "-Dkafka.bootstrap.servers=" + kafka,
                     "-Dslipway.scheduler.cluster-token-secret=" + settings.secret,
@@ -494,6 +516,8 @@ public final class LocalPlatform {
                 case INFRA -> settings.kafkaBootstrap() + " (Kafka), " + settings.postgresUrl();
                 case SCHEDULER -> settings.schedulerUrl();
                 case PROVISIONER -> settings.provisionerUrl();
+                case INDEXER -> settings.indexerUrl();
+                case LOG_AGENT -> settings.shown(settings.podsDir()) + " -> Kafka";
                 default -> settings.submissionUrl();
             };
             String state;
@@ -502,6 +526,8 @@ public final class LocalPlatform {
             } else if (service.name().equals(INFRA)) {
                 state = inUse(Integer.parseInt(settings.kafkaBootstrap().substring(settings.kafkaBootstrap().lastIndexOf(':') + 1)))
                         ? "up" : "starting";
+            } else if (service.name().equals(LOG_AGENT)) {
+                state = "up";
             } else {
                 int health = Http.status(url + "/q/health/ready", Duration.ofSeconds(2));
                 state = health == 200 ? "up" : health == -1 ? "not answering" : "not ready (" + health + ")";

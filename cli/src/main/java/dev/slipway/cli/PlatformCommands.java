@@ -28,7 +28,7 @@ final class PlatformCommands {
                     + "healthy, and print the URLs. State and logs live under $SLIPWAY_STATE_DIR (.slipway) and survive "
                     + "down/up. Services already running are left alone.",
                     "Ports: SLIPWAY_KAFKA_PORT (9092), SLIPWAY_POSTGRES_PORT (5432), SLIPWAY_SCHEDULER_PORT (8081), "
-                            + "SLIPWAY_PROVISIONER_PORT (8082), SLIPWAY_SUBMISSION_PORT (8083)."})
+                            + "SLIPWAY_PROVISIONER_PORT (8082), SLIPWAY_SUBMISSION_PORT (8083), SLIPWAY_INDEXER_PORT (8084)."})
     static final class Up implements Callable<Integer> {
 
         @Option(names = "--demo", description = "Run the demo once the platform is up.")
@@ -60,6 +60,10 @@ final class PlatformCommands {
                 if (status.name().equals(LocalPlatform.INFRA)) {
                     rows.add(List.of("  Kafka", settings.kafkaBootstrap(), ""));
                     rows.add(List.of("  PostgreSQL", settings.postgresUrl(), "user postgres, password postgres"));
+                    continue;
+                }
+                if (status.name().equals(LocalPlatform.LOG_AGENT)) {
+                    rows.add(List.of("  " + status.name(), status.url(), "ships the Flink pods' logs to slipway.logs.v1"));
                     continue;
                 }
                 String docs = "OpenAPI " + status.url() + "/q/openapi";

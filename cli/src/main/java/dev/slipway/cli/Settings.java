@@ -28,11 +28,12 @@ public final class Settings {
     public final int schedulerPort;
     public final int provisionerPort;
     public final int submissionPort;
+    public final int indexerPort;
     public final String secret;
     private final Properties recorded;
 
     private Settings(Path home, Path stateDir, int kafkaPort, int postgresPort, int schedulerPort, int provisionerPort,
-            int submissionPort, String secret, Properties recorded) {
+            int submissionPort, int indexerPort, String secret, Properties recorded) {
         this.home = home;
         this.stateDir = stateDir;
         this.kafkaPort = kafkaPort;
@@ -40,6 +41,7 @@ public final class Settings {
         this.schedulerPort = schedulerPort;
         this.provisionerPort = provisionerPort;
         this.submissionPort = submissionPort;
+        this.indexerPort = indexerPort;
         this.secret = secret;
         this.recorded = recorded;
     }
@@ -59,7 +61,7 @@ public final class Settings {
         return new Settings(home, state,
                 port("SLIPWAY_KAFKA_PORT", 9092), port("SLIPWAY_POSTGRES_PORT", 5432),
                 port("SLIPWAY_SCHEDULER_PORT", 8081), port("SLIPWAY_PROVISIONER_PORT", 8082),
-                port("SLIPWAY_SUBMISSION_PORT", 8083),
+                port("SLIPWAY_SUBMISSION_PORT", 8083), port("SLIPWAY_INDEXER_PORT", 8084),
                 env("SLIPWAY_CLUSTER_TOKEN_SECRET", DEFAULT_SECRET), recorded);
     }
 
@@ -117,6 +119,10 @@ public final class Settings {
 
     public String submissionUrl() {
         return env("SLIPWAY_SUBMISSION_URL", recorded.getProperty("submission.url", "http://127.0.0.1:" + submissionPort));
+    }
+
+    public String indexerUrl() {
+        return env("SLIPWAY_INDEXER_URL", recorded.getProperty("indexer.url", "http://127.0.0.1:" + indexerPort));
     }
 
     public String kafkaBootstrap() {

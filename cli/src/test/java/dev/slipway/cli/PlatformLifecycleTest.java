@@ -1,6 +1,7 @@
 package dev.slipway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -55,7 +56,7 @@ class PlatformLifecycleTest {
         ports = new HashMap<>();
         Set<Integer> taken = new HashSet<>();
         for (String name : List.of("SLIPWAY_KAFKA_PORT", "SLIPWAY_POSTGRES_PORT", "SLIPWAY_SCHEDULER_PORT", "SLIPWAY_PROVISIONER_PORT",
-                "SLIPWAY_SUBMISSION_PORT")) {
+                "SLIPWAY_SUBMISSION_PORT", "SLIPWAY_INDEXER_PORT")) {
             ports.put(name, Integer.toString(freePort(taken)));
         }
         Map<String, String> environment = new HashMap<>(ports);
@@ -82,6 +83,10 @@ class PlatformLifecycleTest {
         return "http://127.0.0.1:" + ports.get("SLIPWAY_PROVISIONER_PORT");
     }
 
+    private static String indexer() {
+        return "http://127.0.0.1:" + ports.get("SLIPWAY_INDEXER_PORT");
+    }
+
     private static String submission() {
         return "http://127.0.0.1:" + ports.get("SLIPWAY_SUBMISSION_PORT");
     }
@@ -97,6 +102,8 @@ class PlatformLifecycleTest {
         assertThat(status(scheduler() + "/q/health/ready")).isEqualTo(200);
         assertThat(status(provisioner() + "/q/health/ready")).isEqualTo(200);
         assertThat(status(submission() + "/q/health/ready")).isEqualTo(200);
+        assertThat(status(indexer() + "/q/health/ready")).isEqualTo(200);
+        assertThat(up.output()).contains("log-agent", "ships the Flink pods' logs");
         assertThat(state.resolve("run/resource-scheduler.pid")).exists();
         assertThat(state.resolve("logs/pod-provisioner.log")).exists();
     }
@@ -108,7 +115,7 @@ class PlatformLifecycleTest {
 
         assertThat(again.exitCode()).as(again.output()).isZero();
         assertThat(again.output()).contains("resource-scheduler   already running", "pod-provisioner      already running",
-                "job-submission       already running");
+                "job-submission       already running", "log agent            already running");
     }
 
     @Test
@@ -129,6 +136,14 @@ class PlatformLifecycleTest {
         get(submission() + "/api/v1/jobs?clusterId=" + cluster).forEach(job -> jobStatus.put(job.path("kind").asText() + " "
                 + job.path("name").asText(), job.path("status").asText()));
         assertThat(jobStatus).containsExactlyInAnyOrderEntriesOf(Map.of("SQL orders per product", "CANCELED", "JAR bounded-sum", "FINISHED"));
+
+        // The indexer: the cluster's Flink logs, shipped by the log agent, are searchable, TaskManagers' included.
+        await("the TaskManagers' registration in the indexed logs").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(get(indexer() + "/api/v1/logs?clusterId=" + cluster + "&q=registration&limit=100")
+                        .path("records")).anySatisfy(record -> assertThat(record.path("role").asText()).isEqualTo("TASK_MANAGER")));
+        CliProcess.Result search = cli.run(Duration.ofMinutes(1), "search", cluster, "registration", "--limit", "3");
+        assertThat(search.exitCode()).as(search.output()).isZero();
+        assertThat(search.output()).contains(cluster + "-tm-", "records match");
 
         // The scheduler: Flink asked for TaskManagers, the scheduler provisioned them and deleted them when Flink let them go.
         JsonNode decisions = get(scheduler() + "/api/v1/clusters/" + cluster + "/decisions?limit=1000");
@@ -168,7 +183,7 @@ class PlatformLifecycleTest {
         Map<String, String> services = new HashMap<>();
         json.path("services").forEach(service -> services.put(service.path("name").asText(), service.path("state").asText()));
         assertThat(services).containsEntry("infra", "up").containsEntry("resource-scheduler", "up").containsEntry("pod-provisioner", "up")
-                .containsEntry("job-submission", "up");
+                .containsEntry("job-submission", "up").containsEntry("log-metric-indexer", "up").containsEntry("log-agent", "up");
         assertThat(json.path("clusters")).anySatisfy(summary -> {
             assertThat(summary.path("clusterId").asText()).isEqualTo(cluster);
             assertThat(summary.path("state").asText()).startsWith("RUNNING");
