@@ -64,6 +64,9 @@ public final class DecisionLatencyBenchmark {
     /** Epoch micros by request id: when the service accepted it, when its decision became readable. */
     private final Map<String, Long> acceptedAt = new ConcurrentHashMap<>();
     private final Map<String, Long> decidedAt = new ConcurrentHashMap<>();
+    /** Epoch micros (millisecond grain) of the records' own timestamps: when the service sent the request's event, and its decision. */
+    private final Map<String, Long> requestSentAt = new ConcurrentHashMap<>();
+    private final Map<String, Long> decisionSentAt = new ConcurrentHashMap<>();
     private final AtomicLong failures = new AtomicLong();
     private final Semaphore inFlight = new Semaphore(256);
     private final Map<String, String> bearer = new ConcurrentHashMap<>();
@@ -138,6 +141,17 @@ public final class DecisionLatencyBenchmark {
                 rate, sent, sendSeconds, sent / sendSeconds, latencies.length, failures.get(),
                 Percentiles.of(latencies, 50) / 1e3, Percentiles.of(latencies, 99) / 1e3,
                 latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e3, sustained);
+        // Where the time goes, from the records' own timestamps (millisecond grain): the REST call until its event is
+        // sent, the event's way through the broker and the decision loop until the decision is sent, the decision's way
+        // through the broker to a reader.
+        System.out.printf("  stages p50/p99: accepted->request sent %s, request sent->decision sent %s, decision sent->readable %s%n",
+                stage(run, acceptedAt, requestSentAt), stage(run, requestSentAt, decisionSentAt), stage(run, decisionSentAt, decidedAt));
+    }
+
+    private String stage(String run, Map<String, Long> from, Map<String, Long> to) {
+        long[] millis = from.entrySet().stream().filter(e -> e.getKey().startsWith(run + "-") && to.containsKey(e.getKey()))
+                .mapToLong(e -> to.get(e.getKey()) - e.getValue()).sorted().toArray();
+        return String.format("%.1f/%.1f ms", Percentiles.of(millis, 50) / 1e3, Percentiles.of(millis, 99) / 1e3);
     }
 
     private long completed(String run) {
@@ -192,10 +206,12 @@ public final class DecisionLatencyBenchmark {
                             if (EventRecords.decode(record, ResourceEvent.class) instanceof DecodeResult.Decoded<ResourceEvent> event
                                     && event.event() instanceof ResourcesRequested requested) {
                                 acceptedAt.put(requested.requestId(), micros(requested.occurredAt()));
+                                requestSentAt.put(requested.requestId(), record.timestamp() * 1000);
                             }
                         } else if (EventRecords.decode(record, Decision.class) instanceof DecodeResult.Decoded<Decision> decoded
                                 && decoded.event() instanceof ProvisionPod provision && provision.requestId() != null) {
                             decidedAt.put(provision.requestId(), now);
+                            decisionSentAt.put(provision.requestId(), record.timestamp() * 1000);
                         }
                     }
                 }
