@@ -46,12 +46,14 @@ public final class KafkaTracing {
     }
 
     /**
-     * Starts a PRODUCER span for {@code record}, child of {@code traceparent} when given, else of the
-     * current context, and writes the span's traceparent into the record. Returns null, leaving the
-     * record as it is, when there is no trace to continue. The caller ends the span (on the ack).
+     * Starts a PRODUCER span for {@code record}, child of the current span when there is one (a REST
+     * server span, a record's processing span), else of {@code traceparent} (stored with an outbox row,
+     * sent by a caller without an SDK), and writes the span's traceparent into the record. Returns null,
+     * leaving the record as it is, when there is no trace to continue. The caller ends the span.
      */
     public Span startSend(ProducerRecord<?, ?> record, String traceparent) {
-        Context parent = traceparent == null ? Context.current() : extract(traceparent);
+        Context current = Context.current();
+        Context parent = Span.fromContext(current).getSpanContext().isValid() || traceparent == null ? current : extract(traceparent);
         if (!Span.fromContext(parent).getSpanContext().isValid()) {
             return null;
         }
@@ -124,6 +126,12 @@ public final class KafkaTracing {
     public static String currentTraceparent() {
         Span span = Span.current();
         return span.getSpanContext().isValid() ? traceparentOf(span) : null;
+    }
+
+    /** The current span's traceparent (e.g. the REST server span's), else {@code fallback} (e.g. the caller's header). */
+    public static String currentTraceparentOr(String fallback) {
+        String current = currentTraceparent();
+        return current == null ? fallback : current;
     }
 
     /** The W3C traceparent of {@code span}, or null when it has no valid context. */
