@@ -8,6 +8,8 @@ import dev.slipway.contracts.json.DecodeResult;
 import dev.slipway.contracts.resources.ResourceEvent;
 import dev.slipway.messaging.EventRecords;
 import dev.slipway.messaging.KafkaClientProperties;
+import dev.slipway.messaging.KafkaTracing;
+import io.opentelemetry.api.OpenTelemetry;
 import dev.slipway.contracts.json.EventJson;
 import dev.slipway.scheduling.ClusterSnapshot;
 import dev.slipway.scheduling.ClusterState;
@@ -84,7 +86,16 @@ public final class DecisionLoop implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
+    private final KafkaTracing tracing;
+
+    /** A loop without an SDK: traceparents still pass from each record to its decisions. */
     public DecisionLoop(String bootstrapServers, String group, String instanceId, int snapshotEvery, Delivery delivery) {
+        this(bootstrapServers, group, instanceId, snapshotEvery, delivery, new KafkaTracing(OpenTelemetry.noop()));
+    }
+
+    public DecisionLoop(String bootstrapServers, String group, String instanceId, int snapshotEvery, Delivery delivery,
+            KafkaTracing tracing) {
+        this.tracing = tracing;
         this.snapshotEvery = snapshotEvery;
         this.delivery = delivery;
         this.bootstrapServers = bootstrapServers;
@@ -199,16 +210,21 @@ public final class DecisionLoop implements AutoCloseable {
         long dead = 0;
         for (ConsumerRecord<String, byte[]> record : records) {
             TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-            List<Decision> decisions = apply(partition, record);
-            if (decisions == null) {
-                output.add(EventRecords.deadLetter(record, reasonOf(record)));
-                dead++;
-            } else {
-                String traceparent = EventRecords.text(record.headers(), CloudEventHeaders.TRACEPARENT);
-                for (Decision decision : decisions) {
-                    output.add(EventRecords.toRecord(decision, EventSources.RESOURCE_SCHEDULER, traceparent));
+            // Only records with a traceparent get spans (ticks carry none): the hot path stays as it was.
+            try (KafkaTracing.Processing span = tracing.process(record, "slipway.resources.v1 process")) {
+                List<Decision> decisions = apply(partition, record);
+                if (decisions == null) {
+                    output.add(EventRecords.deadLetter(record, reasonOf(record)));
+                    dead++;
+                } else {
+                    String traceparent = EventRecords.text(record.headers(), CloudEventHeaders.TRACEPARENT);
+                    for (Decision decision : decisions) {
+                        // Each decision's traceparent is its own PRODUCER span, a child of this record's.
+                        output.add(tracing.traced(EventRecords.toRecord(decision, EventSources.RESOURCE_SCHEDULER, traceparent),
+                                traceparent));
+                    }
+                    published += decisions.size();
                 }
-                published += decisions.size();
             }
             offsets.put(partition, new OffsetAndMetadata(record.offset() + 1));
         }

@@ -1,5 +1,6 @@
 package dev.slipway.scheduler.messaging;
 
+import dev.slipway.messaging.KafkaTracing;
 import dev.slipway.messaging.TopicSetup;
 import dev.slipway.scheduler.config.SchedulerConfig;
 import io.quarkus.runtime.ShutdownEvent;
@@ -19,12 +20,15 @@ public class SchedulerRuntime {
 
     private final String bootstrapServers;
     private final SchedulerConfig config;
+    private final KafkaTracing tracing;
     private DecisionLoop loop;
     private TickEmitter ticks;
     private ResourceView view;
 
-    public SchedulerRuntime(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, SchedulerConfig config) {
+    public SchedulerRuntime(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, SchedulerConfig config,
+            KafkaTracing tracing) {
         this.bootstrapServers = bootstrapServers;
+        this.tracing = tracing;
         this.config = config;
     }
 
@@ -33,7 +37,7 @@ public class SchedulerRuntime {
         String instance = config.instanceId().orElse(UUID.randomUUID().toString().substring(0, 8));
         view = new ResourceView(bootstrapServers, config.decisionsKept()).start();
         loop = new DecisionLoop(bootstrapServers, config.consumerGroup(), instance, config.snapshotEveryEvents(),
-                config.delivery()).start();
+                config.delivery(), tracing).start();
         ticks = new TickEmitter(bootstrapServers, loop::clustersWaitingForTime, Clock.systemUTC()).start(config.tickInterval());
         LOG.infof("resource-scheduler %s deciding in group %s on %s (%s), ticks every %s", instance, config.consumerGroup(),
                 bootstrapServers, config.delivery(), config.tickInterval());
