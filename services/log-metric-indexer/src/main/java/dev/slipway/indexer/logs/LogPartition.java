@@ -14,10 +14,14 @@ import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexCommit;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
 
 /**
  * One Lucene index holding the records of one time range. Its range is written into every commit, so
@@ -34,6 +38,10 @@ final class LogPartition implements AutoCloseable {
     private final FSDirectory directory;
     private final IndexWriter writer;
     private final SearcherManager searchers;
+    /** Locks by id hash: check-and-add of one id and its write happen as one step, other ids go on in parallel. */
+    private final Object[] stripes = new Object[64];
+    /** The ids in this partition; built on the first write, so a partition that is only searched costs nothing. */
+    private volatile IdFilter ids;
 
     private LogPartition(Path dir, Instant start, Instant end) throws IOException {
         this.dir = dir;
@@ -48,6 +56,9 @@ final class LogPartition implements AutoCloseable {
         this.writer = new IndexWriter(directory, config);
         this.writer.setLiveCommitData(Map.of(START, start.toString(), END, end.toString()).entrySet());
         this.searchers = new SearcherManager(writer, null);
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new Object();
+        }
     }
 
     static LogPartition create(Path dir, Instant start, Instant end) throws IOException {
@@ -74,8 +85,51 @@ final class LogPartition implements AutoCloseable {
         return end;
     }
 
+    /**
+     * Adds the record, replacing an earlier copy of the same event id. An id the filter has certainly
+     * not seen is added without a delete term; the write stays under the id's lock, so a second copy
+     * that arrives meanwhile is sequenced after the first and its delete term replaces it.
+     */
     void put(String eventId, Document doc) throws IOException {
-        writer.updateDocument(LogFields.idTerm(eventId), doc);
+        IdFilter filter = ids();
+        synchronized (stripes[(eventId.hashCode() & 0x7fffffff) % stripes.length]) {
+            if (filter.add(eventId)) {
+                writer.addDocument(doc);
+            } else {
+                writer.updateDocument(LogFields.idTerm(eventId), doc);
+            }
+        }
+    }
+
+    private IdFilter ids() throws IOException {
+        IdFilter filter = ids;
+        if (filter == null) {
+            synchronized (this) {
+                if (ids == null) {
+                    ids = existingIds();
+                }
+                filter = ids;
+            }
+        }
+        return filter;
+    }
+
+    /** Every id already in the index (committed or not): after a restart, a re-sent record must still replace its copy. */
+    private IdFilter existingIds() throws IOException {
+        IdFilter filter = new IdFilter();
+        try (DirectoryReader reader = DirectoryReader.open(writer)) {
+            for (LeafReaderContext leaf : reader.leaves()) {
+                Terms terms = leaf.reader().terms(LogFields.ID);
+                if (terms == null) {
+                    continue;
+                }
+                TermsEnum iterator = terms.iterator();
+                for (BytesRef term = iterator.next(); term != null; term = iterator.next()) {
+                    filter.add(term.utf8ToString());
+                }
+            }
+        }
+        return filter;
     }
 
     void commit() throws IOException {

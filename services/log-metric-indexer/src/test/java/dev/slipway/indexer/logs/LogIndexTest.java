@@ -12,8 +12,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,6 +98,46 @@ class LogIndexTest {
             assertThat(page.records()).containsExactly(record);
             // The hour partition written before still holds 12:00-13:00; the day granularity does not split it.
             assertThat(index.partitions()).extracting(PartitionInfo::name).containsExactly("2026-11-30T12");
+        }
+    }
+
+    @Test
+    void copiesSentConcurrentlyAndAgainAfterReopeningAreStoredOnce() throws Exception {
+        List<LogRecord> records = IntStream.range(0, 3_000)
+                .mapToObj(i -> record("c1", NOW.minusMillis(i), "INFO", "line " + i)).toList();
+        try (LogIndex index = new LogIndex(dir, Granularity.HOUR, Duration.ofDays(7), Long.MAX_VALUE, clock)) {
+            // Two indexing threads get the same records at once: each id is checked and written under one lock.
+            ExecutorService threads = Executors.newFixedThreadPool(2);
+            try {
+                List<Future<?>> running = new ArrayList<>();
+                for (int t = 0; t < 2; t++) {
+                    running.add(threads.submit(() -> {
+                        for (LogRecord record : records) {
+                            add(index, record);
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> done : running) {
+                    done.get();
+                }
+            } finally {
+                threads.shutdownNow();
+            }
+            index.commit();
+            index.refresh();
+            assertThat(search(index, "line").total()).isEqualTo(3_000);
+        }
+        // After a restart the filter starts from the ids on disk: the re-sent copies replace theirs, a new one is added.
+        try (LogIndex index = new LogIndex(dir, Granularity.HOUR, Duration.ofDays(7), Long.MAX_VALUE, clock)) {
+            for (LogRecord record : records) {
+                add(index, record);
+            }
+            add(index, record("c1", NOW, "INFO", "line new"));
+            index.commit();
+            index.refresh();
+            assertThat(search(index, "line").total()).isEqualTo(3_001);
+            assertThat(index.partitions()).extracting(PartitionInfo::records).containsOnly(3_001L).hasSize(1);
         }
     }
 
