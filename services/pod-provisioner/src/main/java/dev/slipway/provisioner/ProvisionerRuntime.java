@@ -1,6 +1,7 @@
 package dev.slipway.provisioner;
 
 import dev.slipway.contracts.auth.ClusterTokens;
+import dev.slipway.messaging.KafkaTracing;
 import dev.slipway.messaging.TopicSetup;
 import dev.slipway.provisioner.config.ProvisionerConfig;
 import dev.slipway.provisioner.local.FlinkDistributions;
@@ -8,6 +9,7 @@ import dev.slipway.provisioner.local.LocalBackendSettings;
 import dev.slipway.provisioner.local.LocalProcessBackend;
 import dev.slipway.provisioner.messaging.DecisionApplier;
 import dev.slipway.provisioner.messaging.FactPublisher;
+import dev.slipway.provisioner.messaging.PodTraces;
 import dev.slipway.provisioning.MetricsShipping;
 import dev.slipway.provisioning.PodBackend;
 import io.quarkus.runtime.ShutdownEvent;
@@ -30,12 +32,15 @@ public class ProvisionerRuntime {
     private final String bootstrapServers;
     private final ProvisionerConfig config;
     private final Instance<KubernetesBackendFactory> kubernetes;
+    private final KafkaTracing tracing;
+    private final PodTraces traces = new PodTraces();
     private FactPublisher facts;
     private PodBackend backend;
     private DecisionApplier applier;
 
     public ProvisionerRuntime(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, ProvisionerConfig config,
-            Instance<KubernetesBackendFactory> kubernetes) {
+            Instance<KubernetesBackendFactory> kubernetes, KafkaTracing tracing) {
+        this.tracing = tracing;
         this.bootstrapServers = bootstrapServers;
         this.config = config;
         this.kubernetes = kubernetes;
@@ -44,14 +49,14 @@ public class ProvisionerRuntime {
     void start(@Observes StartupEvent startup) {
         TopicSetup.ensure(bootstrapServers, config.topicPartitions(), config.topicReplicationFactor());
         ClusterTokens tokens = new ClusterTokens(config.clusterTokenSecret());
-        facts = new FactPublisher(bootstrapServers);
+        facts = new FactPublisher(bootstrapServers, tracing, traces);
         MetricsShipping metrics = metricsShipping();
         backend = switch (config.backend()) {
             case LOCAL -> localBackend(tokens, metrics);
             case KUBERNETES -> kubernetes.get().create(config, tokens, metrics);
         };
         backend.start(facts);
-        applier = new DecisionApplier(bootstrapServers, config.consumerGroup(), backend).start();
+        applier = new DecisionApplier(bootstrapServers, config.consumerGroup(), backend, tracing, traces).start();
         LOG.infof("pod-provisioner applying decisions with the %s backend, group %s on %s", config.backend(), config.consumerGroup(),
                 bootstrapServers);
     }

@@ -71,7 +71,18 @@ class PodProvisionerTest {
     }
 
     private void decide(Decision decision) {
-        companion.produce(String.class, byte[].class).fromRecords(EventRecords.toRecord(decision, "/test", null)).awaitCompletion();
+        decide(decision, null);
+    }
+
+    private void decide(Decision decision, String traceparent) {
+        companion.produce(String.class, byte[].class).fromRecords(EventRecords.toRecord(decision, "/test", traceparent))
+                .awaitCompletion();
+    }
+
+    private List<String> traceIdsOfFacts() {
+        return TopicWatch.recordsOf(resources, cluster).stream()
+                .map(record -> EventRecords.text(record.headers(), CloudEventHeaders.TRACEPARENT))
+                .map(traceparent -> traceparent == null ? "none" : traceparent.split("-")[1]).toList();
     }
 
     private List<PodFact> facts() {
@@ -91,11 +102,14 @@ class PodProvisionerTest {
         String pod = cluster + "-jm-0";
         ProvisionPod provision = new ProvisionPod("d-" + pod, cluster, Instant.now(), "cause", "test", pod, PodRole.JOB_MANAGER, null,
                 spec("2.2.0").jobManager(), 1, spec("2.2.0"), null);
-        decide(provision);
+        String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        decide(provision, "00-" + trace + "-00f067aa0ba902b7-01");
         decide(provision); // redelivered: still one pod
 
         await().atMost(Duration.ofSeconds(60)).until(() -> factNames().contains("PodReady " + pod));
         assertThat(factNames()).containsExactly("PodCreated " + pod, "PodReady " + pod);
+        // The decision's trace goes on through the pod's creation into its facts.
+        assertThat(traceIdsOfFacts()).containsExactly(trace, trace);
         PodReady ready = (PodReady) facts().get(1);
         int restPort = given().get("/api/v1/clusters/{id}/jobmanager", cluster).then().statusCode(200).extract().path("restPort");
         assertThat(ready.address()).isEqualTo("127.0.0.1:" + restPort);

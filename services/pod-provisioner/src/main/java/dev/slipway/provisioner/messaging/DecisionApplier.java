@@ -7,6 +7,7 @@ import dev.slipway.contracts.decisions.ProvisionPod;
 import dev.slipway.contracts.json.DecodeResult;
 import dev.slipway.messaging.EventRecords;
 import dev.slipway.messaging.KafkaClientProperties;
+import dev.slipway.messaging.KafkaTracing;
 import dev.slipway.provisioning.PodBackend;
 import java.time.Duration;
 import java.util.Collection;
@@ -39,10 +40,15 @@ public final class DecisionApplier implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> deadLetters;
     private final PodBackend backend;
+    private final KafkaTracing tracing;
+    private final PodTraces traces;
     private final Thread thread;
     private volatile boolean running = true;
 
-    public DecisionApplier(String bootstrapServers, String consumerGroup, PodBackend backend) {
+    public DecisionApplier(String bootstrapServers, String consumerGroup, PodBackend backend, KafkaTracing tracing,
+            PodTraces traces) {
+        this.tracing = tracing;
+        this.traces = traces;
         Properties props = KafkaClientProperties.committedReader(bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, consumerGroup);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -94,10 +100,22 @@ public final class DecisionApplier implements AutoCloseable {
     }
 
     private void apply(ConsumerRecord<String, byte[]> record) {
+        try (KafkaTracing.Processing processing = tracing.process(record, "slipway.decisions.v1 process")) {
+            apply(record, processing);
+        }
+    }
+
+    private void apply(ConsumerRecord<String, byte[]> record, KafkaTracing.Processing processing) {
         DecodeResult<Decision> decoded = EventRecords.decode(record, Decision.class);
         if (decoded instanceof DecodeResult.Decoded<Decision> ok) {
             if (ok.event() instanceof ProvisionPod provision) {
-                backend.provision(provision);
+                try (KafkaTracing.Processing create = tracing.step(processing.traceparent(), "create pod")) {
+                    traces.remember(provision.clusterId(), provision.podName(), create.traceparent());
+                    backend.provision(provision);
+                } catch (RuntimeException e) {
+                    processing.fail(e);
+                    throw e;
+                }
             } else if (ok.event() instanceof DeletePod delete) {
                 backend.delete(delete);
             }

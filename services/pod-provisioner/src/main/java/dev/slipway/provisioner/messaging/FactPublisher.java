@@ -4,6 +4,7 @@ import dev.slipway.contracts.EventSources;
 import dev.slipway.contracts.resources.PodFact;
 import dev.slipway.messaging.EventRecords;
 import dev.slipway.messaging.KafkaClientProperties;
+import dev.slipway.messaging.KafkaTracing;
 import dev.slipway.provisioning.PodFactSink;
 import java.time.Duration;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -21,8 +22,12 @@ public final class FactPublisher implements PodFactSink, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(FactPublisher.class);
 
     private final KafkaProducer<String, byte[]> producer;
+    private final KafkaTracing tracing;
+    private final PodTraces traces;
 
-    public FactPublisher(String bootstrapServers) {
+    public FactPublisher(String bootstrapServers, KafkaTracing tracing, PodTraces traces) {
+        this.tracing = tracing;
+        this.traces = traces;
         this.producer = new KafkaProducer<>(KafkaClientProperties.idempotentProducer(bootstrapServers), new StringSerializer(),
                 new ByteArraySerializer());
     }
@@ -30,7 +35,8 @@ public final class FactPublisher implements PodFactSink, AutoCloseable {
     @Override
     public void report(PodFact fact) {
         LOG.infof("%s %s of cluster %s", fact.getClass().getSimpleName(), fact.podName(), fact.clusterId());
-        producer.send(EventRecords.toRecord(fact, EventSources.POD_PROVISIONER, null), (metadata, error) -> {
+        // The fact continues the trace of the pod's creation (PodCreated and PodReady carry it).
+        tracing.send(producer, EventRecords.toRecord(fact, EventSources.POD_PROVISIONER, null), traces.of(fact), (metadata, error) -> {
             if (error != null) {
                 LOG.errorf(error, "Could not publish %s of %s", fact.getClass().getSimpleName(), fact.podName());
             }
