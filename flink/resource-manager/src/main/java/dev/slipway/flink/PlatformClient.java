@@ -97,7 +97,9 @@ public class PlatformClient implements AutoCloseable {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(clusterUrl + path)).timeout(TIMEOUT).header("Authorization", authorization);
+        // Each call starts its own trace; the platform's services continue it to the pod's creation.
+        return HttpRequest.newBuilder(URI.create(clusterUrl + path)).timeout(TIMEOUT).header("Authorization", authorization)
+                .header(Traceparents.HEADER, Traceparents.newRoot());
     }
 
     private static void requireSuccess(int status, String body) {
