@@ -3,6 +3,7 @@ package dev.slipway.submission;
 import dev.slipway.contracts.EventTypes;
 import dev.slipway.contracts.SlipwayEvent;
 import dev.slipway.contracts.json.EventCodec;
+import dev.slipway.messaging.KafkaTracing;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -52,7 +53,8 @@ public class OutboxMessage {
         message.messageKey = event.clusterId();
         message.eventType = EventTypes.ceType(event.getClass());
         message.payload = CODEC.encodeToString(event);
-        message.traceparent = traceparent;
+        // The REST server span when the SDK made one, so the relay's span hangs under this service's span.
+        message.traceparent = KafkaTracing.currentTraceparentOr(traceparent);
         message.createdAt = now;
         return message;
     }

@@ -89,7 +89,9 @@ class ClustersTest {
         assertThat(EventRecords.text(record.headers(), CloudEventHeaders.TYPE)).isEqualTo("dev.slipway.resources.ClusterSpecCreated");
         assertThat(EventRecords.text(record.headers(), CloudEventHeaders.SOURCE)).isEqualTo("/slipway/job-submission");
         assertThat(EventRecords.text(record.headers(), CloudEventHeaders.SUBJECT)).isEqualTo(id);
-        assertThat(EventRecords.text(record.headers(), CloudEventHeaders.TRACEPARENT)).isEqualTo(traceparent);
+        // The spec continues the caller's trace; its parent is this service's own PRODUCER span.
+        assertThat(EventRecords.text(record.headers(), CloudEventHeaders.TRACEPARENT))
+                .startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-").hasSize(traceparent.length()).isNotEqualTo(traceparent);
         ResourceEvent event = TestSupport.resourceEventsOf(resources, id).get(0);
         assertThat(event).isInstanceOfSatisfying(ClusterSpecCreated.class, created -> {
             assertThat(created.generation()).isEqualTo(1);

@@ -7,6 +7,7 @@ import dev.slipway.contracts.Topics;
 import dev.slipway.contracts.json.DecodeResult;
 import dev.slipway.contracts.json.EventCodec;
 import dev.slipway.messaging.EventRecords;
+import dev.slipway.messaging.KafkaTracing;
 import dev.slipway.submission.config.SubmissionConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -45,11 +46,13 @@ public class OutboxRelay {
     private final DataSource dataSource;
     private final EventSink sink;
     private final SubmissionConfig.Outbox config;
+    private final KafkaTracing tracing;
     private final EventCodec codec = new EventCodec();
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
     private volatile ScheduledExecutorService executor;
 
-    public OutboxRelay(DataSource dataSource, EventSink sink, SubmissionConfig config) {
+    public OutboxRelay(DataSource dataSource, EventSink sink, SubmissionConfig config, KafkaTracing tracing) {
+        this.tracing = tracing;
         this.dataSource = dataSource;
         this.sink = sink;
         this.config = config.outbox();
@@ -161,7 +164,9 @@ public class OutboxRelay {
         String eventType = row.getString("event_type");
         DecodeResult<SlipwayEvent> decoded = codec.decode(payload, eventType);
         if (decoded instanceof DecodeResult.Decoded<SlipwayEvent> event) {
-            return EventRecords.toRecord(event.event(), EventSources.JOB_SUBMISSION, row.getString("traceparent"));
+            // The row's traceparent (the REST call's span) is the parent of this hop's PRODUCER span.
+            String traceparent = row.getString("traceparent");
+            return tracing.traced(EventRecords.toRecord(event.event(), EventSources.JOB_SUBMISSION, traceparent), traceparent);
         }
         // Cannot happen for rows this service wrote; never drop one, never block the others behind it.
         String reason = ((DecodeResult.Rejected<SlipwayEvent>) decoded).reason();
