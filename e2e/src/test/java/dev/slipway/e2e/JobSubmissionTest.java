@@ -106,6 +106,24 @@ class JobSubmissionTest {
         return last[0];
     }
 
+    /**
+     * Until the job runs {@code version} with no action in progress and every task of the run is running;
+     * answers the run's Flink job id, after checking that Flink restored the run from a savepoint or checkpoint.
+     */
+    private static String awaitRestoredRun(String id, int version) {
+        JsonPath[] last = new JsonPath[1];
+        await("version " + version + " of " + id + " running").atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
+            last[0] = job(id);
+            assertThat(last[0].getString("operationError")).as("operation error of " + id).isNull();
+            assertThat(last[0].getString("status")).as("job " + id + ": " + last[0].getString("failureCause")).isNotEqualTo("FAILED");
+            return last[0].getInt("version") == version && "RUNNING".equals(last[0].getString("status")) && last[0].get("operation") == null;
+        });
+        String run = last[0].getString("flinkJobId");
+        awaitTasksRunning(flink, run);
+        assertThat(flink.restoredCheckpoint(run)).as("run " + run + " restored from a savepoint or checkpoint").isNotNull();
+        return run;
+    }
+
     /** Every task of the run running: only then can Flink take a savepoint. */
     private static void awaitTasksRunning(FlinkRest flink, String flinkJobId) {
         await("tasks of " + flinkJobId + " running").atMost(WAIT).pollInterval(Duration.ofMillis(500))
@@ -142,32 +160,20 @@ class JobSubmissionTest {
 
         // Restart from it: a new run that Flink says it restored.
         api().post("/api/v1/jobs/{id}/restart", id).then().statusCode(202);
-        String second = awaitJob(id, "RUNNING").getString("flinkJobId");
+        String second = awaitRestoredRun(id, 1);
         assertThat(second).isNotEqualTo(first);
-        awaitTasksRunning(flink, second);
-        assertThat(flink.restoredCheckpoint(second)).as("restored from the stop's savepoint").isNotNull();
 
         // Version 2 (other arguments): stopped with a savepoint, submitted from it.
         api().multiPart("jar", jar.toFile(), "application/java-archive")
                 .multiPart("entryClass", STEADY_STREAM).multiPart("parallelism", "2")
                 .multiPart("args", "--rate").multiPart("args", "200")
                 .post("/api/v1/jobs/{id}/versions", id).then().statusCode(202);
-        await("version 2 running").atMost(WAIT).pollInterval(Duration.ofMillis(500))
-                .until(() -> job(id), json -> json.getInt("version") == 2 && "RUNNING".equals(json.getString("status"))
-                        && json.get("operation") == null);
-        String third = job(id).getString("flinkJobId");
-        awaitTasksRunning(flink, third);
-        assertThat(flink.restoredCheckpoint(third)).isNotNull();
+        String third = awaitRestoredRun(id, 2);
 
         // Roll back to version 1.
         api().contentType("application/json").body("{\"version\":1}").post("/api/v1/jobs/{id}/rollback", id).then().statusCode(202);
-        await("version 1 running again").atMost(WAIT).pollInterval(Duration.ofMillis(500))
-                .until(() -> job(id), json -> json.getInt("version") == 1 && "RUNNING".equals(json.getString("status"))
-                        && json.get("operation") == null);
+        String fourth = awaitRestoredRun(id, 1);
         JsonPath rolledBack = job(id);
-        String fourth = rolledBack.getString("flinkJobId");
-        awaitTasksRunning(flink, fourth);
-        assertThat(flink.restoredCheckpoint(fourth)).isNotNull();
         assertThat(rolledBack.getList("versions.version", Integer.class)).containsExactly(1, 2);
         assertThat(rolledBack.getList("versions.args", List.class).get(0)).isEqualTo(List.of("--rate", "100"));
         assertThat(rolledBack.getList("savepoints").size()).isEqualTo(4);
@@ -225,28 +231,16 @@ class JobSubmissionTest {
         assertThat(Path.of(URI.create(stopped.getString("latestSavepoint")))).isDirectory();
 
         api().post("/api/v1/jobs/{id}/restart", id).then().statusCode(202);
-        String second = awaitJob(id, "RUNNING").getString("flinkJobId");
-        awaitTasksRunning(flink, second);
-        assertThat(flink.restoredCheckpoint(second)).as("restored from the stop's savepoint").isNotNull();
+        String second = awaitRestoredRun(id, 1);
 
         // Version 2: the same query at another rate, submitted from the savepoint of the stop that ends version 1.
         api().contentType("application/json").body(Map.of("script", ordersPerProduct(100)))
                 .post("/api/v1/jobs/{id}/versions", id).then().statusCode(202);
-        await("version 2 running").atMost(WAIT).pollInterval(Duration.ofMillis(500))
-                .until(() -> job(id), json -> json.getInt("version") == 2 && "RUNNING".equals(json.getString("status"))
-                        && json.get("operation") == null);
-        String third = job(id).getString("flinkJobId");
-        awaitTasksRunning(flink, third);
-        assertThat(flink.restoredCheckpoint(third)).isNotNull();
+        String third = awaitRestoredRun(id, 2);
 
         api().contentType("application/json").body("{\"version\":1}").post("/api/v1/jobs/{id}/rollback", id).then().statusCode(202);
-        await("version 1 running again").atMost(WAIT).pollInterval(Duration.ofMillis(500))
-                .until(() -> job(id), json -> json.getInt("version") == 1 && "RUNNING".equals(json.getString("status"))
-                        && json.get("operation") == null);
+        String fourth = awaitRestoredRun(id, 1);
         JsonPath rolledBack = job(id);
-        String fourth = rolledBack.getString("flinkJobId");
-        awaitTasksRunning(flink, fourth);
-        assertThat(flink.restoredCheckpoint(fourth)).isNotNull();
         assertThat(rolledBack.getList("versions.script", String.class)).containsExactly(ordersPerProduct(50), ordersPerProduct(100));
         assertThat(List.of(first, second, third).stream().map(flink::jobState)).containsOnly("FINISHED");
 
