@@ -179,7 +179,9 @@ public class JobReconciler {
                 reconcile(job, urls, clusters);
             } catch (IOException e) {
                 // The JobManager or the provisioner did not answer: say so, try again at the next pass.
-                note(job, "could not reach the JobManager of cluster " + clusterOfStep(job) + ": " + e.getMessage());
+                // A refused connection has no message of its own: name the exception then.
+                note(job, "could not reach the JobManager of cluster " + clusterOfStep(job) + ": "
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
                 urls.remove(clusterOfStep(job));
             }
         }
