@@ -9,10 +9,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
 import dev.slipway.contracts.Topics;
-import dev.slipway.contracts.json.DecodeResult;
-import dev.slipway.contracts.jobs.JobEvent;
 import dev.slipway.contracts.jobs.JobSubmitted;
-import dev.slipway.messaging.EventRecords;
 import dev.slipway.testkit.InjectKafkaCompanion;
 import dev.slipway.testkit.KafkaTestResource;
 import dev.slipway.testkit.PostgresTestResource;
@@ -55,11 +52,8 @@ class CheckpointRestoreTest {
     }
 
     private List<JobSubmitted> submissionsOf(String jobId) {
-        return jobEvents.getRecords().stream()
-                .map(record -> EventRecords.decode(record, JobEvent.class))
-                .filter(DecodeResult.Decoded.class::isInstance)
-                .map(decoded -> ((DecodeResult.Decoded<JobEvent>) decoded).event())
-                .filter(event -> event.jobId().equals(jobId) && event instanceof JobSubmitted)
+        return TestSupport.jobEventsOf(jobEvents, jobId).stream()
+                .filter(JobSubmitted.class::isInstance)
                 .map(JobSubmitted.class::cast)
                 .toList();
     }

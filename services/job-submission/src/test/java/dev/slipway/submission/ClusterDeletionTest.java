@@ -12,11 +12,8 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.oneOf;
 
 import dev.slipway.contracts.Topics;
-import dev.slipway.contracts.json.DecodeResult;
-import dev.slipway.contracts.jobs.JobEvent;
 import dev.slipway.contracts.jobs.JobStatus;
 import dev.slipway.contracts.jobs.JobStatusChanged;
-import dev.slipway.messaging.EventRecords;
 import dev.slipway.submission.rest.ClusterInUse;
 import dev.slipway.testkit.InjectKafkaCompanion;
 import dev.slipway.testkit.KafkaTestResource;
@@ -63,11 +60,8 @@ class ClusterDeletionTest {
     }
 
     private List<JobStatus> statusesOf(String jobId) {
-        return jobEvents.getRecords().stream()
-                .map(record -> EventRecords.decode(record, JobEvent.class))
-                .filter(DecodeResult.Decoded.class::isInstance)
-                .map(decoded -> ((DecodeResult.Decoded<JobEvent>) decoded).event())
-                .filter(event -> event.jobId().equals(jobId) && event instanceof JobStatusChanged)
+        return TestSupport.jobEventsOf(jobEvents, jobId).stream()
+                .filter(JobStatusChanged.class::isInstance)
                 .map(event -> ((JobStatusChanged) event).status())
                 .toList();
     }

@@ -14,7 +14,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
 import dev.slipway.contracts.Topics;
-import dev.slipway.contracts.json.DecodeResult;
 import dev.slipway.contracts.jobs.JobEvent;
 import dev.slipway.contracts.jobs.JobStatus;
 import dev.slipway.contracts.jobs.JobStatusChanged;
@@ -22,7 +21,6 @@ import dev.slipway.contracts.jobs.JobSubmitted;
 import dev.slipway.contracts.jobs.SavepointCompleted;
 import dev.slipway.contracts.resources.PodReady;
 import dev.slipway.contracts.resources.PodRole;
-import dev.slipway.messaging.EventRecords;
 import dev.slipway.testkit.InjectKafkaCompanion;
 import dev.slipway.testkit.KafkaTestResource;
 import dev.slipway.testkit.PostgresTestResource;
@@ -68,12 +66,7 @@ class JobLifecycleTest {
     }
 
     private List<JobEvent> eventsOf(String jobId) {
-        return jobEvents.getRecords().stream()
-                .map(record -> EventRecords.decode(record, JobEvent.class))
-                .filter(DecodeResult.Decoded.class::isInstance)
-                .map(decoded -> ((DecodeResult.Decoded<JobEvent>) decoded).event())
-                .filter(event -> event.jobId().equals(jobId))
-                .toList();
+        return TestSupport.jobEventsOf(jobEvents, jobId);
     }
 
     private String runningCluster(String prefix) {

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slipway.contracts.jobs.JobEvent;
 import dev.slipway.contracts.json.DecodeResult;
 import dev.slipway.contracts.resources.PodReady;
 import dev.slipway.contracts.resources.PodRole;
@@ -100,6 +101,16 @@ final class TestSupport {
                 .map(record -> EventRecords.decode(record, ResourceEvent.class))
                 .filter(DecodeResult.Decoded.class::isInstance)
                 .map(decoded -> ((DecodeResult.Decoded<ResourceEvent>) decoded).event())
+                .toList();
+    }
+
+    /** The job events of one job the task has read, in order; records that do not decode are skipped. */
+    static List<JobEvent> jobEventsOf(ConsumerTask<String, byte[]> task, String jobId) {
+        return task.getRecords().stream()
+                .map(record -> EventRecords.decode(record, JobEvent.class))
+                .filter(DecodeResult.Decoded.class::isInstance)
+                .map(decoded -> ((DecodeResult.Decoded<JobEvent>) decoded).event())
+                .filter(event -> event.jobId().equals(jobId))
                 .toList();
     }
 
