@@ -20,10 +20,17 @@ import dev.slipway.messaging.TopicSetup;
 import dev.slipway.scheduling.replay.Percentiles;
 import dev.slipway.testkit.EmbeddedKafkaBroker;
 import dev.slipway.testkit.FreePorts;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import java.io.File;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -68,8 +75,10 @@ public final class DecisionLatencyBenchmark {
     private final Map<String, Long> requestSentAt = new ConcurrentHashMap<>();
     private final Map<String, Long> decisionSentAt = new ConcurrentHashMap<>();
     private final AtomicLong failures = new AtomicLong();
-    private final Semaphore inFlight = new Semaphore(256);
+    private static final int IN_FLIGHT = 256;
+    private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
     private final Map<String, String> bearer = new ConcurrentHashMap<>();
+    private Process service;
 
     private DecisionLatencyBenchmark() {
     }
@@ -89,22 +98,36 @@ public final class DecisionLatencyBenchmark {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.onRandomPorts().start()) {
             TopicSetup.ensure(broker.bootstrapServers(), 4, (short) 1);
             int port = FreePorts.next();
-            Process service = new ProcessBuilder("java", "-Xmx1g", "-Dkafka.bootstrap.servers=" + broker.bootstrapServers(),
-                    "-Dquarkus.http.port=" + port, "-Dslipway.scheduler.cluster-token-secret=" + SECRET,
-                    "-Dslipway.scheduler.instance-id=bench", "-jar", jar)
+            List<String> command = new ArrayList<>(List.of("java", "-Xmx1g"));
+            // -Dbench.service.jvm="..." adds JVM options to the service (a profiler, a GC), split at spaces.
+            String serviceJvm = System.getProperty("bench.service.jvm", "").trim();
+            if (!serviceJvm.isEmpty()) {
+                command.addAll(Arrays.asList(serviceJvm.split("\\s+")));
+            }
+            command.addAll(List.of("-Dkafka.bootstrap.servers=" + broker.bootstrapServers(), "-Dquarkus.http.port=" + port,
+                    "-Dslipway.scheduler.cluster-token-secret=" + SECRET, "-Dslipway.scheduler.instance-id=bench", "-jar", jar));
+            service = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(new File("target/resource-scheduler-benchmark.log")).start();
             Runtime.getRuntime().addShutdownHook(new Thread(service::destroyForcibly, "stop-resource-scheduler"));
             try {
                 List<String> clusters = createClusters(broker.bootstrapServers(), clusterCount);
-                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-                awaitUp(http, port);
+                awaitUp(port);
                 Thread watcher = watchDecisions(broker.bootstrapServers());
                 ClusterTokens tokens = new ClusterTokens(SECRET);
                 System.out.printf("resource-scheduler up on port %d; %d clusters; target rates %s for %d s each%n",
                         port, clusterCount, Arrays.toString(rates), seconds);
-                warmUp(http, port, tokens, clusters);
-                for (int rate : rates) {
-                    measure(http, port, tokens, clusters, rate, seconds);
+                // One event loop sends and completes every request: the load generator shares the two cores with
+                // the broker and the service, so it has to cost as little as it can.
+                Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
+                HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
+                        .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(IN_FLIGHT));
+                try {
+                    warmUp(http, tokens, clusters, rates[0]);
+                    for (int i = 0; i < rates.length; i++) {
+                        measure(http, tokens, clusters, rates[i], seconds, "run" + i + "at" + rates[i]);
+                    }
+                } finally {
+                    vertx.close().toCompletionStage().toCompletableFuture().join();
                 }
                 watcher.interrupt();
             } finally {
@@ -114,18 +137,24 @@ public final class DecisionLatencyBenchmark {
         }
     }
 
-    private void warmUp(HttpClient http, int port, ClusterTokens tokens, List<String> clusters) throws InterruptedException {
-        drive(http, port, tokens, clusters, 200, 5, "warmup");
+    /** Long enough at the first rate for the JIT to compile the service's and this client's paths (C2 takes ~10k calls). */
+    private void warmUp(HttpClient http, ClusterTokens tokens, List<String> clusters, int rate) throws InterruptedException {
+        int seconds = Integer.getInteger("bench.warmup.seconds", 20);
+        System.out.printf("warming up at %,d req/s for %d s%n", Math.min(rate, 1000), seconds);
+        drive(http, tokens, clusters, Math.min(rate, 1000), seconds, "warmup");
         Thread.sleep(2000);
     }
 
-    private void measure(HttpClient http, int port, ClusterTokens tokens, List<String> clusters, int rate, int seconds)
+    private void measure(HttpClient http, ClusterTokens tokens, List<String> clusters, int rate, int seconds, String run)
             throws InterruptedException {
-        String run = "rate" + rate;
         long started = System.nanoTime();
+        long serviceCpuBefore = serviceCpuNanos();
+        long ownCpuBefore = ownCpuNanos();
         long startedMicros = micros(Instant.now());
-        long sent = drive(http, port, tokens, clusters, rate, seconds, run);
+        long sent = drive(http, tokens, clusters, rate, seconds, run);
         double sendSeconds = (System.nanoTime() - started) / 1e9;
+        long serviceCpu = serviceCpuNanos() - serviceCpuBefore;
+        long ownCpu = ownCpuNanos() - ownCpuBefore;
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (completed(run) < sent - failures.get() && System.nanoTime() < deadline) {
             Thread.sleep(100);
@@ -144,6 +173,9 @@ public final class DecisionLatencyBenchmark {
         // Where the time goes, from the records' own timestamps (millisecond grain): the REST call until its event is
         // sent, the event's way through the broker and the decision loop until the decision is sent, the decision's way
         // through the broker to a reader.
+        // Both processes share the machine's two cores: what each spent while the requests were sent.
+        System.out.printf("  cpu while sending: service %.2f cores (%.0f us/request), broker and load generator %.2f cores%n",
+                serviceCpu / 1e9 / sendSeconds, serviceCpu / 1e3 / Math.max(1, sent), ownCpu / 1e9 / sendSeconds);
         System.out.printf("  stages p50/p99: accepted->request sent %s, request sent->decision sent %s, decision sent->readable %s%n",
                 stage(run, acceptedAt, requestSentAt), stage(run, requestSentAt, decisionSentAt), stage(run, decisionSentAt, decidedAt));
     }
@@ -159,7 +191,7 @@ public final class DecisionLatencyBenchmark {
     }
 
     /** Sends requests at {@code rate} per second for {@code seconds}, round-robin over the clusters. */
-    private long drive(HttpClient http, int port, ClusterTokens tokens, List<String> clusters, int rate, int seconds, String run)
+    private long drive(HttpClient http, ClusterTokens tokens, List<String> clusters, int rate, int seconds, String run)
             throws InterruptedException {
         long total = (long) rate * seconds;
         long intervalNanos = 1_000_000_000L / rate;
@@ -173,18 +205,19 @@ public final class DecisionLatencyBenchmark {
             inFlight.acquire();
             String cluster = clusters.get((int) (i % clusters.size()));
             String requestId = run + "-" + i;
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/clusters/" + cluster
-                            + "/resource-requests"))
-                    .header("Content-Type", "application/json")
-                    .header("Authorization", bearer.computeIfAbsent(cluster, id -> "Bearer " + tokens.issue(id)))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"requestId\":\"" + requestId + "\",\"count\":1}"))
-                    .build();
-            http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
-                inFlight.release();
-                if (error != null || response.statusCode() != 202) {
-                    failures.incrementAndGet();
-                }
-            });
+            RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST)
+                    .setURI("/api/v1/clusters/" + cluster + "/resource-requests")
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader("Authorization", bearer.computeIfAbsent(cluster, id -> "Bearer " + tokens.issue(id)));
+            http.request(request)
+                    .compose(sending -> sending.send("{\"requestId\":\"" + requestId + "\",\"count\":1}"))
+                    .compose(response -> response.body().map(body -> response.statusCode()))
+                    .onComplete(status -> {
+                        inFlight.release();
+                        if (status.failed() || status.result() != 202) {
+                            failures.incrementAndGet();
+                        }
+                    });
         }
         return total;
     }
@@ -252,7 +285,8 @@ public final class DecisionLatencyBenchmark {
         return clusters;
     }
 
-    private static void awaitUp(HttpClient http, int port) throws InterruptedException {
+    private static void awaitUp(int port) throws InterruptedException {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             try {
@@ -267,6 +301,14 @@ public final class DecisionLatencyBenchmark {
             Thread.sleep(200);
         }
         throw new IllegalStateException("resource-scheduler did not become ready in 60 s; see target/resource-scheduler-benchmark.log");
+    }
+
+    private long serviceCpuNanos() {
+        return service.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+
+    private static long ownCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static long micros(Instant instant) {

@@ -6,6 +6,7 @@ import dev.slipway.contracts.decisions.ClusterHealth;
 import dev.slipway.contracts.resources.PodRole;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,6 +97,11 @@ public final class ClusterState {
         return !deleted && spec != null && nextDeadlineMillis != Long.MAX_VALUE;
     }
 
+    /** When (epoch millis) waiting alone next changes a decision: a tick before it decides nothing. Long.MAX_VALUE when nothing waits. */
+    public long nextDeadlineMillis() {
+        return waitingForTime() ? nextDeadlineMillis : Long.MAX_VALUE;
+    }
+
     public boolean backingOff() {
         return backoffUntil != null && now.isBefore(backoffUntil);
     }
@@ -148,6 +154,20 @@ public final class ClusterState {
         for (PodRecord pod : pods.values()) {
             if (requestId.equals(pod.requestId()) && pod.live()) {
                 serving++;
+            }
+        }
+        return serving;
+    }
+
+    /**
+     * Live pods per request id, in one pass: asking {@link #serving} for every open request costs pods times
+     * requests, and a busy elastic cluster has about as many open requests as pods.
+     */
+    Map<String, Integer> servingByRequest() {
+        Map<String, Integer> serving = new HashMap<>();
+        for (PodRecord pod : pods.values()) {
+            if (pod.requestId() != null && pod.live()) {
+                serving.merge(pod.requestId(), 1, Integer::sum);
             }
         }
         return serving;

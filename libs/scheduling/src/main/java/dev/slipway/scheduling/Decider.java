@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -375,8 +376,10 @@ public final class Decider {
      */
     private static void serveRequests(ClusterState state, Outcome out) {
         int limit = state.spec.taskManagerLimit();
+        // Provisioning for one request changes no other request's count, so one count up front serves the loop.
+        Map<String, Integer> serving = state.servingByRequest();
         for (RequestRecord request : state.requests.values()) {
-            int needed = request.unserved(state.serving(request.requestId()));
+            int needed = request.unserved(serving.getOrDefault(request.requestId(), 0));
             if (needed == 0) {
                 continue;
             }
@@ -468,10 +471,11 @@ public final class Decider {
     }
 
     private static void closeFinishedRequests(ClusterState state) {
+        Map<String, Integer> serving = state.servingByRequest();
         Iterator<RequestRecord> requests = state.requests.values().iterator();
         while (requests.hasNext()) {
             RequestRecord request = requests.next();
-            if (request.unserved(0) == 0 && state.serving(request.requestId()) == 0) {
+            if (request.unserved(0) == 0 && !serving.containsKey(request.requestId())) {
                 requests.remove();
                 state.closedRequests.add(request.requestId());
             }

@@ -68,6 +68,10 @@ class DecisionLoopTakeoverTest {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(clusters)
                     .allSatisfy(cluster -> assertThat(provisioned(decisions, cluster)).hasSize(2)));
             assertThat(first.ownedClusters()).containsAll(clusters);
+            // Their pods wait for the 120 s start timeout: a tick now would change nothing, one after it would.
+            Instant requested = Instant.now();
+            assertThat(first.clustersDueAt(requested)).doesNotContainAnyElementsOf(clusters);
+            assertThat(first.clustersDueAt(requested.plusSeconds(121))).containsAll(clusters);
 
             second = new DecisionLoop(broker.bootstrapServers(), GROUP + "-" + delivery, "b-" + delivery, 1, delivery).start();
             DecisionLoop joined = second;
@@ -85,6 +89,9 @@ class DecisionLoopTakeoverTest {
                     assertThat(joined.ownedClusters()).containsAll(clusters));
             // A snapshot after every batch: the takeover restores the clusters from snapshots alone.
             assertThat(joined.lastRebuildReplayed()).isZero();
+            // The deadlines came along too: the new owner ticks the clusters when their start timeout is due.
+            assertThat(joined.clustersDueAt(requested.plusSeconds(121))).containsAll(clusters);
+            assertThat(joined.clustersDueAt(requested.minusSeconds(1))).doesNotContainAnyElementsOf(clusters);
 
             for (String cluster : clusters) {
                 Clusters.write(companion, new ResourcesRequested(UUID.randomUUID().toString(), cluster, Instant.now(), "r-2", 1, null));

@@ -17,6 +17,7 @@ import dev.slipway.scheduling.Scheduler;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -67,13 +68,16 @@ public final class DecisionLoop implements AutoCloseable {
     /** After records arrive, gather more for this long: fewer, larger transactions cost the broker far less. */
     private static final Duration GATHER = Duration.ofMillis(3);
     private static final int MAX_BATCH = 2000;
+    /** AT_LEAST_ONCE: how often processed offsets are committed in the background. */
+    private static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
 
     private final String bootstrapServers;
     private final String group;
     private final String instanceId;
     private final Map<TopicPartition, Scheduler> schedulers = new HashMap<>();
     private final Set<String> ownedClusters = ConcurrentHashMap.newKeySet();
-    private final Set<String> waitingClusters = ConcurrentHashMap.newKeySet();
+    /** Owned clusters with a timeout or back-off pending, by when (epoch millis) it is due. */
+    private final Map<String, Long> deadlines = new ConcurrentHashMap<>();
     private final AtomicLong decisionsPublished = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong lastRebuildReplayed = new AtomicLong();
@@ -81,6 +85,11 @@ public final class DecisionLoop implements AutoCloseable {
     private final Delivery delivery;
     private final Map<TopicPartition, Set<String>> changedSinceSnapshot = new HashMap<>();
     private final Map<TopicPartition, Long> eventsSinceSnapshot = new HashMap<>();
+    /** AT_LEAST_ONCE: offsets processed and published but not committed yet. */
+    private final Map<TopicPartition, OffsetAndMetadata> pendingOffsets = new HashMap<>();
+    private long lastCommitNanos;
+    /** Clusters the current batch changed, with their partition. */
+    private final Map<String, TopicPartition> touchedClusters = new HashMap<>();
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
     private final Thread thread;
@@ -124,9 +133,16 @@ public final class DecisionLoop implements AutoCloseable {
         return Set.copyOf(ownedClusters);
     }
 
-    /** Owned clusters with a timeout or back-off pending: the only ones a tick can change. */
-    public Set<String> clustersWaitingForTime() {
-        return Set.copyOf(waitingClusters);
+    /** Owned clusters with a timeout or back-off due at {@code now}: the only ones a tick can change. */
+    public Set<String> clustersDueAt(Instant now) {
+        long millis = now.toEpochMilli();
+        Set<String> due = new HashSet<>();
+        deadlines.forEach((clusterId, deadline) -> {
+            if (deadline <= millis) {
+                due.add(clusterId);
+            }
+        });
+        return due;
     }
 
     public long decisionsPublished() {
@@ -159,6 +175,8 @@ public final class DecisionLoop implements AutoCloseable {
                 List<ConsumerRecord<String, byte[]>> batch = gather(consumer.poll(POLL));
                 if (!batch.isEmpty()) {
                     process(batch);
+                } else {
+                    commitPendingIfDue();
                 }
             }
         } catch (WakeupException e) {
@@ -174,7 +192,7 @@ public final class DecisionLoop implements AutoCloseable {
             consumer.close();
             producer.close();
             ownedClusters.clear();
-            waitingClusters.clear();
+            deadlines.clear();
         }
     }
 
@@ -240,8 +258,9 @@ public final class DecisionLoop implements AutoCloseable {
         if (committed) {
             decisionsPublished.addAndGet(published);
             deadLettered.addAndGet(dead);
-            refreshOwnedClusters();
+            refreshTouchedClusters();
         }
+        touchedClusters.clear();
     }
 
     /** Sends, waits for every acknowledgement, then commits the offsets without waiting. */
@@ -266,12 +285,27 @@ public final class DecisionLoop implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Commits at most every {@link #COMMIT_INTERVAL}: a commit per batch is a broker write per request at low load.
+     * Offsets not committed yet only mean that a crash re-decides those records and re-publishes the same decisions
+     * (same ids); a hand-over or a stop commits synchronously where the loop is.
+     */
     private void commitInBackground(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        consumer.commitAsync(offsets, (committed, error) -> {
+        pendingOffsets.putAll(offsets);
+        commitPendingIfDue();
+    }
+
+    private void commitPendingIfDue() {
+        if (pendingOffsets.isEmpty() || System.nanoTime() - lastCommitNanos < COMMIT_INTERVAL.toNanos()) {
+            return;
+        }
+        lastCommitNanos = System.nanoTime();
+        consumer.commitAsync(new HashMap<>(pendingOffsets), (committed, error) -> {
             if (error != null) {
                 LOG.debugf("offset commit failed: %s", error.getMessage());
             }
         });
+        pendingOffsets.clear();
     }
 
     private boolean commitOffsetsOnly(Map<TopicPartition, OffsetAndMetadata> offsets) {
@@ -328,6 +362,7 @@ public final class DecisionLoop implements AutoCloseable {
             return null;
         }
         changedSinceSnapshot.computeIfAbsent(partition, p -> new HashSet<>()).add(event.event().clusterId());
+        touchedClusters.put(event.event().clusterId(), partition);
         eventsSinceSnapshot.merge(partition, 1L, Long::sum);
         return schedulers.computeIfAbsent(partition, p -> new Scheduler()).handle(event.event());
     }
@@ -367,6 +402,8 @@ public final class DecisionLoop implements AutoCloseable {
     }
 
     private void rewindToCommitted() {
+        // What was published but not committed is decided and published again (same ids) after the rebuild.
+        pendingOffsets.clear();
         Set<TopicPartition> assigned = consumer.assignment();
         rebuild(assigned);
     }
@@ -451,23 +488,41 @@ public final class DecisionLoop implements AutoCloseable {
         return latest;
     }
 
+    /** Updates the owned and waiting sets for the clusters this batch changed: a full pass per batch costs O(clusters). */
+    private void refreshTouchedClusters() {
+        touchedClusters.forEach((clusterId, partition) -> {
+            Scheduler scheduler = schedulers.get(partition);
+            ClusterState state = scheduler == null ? null : scheduler.cluster(clusterId).orElse(null);
+            if (state != null && state.spec() != null && !state.deleted()) {
+                ownedClusters.add(clusterId);
+            } else {
+                ownedClusters.remove(clusterId);
+            }
+            if (state != null && state.waitingForTime()) {
+                deadlines.put(clusterId, state.nextDeadlineMillis());
+            } else {
+                deadlines.remove(clusterId);
+            }
+        });
+    }
+
     private void refreshOwnedClusters() {
         Set<String> live = new HashSet<>();
-        Set<String> waiting = new HashSet<>();
+        Map<String, Long> waiting = new HashMap<>();
         for (Scheduler scheduler : schedulers.values()) {
             for (ClusterState state : scheduler.clusters()) {
                 if (state.spec() != null && !state.deleted()) {
                     live.add(state.clusterId());
                 }
                 if (state.waitingForTime()) {
-                    waiting.add(state.clusterId());
+                    waiting.put(state.clusterId(), state.nextDeadlineMillis());
                 }
             }
         }
         ownedClusters.retainAll(live);
         ownedClusters.addAll(live);
-        waitingClusters.retainAll(waiting);
-        waitingClusters.addAll(waiting);
+        deadlines.keySet().retainAll(waiting.keySet());
+        deadlines.putAll(waiting);
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {
@@ -483,6 +538,8 @@ public final class DecisionLoop implements AutoCloseable {
                             e.getMessage());
                 }
             }
+            // The next owner commits these partitions from now on; a late commit of ours would move them back.
+            partitions.forEach(pendingOffsets::remove);
             partitions.forEach(schedulers::remove);
             refreshOwnedClusters();
         }

@@ -38,7 +38,7 @@ public class SchedulerRuntime {
         view = new ResourceView(bootstrapServers, config.decisionsKept()).start();
         loop = new DecisionLoop(bootstrapServers, config.consumerGroup(), instance, config.snapshotEveryEvents(),
                 config.delivery(), tracing).start();
-        ticks = new TickEmitter(bootstrapServers, loop::clustersWaitingForTime, Clock.systemUTC()).start(config.tickInterval());
+        ticks = new TickEmitter(bootstrapServers, loop::clustersDueAt, Clock.systemUTC()).start(config.tickInterval());
         LOG.infof("resource-scheduler %s deciding in group %s on %s (%s), ticks every %s", instance, config.consumerGroup(),
                 bootstrapServers, config.delivery(), config.tickInterval());
     }

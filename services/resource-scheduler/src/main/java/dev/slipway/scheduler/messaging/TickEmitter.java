@@ -6,13 +6,14 @@ import dev.slipway.messaging.EventRecords;
 import dev.slipway.messaging.KafkaClientProperties;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -20,22 +21,23 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 /**
- * Writes time into the log: a {@link ClockTicked} every tick interval for each cluster this instance
- * owns that waits for a timeout or a back-off (other clusters' decisions cannot change with time). Timeouts are then decided from the log, and a replay sees the same ticks. The host reads
- * the clock here, so the decider never has to.
+ * Writes time into the log: every tick interval, a {@link ClockTicked} for each cluster this instance owns
+ * whose timeout or back-off is due (before it, a tick changes nothing; other clusters' decisions cannot change
+ * with time). Timeouts are then decided from the log, and a replay sees the same ticks. The host reads the
+ * clock here, so the decider never has to.
  */
 public final class TickEmitter implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(TickEmitter.class);
 
-    private final Supplier<Set<String>> clusters;
+    private final Function<Instant, Set<String>> dueClusters;
     private final Clock clock;
     private final KafkaProducer<String, byte[]> producer;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
             runnable -> new Thread(runnable, "tick-emitter"));
 
-    public TickEmitter(String bootstrapServers, Supplier<Set<String>> clusters, Clock clock) {
-        this.clusters = clusters;
+    public TickEmitter(String bootstrapServers, Function<Instant, Set<String>> dueClusters, Clock clock) {
+        this.dueClusters = dueClusters;
         this.clock = clock;
         Properties props = KafkaClientProperties.idempotentProducer(bootstrapServers);
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
@@ -49,8 +51,9 @@ public final class TickEmitter implements AutoCloseable {
 
     private void tick() {
         try {
-            for (String cluster : clusters.get()) {
-                ClockTicked tick = new ClockTicked(UUID.randomUUID().toString(), cluster, clock.instant());
+            Instant now = clock.instant();
+            for (String cluster : dueClusters.apply(now)) {
+                ClockTicked tick = new ClockTicked(UUID.randomUUID().toString(), cluster, now);
                 producer.send(EventRecords.toRecord(tick, EventSources.RESOURCE_SCHEDULER, null));
             }
         } catch (RuntimeException e) {
