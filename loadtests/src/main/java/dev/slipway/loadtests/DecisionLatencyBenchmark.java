@@ -31,6 +31,8 @@ import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -44,6 +46,9 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.ObjIntConsumer;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -68,12 +73,8 @@ public final class DecisionLatencyBenchmark {
 
     private static final String SECRET = "benchmark-secret-of-enough-length";
 
-    /** Epoch micros by request id: when the service accepted it, when its decision became readable. */
-    private final Map<String, Long> acceptedAt = new ConcurrentHashMap<>();
-    private final Map<String, Long> decidedAt = new ConcurrentHashMap<>();
-    /** Epoch micros (millisecond grain) of the records' own timestamps: when the service sent the request's event, and its decision. */
-    private final Map<String, Long> requestSentAt = new ConcurrentHashMap<>();
-    private final Map<String, Long> decisionSentAt = new ConcurrentHashMap<>();
+    /** The runs by name; request ids are "run-index". */
+    private final Map<String, Run> runs = new ConcurrentHashMap<>();
     private final AtomicLong failures = new AtomicLong();
     private static final int IN_FLIGHT = 256;
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
@@ -95,10 +96,12 @@ public final class DecisionLatencyBenchmark {
     }
 
     private void run(String jar, int[] rates, int seconds, int clusterCount) throws Exception {
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.onRandomPorts().start()) {
+        try (EmbeddedKafkaBroker broker = broker().start()) {
             TopicSetup.ensure(broker.bootstrapServers(), 4, (short) 1);
             int port = FreePorts.next();
-            List<String> command = new ArrayList<>(List.of("java", "-Xmx1g"));
+            // A heap committed up front (as the container image does with InitialRAMPercentage) lets G1 size a young
+            // generation that collects every few seconds instead of several times a second.
+            List<String> command = new ArrayList<>(List.of("java", "-Xms1g", "-Xmx1g"));
             // -Dbench.service.jvm="..." adds JVM options to the service (a profiler, a GC), split at spaces.
             String serviceJvm = System.getProperty("bench.service.jvm", "").trim();
             if (!serviceJvm.isEmpty()) {
@@ -138,8 +141,22 @@ public final class DecisionLatencyBenchmark {
     }
 
     /** Long enough at the first rate for the JIT to compile the service's and this client's paths (C2 takes ~10k calls). */
+    /**
+     * -Dbench.broker.dir=DIR puts the broker's logs there (say, on tmpfs). On one disk, the metadata log's fsync
+     * (KRaft writes a no-op record every 500 ms) holds up the data logs' appends for tens of milliseconds.
+     */
+    private static EmbeddedKafkaBroker broker() throws IOException {
+        String dir = System.getProperty("bench.broker.dir", "");
+        if (dir.isBlank()) {
+            return EmbeddedKafkaBroker.onRandomPorts();
+        }
+        return EmbeddedKafkaBroker.at(Files.createTempDirectory(Path.of(dir), "slipway-benchmark-kafka"), FreePorts.next(), FreePorts.next());
+    }
+
     private void warmUp(HttpClient http, ClusterTokens tokens, List<String> clusters, int rate) throws InterruptedException {
-        int seconds = Integer.getInteger("bench.warmup.seconds", 20);
+        // Both JVMs keep compiling for about 100 s at 500 req/s on two cores (jstat -compiler); measured earlier, the
+        // compiler threads' share of the cores shows up as latency.
+        int seconds = Integer.getInteger("bench.warmup.seconds", 120);
         System.out.printf("warming up at %,d req/s for %d s%n", Math.min(rate, 1000), seconds);
         drive(http, tokens, clusters, Math.min(rate, 1000), seconds, "warmup");
         Thread.sleep(2000);
@@ -155,45 +172,98 @@ public final class DecisionLatencyBenchmark {
         double sendSeconds = (System.nanoTime() - started) / 1e9;
         long serviceCpu = serviceCpuNanos() - serviceCpuBefore;
         long ownCpu = ownCpuNanos() - ownCpuBefore;
+        Run times = runs.get(run);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (completed(run) < sent - failures.get() && System.nanoTime() < deadline) {
+        while (times.completed() < sent - failures.get() && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        long[] latencies = acceptedAt.entrySet().stream().filter(e -> e.getKey().startsWith(run + "-"))
-                .filter(e -> decidedAt.containsKey(e.getKey()))
-                .mapToLong(e -> decidedAt.get(e.getKey()) - e.getValue()).sorted().toArray();
-        long lastDecision = decidedAt.entrySet().stream().filter(e -> e.getKey().startsWith(run + "-"))
-                .mapToLong(Map.Entry::getValue).max().orElse(startedMicros);
+        writeCsv(run, times);
+        long[] latencies = times.between(times.accepted, times.decided);
+        long lastDecision = startedMicros;
+        for (int k = 0; k < times.decided.length(); k++) {
+            lastDecision = Math.max(lastDecision, times.decided.get(k));
+        }
         double sustained = latencies.length / Math.max(1e-3, (lastDecision - startedMicros) / 1e6);
         System.out.printf("target %,d req/s: sent %,d in %.1f s (%,.0f req/s), %,d decided, %,d failed; "
                         + "accepted->published p50 %.1f ms, p99 %.1f ms, max %.1f ms; sustained %,.0f decisions/s%n",
                 rate, sent, sendSeconds, sent / sendSeconds, latencies.length, failures.get(),
                 Percentiles.of(latencies, 50) / 1e3, Percentiles.of(latencies, 99) / 1e3,
                 latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e3, sustained);
-        // Where the time goes, from the records' own timestamps (millisecond grain): the REST call until its event is
-        // sent, the event's way through the broker and the decision loop until the decision is sent, the decision's way
-        // through the broker to a reader.
         // Both processes share the machine's two cores: what each spent while the requests were sent.
         System.out.printf("  cpu while sending: service %.2f cores (%.0f us/request), broker and load generator %.2f cores%n",
                 serviceCpu / 1e9 / sendSeconds, serviceCpu / 1e3 / Math.max(1, sent), ownCpu / 1e9 / sendSeconds);
+        // Where the time goes, from the records' own timestamps (millisecond grain): the REST call until its event is
+        // sent, the event's way through the broker and the decision loop until the decision is sent, the decision's way
+        // through the broker to a reader.
         System.out.printf("  stages p50/p99: accepted->request sent %s, request sent->decision sent %s, decision sent->readable %s%n",
-                stage(run, acceptedAt, requestSentAt), stage(run, requestSentAt, decisionSentAt), stage(run, decisionSentAt, decidedAt));
+                stage(times, times.accepted, times.requestSent), stage(times, times.requestSent, times.decisionSent),
+                stage(times, times.decisionSent, times.decided));
     }
 
-    private String stage(String run, Map<String, Long> from, Map<String, Long> to) {
-        long[] millis = from.entrySet().stream().filter(e -> e.getKey().startsWith(run + "-") && to.containsKey(e.getKey()))
-                .mapToLong(e -> to.get(e.getKey()) - e.getValue()).sorted().toArray();
-        return String.format("%.1f/%.1f ms", Percentiles.of(millis, 50) / 1e3, Percentiles.of(millis, 99) / 1e3);
+    /** -Dbench.latency.csv=DIR writes each run's requests (accepted, request sent, decision sent, decided; epoch micros). */
+    private static void writeCsv(String run, Run times) {
+        String dir = System.getProperty("bench.latency.csv");
+        if (dir == null || dir.isBlank()) {
+            return;
+        }
+        StringBuilder csv = new StringBuilder("request,accepted,request_sent,decision_sent,decided\n");
+        for (int i = 0; i < times.accepted.length(); i++) {
+            csv.append(i).append(',').append(times.accepted.get(i)).append(',').append(times.requestSent.get(i)).append(',')
+                    .append(times.decisionSent.get(i)).append(',').append(times.decided.get(i)).append('\n');
+        }
+        try {
+            Files.writeString(Path.of(dir, run + ".csv"), csv);
+        } catch (IOException e) {
+            System.out.println("cannot write " + run + ".csv: " + e.getMessage());
+        }
     }
 
-    private long completed(String run) {
-        return decidedAt.keySet().stream().filter(key -> key.startsWith(run + "-") && acceptedAt.containsKey(key)).count();
+    private static String stage(Run times, AtomicLongArray from, AtomicLongArray to) {
+        long[] micros = times.between(from, to);
+        return String.format("%.1f/%.1f ms", Percentiles.of(micros, 50) / 1e3, Percentiles.of(micros, 99) / 1e3);
+    }
+
+    /**
+     * Epoch micros per request of a run, 0 until seen: when the service accepted it, when it sent the request's event
+     * and the decision (the records' own timestamps, millisecond grain), when the decision became readable. Arrays, not
+     * maps of request ids: this process holds the broker too, and boxed entries by the hundred thousand would lengthen
+     * its GC pauses, which the figures would then show.
+     */
+    private static final class Run {
+        final AtomicLongArray accepted;
+        final AtomicLongArray requestSent;
+        final AtomicLongArray decisionSent;
+        final AtomicLongArray decided;
+
+        Run(int size) {
+            accepted = new AtomicLongArray(size);
+            requestSent = new AtomicLongArray(size);
+            decisionSent = new AtomicLongArray(size);
+            decided = new AtomicLongArray(size);
+        }
+
+        long completed() {
+            long completed = 0;
+            for (int i = 0; i < decided.length(); i++) {
+                if (decided.get(i) != 0 && accepted.get(i) != 0) {
+                    completed++;
+                }
+            }
+            return completed;
+        }
+
+        /** Sorted differences of the requests seen at both points. */
+        long[] between(AtomicLongArray from, AtomicLongArray to) {
+            return IntStream.range(0, from.length()).filter(i -> from.get(i) != 0 && to.get(i) != 0)
+                    .mapToLong(i -> to.get(i) - from.get(i)).sorted().toArray();
+        }
     }
 
     /** Sends requests at {@code rate} per second for {@code seconds}, round-robin over the clusters. */
     private long drive(HttpClient http, ClusterTokens tokens, List<String> clusters, int rate, int seconds, String run)
             throws InterruptedException {
         long total = (long) rate * seconds;
+        runs.put(run, new Run(Math.toIntExact(total)));
         long intervalNanos = 1_000_000_000L / rate;
         long start = System.nanoTime();
         for (long i = 0; i < total; i++) {
@@ -238,13 +308,17 @@ public final class DecisionLatencyBenchmark {
                         if (record.topic().equals(Topics.RESOURCES)) {
                             if (EventRecords.decode(record, ResourceEvent.class) instanceof DecodeResult.Decoded<ResourceEvent> event
                                     && event.event() instanceof ResourcesRequested requested) {
-                                acceptedAt.put(requested.requestId(), micros(requested.occurredAt()));
-                                requestSentAt.put(requested.requestId(), record.timestamp() * 1000);
+                                record(requested.requestId(), (run, index) -> {
+                                    run.accepted.set(index, micros(requested.occurredAt()));
+                                    run.requestSent.set(index, record.timestamp() * 1000);
+                                });
                             }
                         } else if (EventRecords.decode(record, Decision.class) instanceof DecodeResult.Decoded<Decision> decoded
                                 && decoded.event() instanceof ProvisionPod provision && provision.requestId() != null) {
-                            decidedAt.put(provision.requestId(), now);
-                            decisionSentAt.put(provision.requestId(), record.timestamp() * 1000);
+                            record(provision.requestId(), (run, index) -> {
+                                run.decisionSent.set(index, record.timestamp() * 1000);
+                                run.decided.set(index, now);
+                            });
                         }
                     }
                 }
@@ -265,6 +339,14 @@ public final class DecisionLatencyBenchmark {
             Thread.currentThread().interrupt();
         }
         return thread;
+    }
+
+    private void record(String requestId, ObjIntConsumer<Run> write) {
+        int dash = requestId.lastIndexOf('-');
+        Run run = dash < 0 ? null : runs.get(requestId.substring(0, dash));
+        if (run != null) {
+            write.accept(run, Integer.parseInt(requestId.substring(dash + 1)));
+        }
     }
 
     private static List<String> createClusters(String bootstrap, int count) {
