@@ -38,6 +38,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Lines per second from Kafka to searchable, and search latency over the index that leaves, with the
  * packaged log-metric-indexer as its own process and the broker in this JVM (all on this machine).
  * <ol>
+ * <li>warm-up: {@code -Dbench.logs.warmup} lines (1,000,000) with the indexer running, not measured;</li>
  * <li>live: the indexer runs while {@code liveLines} LogRecords are produced; from the first send to
  * the moment the search API counts them all;</li>
  * <li>drain: the indexer is stopped, {@code drainLines} more are produced, the indexer is started; from
@@ -72,27 +73,36 @@ public final class LogIndexBenchmark {
     private void run(String jar, long liveLines, long drainLines, int queries) throws Exception {
         Path data = Path.of("target/log-index-benchmark");
         delete(data);
-        long total = liveLines + drainLines;
+        // Warm-up lines go first, with the indexer running, so the live figure is the JIT-compiled indexer's (a cold JVM
+        // spends a third of its CPU compiling for the first minute on two cores).
+        long warmupLines = Long.getLong("bench.logs.warmup", 1_000_000);
+        long total = warmupLines + liveLines + drainLines;
         Instant first = Instant.now().minus(Duration.ofHours(3));
         long spacingNanos = Duration.ofHours(3).toNanos() / Math.max(1, total);
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.onRandomPorts().start()) {
             TopicSetup.ensure(broker.bootstrapServers(), 4, (short) 1);
             port = FreePorts.next();
-            System.out.printf("%d lines live, then %d lines drained, over 3 h of log time (%d clusters, %d pods each); %d queries%n",
-                    liveLines, drainLines, CLUSTERS, PODS, queries);
+            System.out.printf("%d lines to warm up, %d lines live, then %d lines drained, over 3 h of log time (%d clusters, %d pods each); "
+                    + "%d queries%n", warmupLines, liveLines, drainLines, CLUSTERS, PODS, queries);
 
             Process indexer = launch(jar, broker.bootstrapServers(), data);
             awaitUp();
+            if (warmupLines > 0) {
+                long warmupStart = System.nanoTime();
+                produce(broker.bootstrapServers(), 0, warmupLines, first, spacingNanos);
+                awaitSearchable(warmupLines);
+                System.out.printf("warm-up: %,d lines searchable after %.1f s%n", warmupLines, (System.nanoTime() - warmupStart) / 1e9);
+            }
             long start = System.nanoTime();
-            double produceSeconds = produce(broker.bootstrapServers(), 0, liveLines, first, spacingNanos);
-            awaitSearchable(liveLines);
+            double produceSeconds = produce(broker.bootstrapServers(), warmupLines, liveLines, first, spacingNanos);
+            awaitSearchable(warmupLines + liveLines);
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf("live:  %,d lines produced in %.1f s (%,.0f/s); all searchable after %.1f s: %,.0f lines/s%n",
                     liveLines, produceSeconds, liveLines / produceSeconds, seconds, liveLines / seconds);
             stop(indexer);
 
             if (drainLines > 0) {
-                double preload = produce(broker.bootstrapServers(), liveLines, drainLines, first, spacingNanos);
+                double preload = produce(broker.bootstrapServers(), warmupLines + liveLines, drainLines, first, spacingNanos);
                 System.out.printf("drain: %,d lines produced with the indexer stopped in %.1f s (%,.0f/s)%n", drainLines, preload,
                         drainLines / preload);
                 long launched = System.nanoTime();
