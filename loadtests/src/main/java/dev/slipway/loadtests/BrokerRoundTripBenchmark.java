@@ -4,6 +4,7 @@ import dev.slipway.messaging.KafkaClientProperties;
 import dev.slipway.messaging.TopicSetup;
 import dev.slipway.scheduling.replay.Percentiles;
 import dev.slipway.testkit.EmbeddedKafkaBroker;
+import dev.slipway.testkit.PropertyOverrides;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
@@ -59,12 +60,6 @@ public final class BrokerRoundTripBenchmark {
         }
     }
 
-    /** System properties {@code producer.*} and {@code consumer.*} override the clients' settings, to try variants. */
-    private static void overrides(String prefix, Properties props) {
-        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith(prefix))
-                .forEach(name -> props.put(name.substring(prefix.length()), System.getProperty(name)));
-    }
-
     private static void measure(String bootstrap, int rate, int seconds, boolean print) throws Exception {
         int total = rate * seconds;
         long[] latencies = new long[total];
@@ -74,7 +69,8 @@ public final class BrokerRoundTripBenchmark {
         Properties readerProps = KafkaClientProperties.committedReader(bootstrap);
         readerProps.put(ConsumerConfig.GROUP_ID_CONFIG, "round-trip-" + UUID.randomUUID());
         readerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        overrides("consumer.", readerProps);
+        // -Dconsumer.<key> and -Dproducer.<key> override the clients' settings, to try variants.
+        PropertyOverrides.apply("consumer.", readerProps);
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(readerProps, new StringDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(List.of(TOPIC));
         while (consumer.assignment().size() < 4) {
@@ -98,15 +94,12 @@ public final class BrokerRoundTripBenchmark {
         reader.start();
         Properties producerProps = KafkaClientProperties.idempotentProducer(bootstrap);
         producerProps.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        overrides("producer.", producerProps);
+        PropertyOverrides.apply("producer.", producerProps);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer())) {
-            long interval = 1_000_000_000L / rate;
             long start = System.nanoTime();
+            FixedRate pace = new FixedRate(rate);
             for (int i = 0; i < total; i++) {
-                long wait = start + i * interval - System.nanoTime();
-                if (wait > 0) {
-                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                }
+                pace.awaitSlot(i);
                 byte[] value = ByteBuffer.allocate(12).putInt(i).putLong(System.nanoTime()).array();
                 producer.send(new ProducerRecord<>(TOPIC, "cluster-" + (i % 1000), value));
             }

@@ -264,14 +264,9 @@ public final class DecisionLatencyBenchmark {
             throws InterruptedException {
         long total = (long) rate * seconds;
         runs.put(run, new Run(Math.toIntExact(total)));
-        long intervalNanos = 1_000_000_000L / rate;
-        long start = System.nanoTime();
+        FixedRate pace = new FixedRate(rate);
         for (long i = 0; i < total; i++) {
-            long due = start + i * intervalNanos;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-            }
+            pace.awaitSlot(i);
             inFlight.acquire();
             String cluster = clusters.get((int) (i % clusters.size()));
             String requestId = run + "-" + i;

@@ -149,19 +149,9 @@ public final class ClusterState {
         return live;
     }
 
-    int serving(String requestId) {
-        int serving = 0;
-        for (PodRecord pod : pods.values()) {
-            if (requestId.equals(pod.requestId()) && pod.live()) {
-                serving++;
-            }
-        }
-        return serving;
-    }
-
     /**
-     * Live pods per request id, in one pass: asking {@link #serving} for every open request costs pods times
-     * requests, and a busy elastic cluster has about as many open requests as pods.
+     * Live pods per request id, in one pass: counting them request by request costs pods times requests, and a
+     * busy elastic cluster has about as many open requests as pods.
      */
     Map<String, Integer> servingByRequest() {
         Map<String, Integer> serving = new HashMap<>();

@@ -115,8 +115,9 @@ public final class Decider {
             return false;
         }
         state.deleted = true;
+        Map<String, Integer> serving = state.servingByRequest();
         for (RequestRecord request : new ArrayList<>(state.requests.values())) {
-            int open = request.unserved(state.serving(request.requestId()));
+            int open = request.unserved(serving.getOrDefault(request.requestId(), 0));
             if (open > 0) {
                 out.refuse(request.requestId(), request.count(), open,
                         "cluster " + state.clusterId() + " was deleted; request " + request.requestId() + " cannot be served");

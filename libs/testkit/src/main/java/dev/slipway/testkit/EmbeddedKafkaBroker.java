@@ -26,8 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
-    private static final String OVERRIDE_PREFIX = "slipway.kafka.";
-
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
     private static final String CONTROLLER = "CONTROLLER";
 
@@ -155,8 +153,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("auto.create.topics.enable", "true");
         // -Dslipway.kafka.<broker key>=<value> sets any other broker setting (benchmarks try variants this way).
-        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith(OVERRIDE_PREFIX))
-                .forEach(name -> p.put(name.substring(OVERRIDE_PREFIX.length()), System.getProperty(name)));
-        return p;
+        return PropertyOverrides.apply("slipway.kafka.", p);
     }
 }

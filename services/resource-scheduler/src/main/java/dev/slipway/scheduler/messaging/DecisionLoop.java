@@ -488,41 +488,39 @@ public final class DecisionLoop implements AutoCloseable {
         return latest;
     }
 
-    /** Updates the owned and waiting sets for the clusters this batch changed: a full pass per batch costs O(clusters). */
+    /** Updates the owned clusters and deadlines for the clusters this batch changed: a full pass per batch costs O(clusters). */
     private void refreshTouchedClusters() {
         touchedClusters.forEach((clusterId, partition) -> {
             Scheduler scheduler = schedulers.get(partition);
-            ClusterState state = scheduler == null ? null : scheduler.cluster(clusterId).orElse(null);
-            if (state != null && state.spec() != null && !state.deleted()) {
-                ownedClusters.add(clusterId);
-            } else {
-                ownedClusters.remove(clusterId);
-            }
-            if (state != null && state.waitingForTime()) {
-                deadlines.put(clusterId, state.nextDeadlineMillis());
-            } else {
-                deadlines.remove(clusterId);
-            }
+            track(clusterId, scheduler == null ? null : scheduler.cluster(clusterId).orElse(null));
         });
     }
 
+    /** Rebuilds the owned clusters and deadlines from every cluster of the assigned partitions. */
     private void refreshOwnedClusters() {
-        Set<String> live = new HashSet<>();
-        Map<String, Long> waiting = new HashMap<>();
+        Set<String> known = new HashSet<>();
         for (Scheduler scheduler : schedulers.values()) {
             for (ClusterState state : scheduler.clusters()) {
-                if (state.spec() != null && !state.deleted()) {
-                    live.add(state.clusterId());
-                }
-                if (state.waitingForTime()) {
-                    waiting.put(state.clusterId(), state.nextDeadlineMillis());
-                }
+                known.add(state.clusterId());
+                track(state.clusterId(), state);
             }
         }
-        ownedClusters.retainAll(live);
-        ownedClusters.addAll(live);
-        deadlines.keySet().retainAll(waiting.keySet());
-        deadlines.putAll(waiting);
+        ownedClusters.retainAll(known);
+        deadlines.keySet().retainAll(known);
+    }
+
+    /** Records whether this instance decides for the cluster (null: not any more) and when its next deadline is due. */
+    private void track(String clusterId, ClusterState state) {
+        if (state != null && state.spec() != null && !state.deleted()) {
+            ownedClusters.add(clusterId);
+        } else {
+            ownedClusters.remove(clusterId);
+        }
+        if (state != null && state.waitingForTime()) {
+            deadlines.put(clusterId, state.nextDeadlineMillis());
+        } else {
+            deadlines.remove(clusterId);
+        }
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {
