@@ -274,7 +274,8 @@ public final class LocalPlatform {
             case INDEXER -> command.addAll(List.of("-Xmx512m", "-Dquarkus.http.port=" + service.port(),
                     "-Dkafka.bootstrap.servers=" + kafka,
                     "-Dslipway.indexer.data-dir=" + settings.stateDir.resolve("indexer")));
-            case SCHEDULER -> command.addAll(List.of("-Xmx384m", "-Dquarkus.http.port=" + service.port(),
+            case SCHEDULER -> command.addAll(List.of("@" + settings.home.resolve("services/resource-scheduler/jvm.options"),
+                    "-Xmx384m", "-Dquarkus.http.port=" + service.port(),
                     "-Dkafka.bootstrap.servers=" + kafka,
                     "-Dslipway.scheduler.cluster-token-secret=" + settings.secret,
                     "-Dslipway.scheduler.instance-id=local"));

@@ -102,6 +102,9 @@ public final class DecisionLatencyBenchmark {
             // A heap committed up front (as the container image does with InitialRAMPercentage) lets G1 size a young
             // generation that collects every few seconds instead of several times a second.
             List<String> command = new ArrayList<>(List.of("java", "-Xms1g", "-Xmx1g"));
+            // The service's own JVM flags, as its image and ./slipway use them (services/resource-scheduler/jvm.options).
+            Path options = Path.of(jar).toAbsolutePath().getParent().getParent().getParent().resolve("jvm.options");
+            command.add("@" + options);
             // -Dbench.service.jvm="..." adds JVM options to the service (a profiler, a GC), split at spaces.
             String serviceJvm = System.getProperty("bench.service.jvm", "").trim();
             if (!serviceJvm.isEmpty()) {
