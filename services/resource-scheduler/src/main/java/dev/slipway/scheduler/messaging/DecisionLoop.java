@@ -26,9 +26,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -93,6 +98,15 @@ public final class DecisionLoop implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
     private final Thread thread;
+    /**
+     * AT_LEAST_ONCE: encodes and sends snapshots off the loop's thread. A partition's snapshot is every cluster
+     * it changed, and encoding them held the loop (and every request behind it) for 150-170 ms.
+     */
+    private final ExecutorService snapshotWriter;
+    /** AT_LEAST_ONCE: the writer's own producer, so the loop's flushes never wait for snapshots; null otherwise. */
+    private final KafkaProducer<String, byte[]> snapshotProducer;
+    /** The last snapshot handed to {@link #snapshotWriter}; waited for before partitions change hands. */
+    private Future<?> lastSnapshotWrite = CompletableFuture.completedFuture(null);
     private volatile boolean running = true;
 
     private final KafkaTracing tracing;
@@ -113,6 +127,15 @@ public final class DecisionLoop implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer());
         this.producer = new KafkaProducer<>(producerProperties(), new StringSerializer(), new ByteArraySerializer());
         this.thread = new Thread(this::run, "decision-loop-" + instanceId);
+        this.snapshotProducer = delivery == Delivery.AT_LEAST_ONCE
+                ? new KafkaProducer<>(KafkaClientProperties.idempotentProducer(bootstrapServers), new StringSerializer(),
+                        new ByteArraySerializer())
+                : null;
+        this.snapshotWriter = Executors.newSingleThreadExecutor(runnable -> {
+            Thread writer = new Thread(runnable, "snapshot-writer-" + instanceId);
+            writer.setDaemon(true);
+            return writer;
+        });
     }
 
     public DecisionLoop start() {
@@ -190,6 +213,11 @@ public final class DecisionLoop implements AutoCloseable {
                 LOG.debugf("final commit skipped: %s", e.getMessage());
             }
             consumer.close();
+            awaitSnapshotWrites();
+            snapshotWriter.shutdown();
+            if (snapshotProducer != null) {
+                snapshotProducer.close();
+            }
             producer.close();
             ownedClusters.clear();
             deadlines.clear();
@@ -367,20 +395,63 @@ public final class DecisionLoop implements AutoCloseable {
         return schedulers.computeIfAbsent(partition, p -> new Scheduler()).handle(event.event());
     }
 
-    /** Adds the partition's snapshot records to the output when enough events passed since the last. */
+    /**
+     * Snapshots the partition's changed clusters when enough events passed since the last, at {@code nextOffset}:
+     * each cluster's state, then a marker saying that all of them are written. EXACTLY_ONCE adds them to the
+     * batch's transaction; AT_LEAST_ONCE copies the states here and leaves encoding and sending to the writer.
+     */
     private void addSnapshotsIfDue(TopicPartition partition, long nextOffset, List<ProducerRecord<String, byte[]>> output) {
         if (eventsSinceSnapshot.getOrDefault(partition, 0L) < snapshotEvery) {
             return;
         }
         Scheduler scheduler = schedulers.get(partition);
+        List<SnapshotRecord> clusters = new ArrayList<>();
         for (String clusterId : changedSinceSnapshot.getOrDefault(partition, Set.of())) {
-            scheduler.cluster(clusterId).ifPresent(state -> output.add(snapshotRecord(clusterId,
-                    new SnapshotRecord(partition.partition(), nextOffset, ClusterSnapshot.of(state)))));
+            scheduler.cluster(clusterId).ifPresent(state ->
+                    clusters.add(new SnapshotRecord(partition.partition(), nextOffset, ClusterSnapshot.of(state))));
         }
-        output.add(snapshotRecord(SnapshotRecord.markerKey(partition.partition()),
-                new SnapshotRecord(partition.partition(), nextOffset, null)));
+        SnapshotRecord marker = new SnapshotRecord(partition.partition(), nextOffset, null);
         changedSinceSnapshot.remove(partition);
         eventsSinceSnapshot.remove(partition);
+        if (delivery == Delivery.EXACTLY_ONCE) {
+            clusters.forEach(snapshot -> output.add(snapshotRecord(snapshot.cluster().clusterId(), snapshot)));
+            output.add(snapshotRecord(SnapshotRecord.markerKey(partition.partition()), marker));
+        } else {
+            lastSnapshotWrite = snapshotWriter.submit(() -> writeSnapshots(clusters, marker));
+        }
+    }
+
+    /**
+     * The clusters' snapshots, then (only once every one is acknowledged) the marker. Without the marker a
+     * rebuild sees snapshots newer than the last marker and replays the partition from further back.
+     */
+    private void writeSnapshots(List<SnapshotRecord> clusters, SnapshotRecord marker) {
+        try {
+            List<Future<RecordMetadata>> sent = new ArrayList<>(clusters.size());
+            for (SnapshotRecord snapshot : clusters) {
+                sent.add(snapshotProducer.send(snapshotRecord(snapshot.cluster().clusterId(), snapshot)));
+            }
+            for (Future<RecordMetadata> future : sent) {
+                future.get();
+            }
+            snapshotProducer.send(snapshotRecord(SnapshotRecord.markerKey(marker.partition()), marker)).get();
+        } catch (ExecutionException | RuntimeException e) {
+            LOG.warnf("snapshot of partition %d at offset %d not written (a rebuild replays from the one before): %s",
+                    marker.partition(), marker.offset(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Before partitions change hands or are rebuilt: a late snapshot of ours must not land over a new owner's. */
+    private void awaitSnapshotWrites() {
+        try {
+            lastSnapshotWrite.get(2, TimeUnit.MINUTES);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warnf("snapshot writes not finished: %s", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Keys carry the consumer group: two groups (say, a shadow scheduler) never read each other's snapshots. */
@@ -413,6 +484,7 @@ public final class DecisionLoop implements AutoCloseable {
         if (partitions.isEmpty()) {
             return;
         }
+        awaitSnapshotWrites();
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions));
         long replayedInAll = 0;
         try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(readerProperties(), new StringDeserializer(),
@@ -527,6 +599,7 @@ public final class DecisionLoop implements AutoCloseable {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            awaitSnapshotWrites();
             if (delivery == Delivery.AT_LEAST_ONCE && !partitions.isEmpty()) {
                 try {
                     // Hand over exactly where we are, so the next owner re-publishes nothing.
