@@ -73,6 +73,8 @@ public final class DecisionLoop implements AutoCloseable {
     /** After records arrive, gather more for this long: fewer, larger transactions cost the broker far less. */
     private static final Duration GATHER = Duration.ofMillis(3);
     private static final int MAX_BATCH = 2000;
+    /** AT_LEAST_ONCE: cluster snapshots the writer sends before it waits for their acknowledgements. */
+    private static final int SNAPSHOTS_IN_FLIGHT = 16;
     /** AT_LEAST_ONCE: how often processed offsets are committed in the background. */
     private static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
 
@@ -427,12 +429,16 @@ public final class DecisionLoop implements AutoCloseable {
      */
     private void writeSnapshots(List<SnapshotRecord> clusters, SnapshotRecord marker) {
         try {
-            List<Future<RecordMetadata>> sent = new ArrayList<>(clusters.size());
-            for (SnapshotRecord snapshot : clusters) {
-                sent.add(snapshotProducer.send(snapshotRecord(snapshot.cluster().clusterId(), snapshot)));
-            }
-            for (Future<RecordMetadata> future : sent) {
-                future.get();
+            // A few at a time, each group acknowledged before the next is encoded: a partition's snapshot can be
+            // megabytes, and sent at once it takes the broker and both cores from the decisions for tens of ms.
+            for (int from = 0; from < clusters.size(); from += SNAPSHOTS_IN_FLIGHT) {
+                List<Future<RecordMetadata>> sent = new ArrayList<>(SNAPSHOTS_IN_FLIGHT);
+                for (SnapshotRecord snapshot : clusters.subList(from, Math.min(clusters.size(), from + SNAPSHOTS_IN_FLIGHT))) {
+                    sent.add(snapshotProducer.send(snapshotRecord(snapshot.cluster().clusterId(), snapshot)));
+                }
+                for (Future<RecordMetadata> future : sent) {
+                    future.get();
+                }
             }
             snapshotProducer.send(snapshotRecord(SnapshotRecord.markerKey(marker.partition()), marker)).get();
         } catch (ExecutionException | RuntimeException e) {
