@@ -119,6 +119,7 @@ public final class DecisionLatencyBenchmark {
                 awaitUp(port);
                 Thread watcher = watchDecisions(broker.bootstrapServers());
                 ClusterTokens tokens = new ClusterTokens(SECRET);
+                MachineNotes.print();
                 System.out.printf("resource-scheduler up on port %d; %d clusters; target rates %s for %d s each%n",
                         port, clusterCount, Arrays.toString(rates), seconds);
                 // One event loop sends and completes every request: the load generator shares the two cores with

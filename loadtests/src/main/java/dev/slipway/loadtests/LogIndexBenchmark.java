@@ -82,6 +82,7 @@ public final class LogIndexBenchmark {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.onRandomPorts().start()) {
             TopicSetup.ensure(broker.bootstrapServers(), 4, (short) 1);
             port = FreePorts.next();
+            MachineNotes.print();
             System.out.printf("%d lines to warm up, %d lines live, then %d lines drained, over 3 h of log time (%d clusters, %d pods each); "
                     + "%d queries%n", warmupLines, liveLines, drainLines, CLUSTERS, PODS, queries);
 
