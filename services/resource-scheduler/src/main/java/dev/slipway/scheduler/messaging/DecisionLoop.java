@@ -416,8 +416,8 @@ public final class DecisionLoop implements AutoCloseable {
         changedSinceSnapshot.remove(partition);
         eventsSinceSnapshot.remove(partition);
         if (delivery == Delivery.EXACTLY_ONCE) {
-            clusters.forEach(snapshot -> output.add(snapshotRecord(snapshot.cluster().clusterId(), snapshot)));
-            output.add(snapshotRecord(SnapshotRecord.markerKey(partition.partition()), marker));
+            clusters.forEach(snapshot -> output.add(snapshotRecord(snapshot)));
+            output.add(snapshotRecord(marker));
         } else {
             lastSnapshotWrite = snapshotWriter.submit(() -> writeSnapshots(clusters, marker));
         }
@@ -434,13 +434,13 @@ public final class DecisionLoop implements AutoCloseable {
             for (int from = 0; from < clusters.size(); from += SNAPSHOTS_IN_FLIGHT) {
                 List<Future<RecordMetadata>> sent = new ArrayList<>(SNAPSHOTS_IN_FLIGHT);
                 for (SnapshotRecord snapshot : clusters.subList(from, Math.min(clusters.size(), from + SNAPSHOTS_IN_FLIGHT))) {
-                    sent.add(snapshotProducer.send(snapshotRecord(snapshot.cluster().clusterId(), snapshot)));
+                    sent.add(snapshotProducer.send(snapshotRecord(snapshot)));
                 }
                 for (Future<RecordMetadata> future : sent) {
                     future.get();
                 }
             }
-            snapshotProducer.send(snapshotRecord(SnapshotRecord.markerKey(marker.partition()), marker)).get();
+            snapshotProducer.send(snapshotRecord(marker)).get();
         } catch (ExecutionException | RuntimeException e) {
             LOG.warnf("snapshot of partition %d at offset %d not written (a rebuild replays from the one before): %s",
                     marker.partition(), marker.offset(), e.getMessage());
@@ -461,11 +461,11 @@ public final class DecisionLoop implements AutoCloseable {
     }
 
     /** Keys carry the consumer group: two groups (say, a shadow scheduler) never read each other's snapshots. */
-    private ProducerRecord<String, byte[]> snapshotRecord(String key, SnapshotRecord value) {
+    private ProducerRecord<String, byte[]> snapshotRecord(SnapshotRecord value) {
         try {
-            return new ProducerRecord<>(Topics.SCHEDULER_SNAPSHOTS, group + "|" + key, EventJson.mapper().writeValueAsBytes(value));
+            return new ProducerRecord<>(Topics.SCHEDULER_SNAPSHOTS, group + "|" + value.key(), EventJson.mapper().writeValueAsBytes(value));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the snapshot of " + key, e);
+            throw new IllegalStateException("cannot write the snapshot of " + value.key(), e);
         }
     }
 

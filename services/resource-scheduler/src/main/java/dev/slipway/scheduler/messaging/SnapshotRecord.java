@@ -13,4 +13,9 @@ public record SnapshotRecord(int partition, long offset, ClusterSnapshot cluster
     static String markerKey(int partition) {
         return "partition-" + partition;
     }
+
+    /** The record's key on the topic (before the consumer group's prefix): its cluster's id, or its partition's marker key. */
+    String key() {
+        return cluster == null ? markerKey(partition) : cluster.clusterId();
+    }
 }
