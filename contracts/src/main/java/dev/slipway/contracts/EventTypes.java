@@ -8,6 +8,7 @@ import dev.slipway.contracts.telemetry.MetricSample;
 import dev.slipway.contracts.telemetry.TelemetryEvent;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ public final class EventTypes {
     private static final String CE_TYPE_PREFIX = "dev.slipway.";
 
     private static final Map<String, Class<? extends SlipwayEvent>> BY_NAME = new LinkedHashMap<>();
+    private static final Map<String, Class<? extends SlipwayEvent>> BY_CE_TYPE = new HashMap<>();
 
     /** The sealed families; every concrete event type is found below one of them. */
     public static final List<Class<? extends SlipwayEvent>> FAMILIES =
@@ -29,6 +31,7 @@ public final class EventTypes {
 
     static {
         FAMILIES.forEach(EventTypes::collect);
+        BY_NAME.values().forEach(type -> BY_CE_TYPE.put(ceType(type), type));
     }
 
     private EventTypes() {
@@ -51,6 +54,11 @@ public final class EventTypes {
 
     public static Optional<Class<? extends SlipwayEvent>> byName(String name) {
         return Optional.ofNullable(BY_NAME.get(name));
+    }
+
+    /** The type whose {@link #ceType} is exactly {@code ceType}. */
+    public static Optional<Class<? extends SlipwayEvent>> byCeType(String ceType) {
+        return Optional.ofNullable(BY_CE_TYPE.get(ceType));
     }
 
     /** The topic an event of this type is published to. */

@@ -129,6 +129,34 @@ class ContractsTest {
     }
 
     @Test
+    void withAMatchingCeTypeHeaderEveryPayloadDecodesAsWithoutOne() {
+        // The header lets the codec bind in one pass; what it reports must not change.
+        List<String> payloads = List.of(
+                "{\"type\":\"PodReady\",\"eventId\":\"e-7\",\"clusterId\":\"c-1\",\"occurredAt\":\"2026-11-25T08:00:14Z\","
+                        + "\"podName\":\"c-1-tm-0\",\"role\":\"TASK_MANAGER\",\"nodeName\":\"node-a\",\"address\":\"10.0.0.7:6122\","
+                        + "\"zone\":\"eu-1a\",\"labels\":{\"a\":\"b\"}}",
+                "{\"type\":\"PodDeleted\",\"eventId\":\"x\",\"clusterId\":\"c\",\"occurredAt\":\"2026-11-25T08:00:00Z\"}",
+                "{\"type\":\"ClockTicked\",\"eventId\":\"x\",\"clusterId\":\"c\",\"occurredAt\":\"yesterday\"}",
+                "{\"type\":\"ResourcesRequested\",\"eventId\":\"x\",\"clusterId\":\"c\","
+                        + "\"occurredAt\":\"2026-11-25T08:00:00Z\",\"requestId\":\"r\",\"count\":0}",
+                "{\"type\":\"ClockTicked\",\"eventId\":\"x\",\"clusterId\":\"c\",\"occurredAt\":\"2026-11-25T08:00:00Z\"} trailing",
+                "{\"type\":\"ClockTicked\",\"eventId\":\"x\",\"clusterId\":\"c\",\"occurredAt\":\"2026-11-25T08:00:00Z\"}");
+        for (String json : payloads) {
+            String name = json.substring(9, json.indexOf('"', 9));
+            String ceType = EventTypes.ceType(EventTypes.byName(name).orElseThrow());
+            assertThat(codec.decode(json.getBytes(StandardCharsets.UTF_8), ceType)).as(json).isEqualTo(codec.decode(json));
+        }
+        for (SlipwayEvent sample : SampleEvents.all()) {
+            String ceType = EventTypes.ceType(sample.getClass());
+            assertThat(EventTypes.byCeType(ceType)).contains(sample.getClass());
+            for (Class<? extends SlipwayEvent> family : EventTypes.FAMILIES) {
+                assertThat(codec.decode(codec.encode(sample), ceType, family)).as("%s as a %s", ceType, family.getSimpleName())
+                        .isEqualTo(codec.decode(codec.encode(sample), null, family));
+            }
+        }
+    }
+
+    @Test
     void aCeTypeHeaderThatContradictsThePayloadIsRejected() {
         String json = "{\"type\":\"ClockTicked\",\"eventId\":\"t\",\"clusterId\":\"c\",\"occurredAt\":\"2026-11-25T08:00:00Z\"}";
         DecodeResult<SlipwayEvent> wrongName = codec.decode(json.getBytes(StandardCharsets.UTF_8), "dev.slipway.resources.PodReady");
