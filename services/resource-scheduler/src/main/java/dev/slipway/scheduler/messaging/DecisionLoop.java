@@ -198,6 +198,9 @@ public final class DecisionLoop implements AutoCloseable {
         try {
             while (running) {
                 List<ConsumerRecord<String, byte[]>> batch = gather(consumer.poll(POLL));
+                // A poll while gathering may have handed partitions over: their records are the next owner's now.
+                Set<TopicPartition> assigned = consumer.assignment();
+                batch.removeIf(record -> !assigned.contains(new TopicPartition(record.topic(), record.partition())));
                 if (!batch.isEmpty()) {
                     process(batch);
                 } else {
@@ -209,11 +212,8 @@ public final class DecisionLoop implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.errorf(e, "decision loop %s stopped: %s", instanceId, e.getMessage());
         } finally {
-            try {
-                consumer.commitSync();
-            } catch (KafkaException e) {
-                LOG.debugf("final commit skipped: %s", e.getMessage());
-            }
+            // Only what was published: a batch cut short by an error is decided again by whoever reads it next.
+            commitPublishedNow();
             consumer.close();
             awaitSnapshotWrites();
             snapshotWriter.shutdown();
@@ -336,6 +336,22 @@ public final class DecisionLoop implements AutoCloseable {
             }
         });
         pendingOffsets.clear();
+    }
+
+    /**
+     * AT_LEAST_ONCE: commits the offsets of what is published, now (before a hand-over or a stop). EXACTLY_ONCE
+     * committed them with each transaction already.
+     */
+    private void commitPublishedNow() {
+        if (delivery != Delivery.AT_LEAST_ONCE || pendingOffsets.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(Map.copyOf(pendingOffsets));
+            pendingOffsets.clear();
+        } catch (KafkaException e) {
+            LOG.warnf("commit failed; the next reader of these partitions re-publishes their tail: %s", e.getMessage());
+        }
     }
 
     private boolean commitOffsetsOnly(Map<TopicPartition, OffsetAndMetadata> offsets) {
@@ -606,14 +622,10 @@ public final class DecisionLoop implements AutoCloseable {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             awaitSnapshotWrites();
-            if (delivery == Delivery.AT_LEAST_ONCE && !partitions.isEmpty()) {
-                try {
-                    // Hand over exactly where we are, so the next owner re-publishes nothing.
-                    consumer.commitSync();
-                } catch (KafkaException e) {
-                    LOG.warnf("commit before handing over %s failed; its next owner re-publishes the tail: %s", partitions,
-                            e.getMessage());
-                }
+            if (!partitions.isEmpty()) {
+                // Hand over exactly what is published, so the next owner re-publishes nothing. Not the consumer's
+                // position: a rebalance during a poll that gathers a batch comes before that batch is decided.
+                commitPublishedNow();
             }
             // The next owner commits these partitions from now on; a late commit of ours would move them back.
             partitions.forEach(pendingOffsets::remove);
