@@ -3,8 +3,6 @@ package dev.slipway.loadtests;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.contracts.Topics;
-import dev.slipway.contracts.resources.PodRole;
-import dev.slipway.contracts.telemetry.LogRecord;
 import dev.slipway.messaging.EventRecords;
 import dev.slipway.messaging.TopicSetup;
 import dev.slipway.scheduling.replay.Percentiles;
@@ -27,7 +25,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.SplittableRandom;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -49,17 +46,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class LogIndexBenchmark {
 
-    private static final String[] LEVELS = {"INFO", "INFO", "INFO", "INFO", "INFO", "INFO", "INFO", "INFO", "WARN", "DEBUG",
-        "INFO", "INFO", "INFO", "INFO", "INFO", "INFO", "INFO", "WARN", "DEBUG", "ERROR"};
-    private static final String[] WORDS = {"checkpoint", "barrier", "savepoint", "watermark", "backpressure", "slot", "buffer",
-        "network", "partition", "operator", "source", "sink", "window", "state", "rocksdb", "heartbeat", "timeout", "restart",
-        "failover", "registration", "resource", "allocation", "deployment", "kafka", "offset", "commit", "latency", "throughput"};
-    private static final int CLUSTERS = 20;
-    private static final int PODS = 10;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private final SplittableRandom random = new SplittableRandom(42);
+    private final LogLines lines = new LogLines();
+    /** Search parameters; the lines have their own. */
+    private final SplittableRandom random = new SplittableRandom(7);
     private int port;
 
     public static void main(String[] args) throws Exception {
@@ -84,7 +76,7 @@ public final class LogIndexBenchmark {
             port = FreePorts.next();
             MachineNotes.print();
             System.out.printf("%d lines to warm up, %d lines live, then %d lines drained, over 3 h of log time (%d clusters, %d pods each); "
-                    + "%d queries%n", warmupLines, liveLines, drainLines, CLUSTERS, PODS, queries);
+                    + "%d queries%n", warmupLines, liveLines, drainLines, LogLines.CLUSTERS, LogLines.PODS, queries);
 
             Process indexer = launch(jar, broker.bootstrapServers(), data);
             awaitUp();
@@ -162,46 +154,11 @@ public final class LogIndexBenchmark {
         long start = System.nanoTime();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             for (long i = from; i < from + count; i++) {
-                producer.send(EventRecords.toRecord(line(i, first.plusNanos(i * spacingNanos)), "/bench/log-agent", null));
+                producer.send(EventRecords.toRecord(lines.line(i, first.plusNanos(i * spacingNanos)), "/bench/log-agent", null));
             }
             producer.flush();
         }
         return (System.nanoTime() - start) / 1e9;
-    }
-
-    private LogRecord line(long i, Instant at) {
-        int cluster = random.nextInt(CLUSTERS);
-        int pod = random.nextInt(PODS);
-        String clusterId = "bench-" + cluster;
-        String podName = clusterId + (pod == 0 ? "-jm-0" : "-tm-" + pod);
-        String level = LEVELS[random.nextInt(LEVELS.length)];
-        String message = switch (random.nextInt(6)) {
-            case 0 -> "Completed checkpoint " + i + " for job job-" + cluster + " (" + random.nextInt(100_000) + " bytes, "
-                    + random.nextInt(2_000) + " ms).";
-            case 1 -> "Source: datagen (" + (pod + 1) + "/" + PODS + ") switched from DEPLOYING to RUNNING.";
-            case 2 -> "Received resource requirements from job job-" + cluster + ": [ResourceRequirement{slots=" + random.nextInt(8) + "}]";
-            case 3 -> words(8 + random.nextInt(12));
-            case 4 -> "Triggering checkpoint " + i + " @ " + at.toEpochMilli() + " for job job-" + cluster + ".";
-            default -> level.equals("ERROR") ? trace(i) : "Freeing task resources for " + words(3) + " (" + UUID.randomUUID() + ").";
-        };
-        return new LogRecord(UUID.nameUUIDFromBytes(("line-" + i).getBytes(StandardCharsets.UTF_8)).toString(), clusterId, at,
-                podName, pod == 0 ? PodRole.JOB_MANAGER : PodRole.TASK_MANAGER, "job-" + cluster, level,
-                "org.apache.flink.runtime." + WORDS[random.nextInt(WORDS.length)] + ".Component", "main", message,
-                "/logs/" + podName + ".log", i * 200);
-    }
-
-    private String words(int count) {
-        StringBuilder text = new StringBuilder();
-        for (int w = 0; w < count; w++) {
-            text.append(w == 0 ? "" : " ").append(WORDS[random.nextInt(WORDS.length)]);
-        }
-        return text.toString();
-    }
-
-    private static String trace(long i) {
-        return "Task failed " + i + "\njava.lang.IllegalStateException: buffer pool destroyed\n"
-                + "\tat org.apache.flink.runtime.io.network.buffer.LocalBufferPool.requestMemorySegment(LocalBufferPool.java:381)\n"
-                + "\tat org.apache.flink.streaming.runtime.tasks.StreamTask.invoke(StreamTask.java:940)";
     }
 
     private void awaitSearchable(long expected) throws Exception {
@@ -258,7 +215,7 @@ public final class LogIndexBenchmark {
     }
 
     private String params(String template) throws Exception {
-        String cluster = Integer.toString(random.nextInt(CLUSTERS));
+        String cluster = Integer.toString(random.nextInt(LogLines.CLUSTERS));
         String out = template;
         if (out.contains("%next")) {
             String cursor = JSON.readTree(get("/api/v1/logs?limit=100&clusterId=bench-" + cluster)).path("nextCursor").asText();
@@ -266,7 +223,7 @@ public final class LogIndexBenchmark {
         }
         out = out.replace("%c", cluster);
         while (out.contains("%w")) {
-            out = out.replaceFirst("%w", WORDS[random.nextInt(WORDS.length)]);
+            out = out.replaceFirst("%w", LogLines.WORDS[random.nextInt(LogLines.WORDS.length)]);
         }
         Instant from = Instant.now().minus(Duration.ofMinutes(10 + random.nextInt(150)));
         out = out.replace("%f", from.toString()).replace("%t", from.plus(Duration.ofMinutes(10)).toString());
