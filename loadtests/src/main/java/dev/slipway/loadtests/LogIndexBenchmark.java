@@ -3,6 +3,7 @@ package dev.slipway.loadtests;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.contracts.Topics;
+import dev.slipway.contracts.telemetry.LogRecord;
 import dev.slipway.messaging.EventRecords;
 import dev.slipway.messaging.TopicSetup;
 import dev.slipway.scheduling.replay.Percentiles;
@@ -10,6 +11,7 @@ import dev.slipway.testkit.EmbeddedKafkaBroker;
 import dev.slipway.testkit.FreePorts;
 import java.io.File;
 import java.io.IOException;
+import java.io.Writer;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -20,9 +22,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -32,14 +38,17 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Lines per second from Kafka to searchable, and search latency over the index that leaves, with the
- * packaged log-metric-indexer as its own process and the broker in this JVM (all on this machine).
+ * Lines per second from Kafka (and, with {@code -Dbench.logs.files}, from file) to searchable, and search latency
+ * over the index that leaves, with the packaged log-metric-indexer (and the log agent) as their own processes and
+ * the broker in this JVM (all on this machine).
  * <ol>
  * <li>warm-up: {@code -Dbench.logs.warmup} lines (1,000,000) with the indexer running, not measured;</li>
  * <li>live: the indexer runs while {@code liveLines} LogRecords are produced; from the first send to
  * the moment the search API counts them all;</li>
  * <li>drain: the indexer is stopped, {@code drainLines} more are produced, the indexer is started; from
  * its launch (JVM start included) to all of them searchable;</li>
+ * <li>files ({@code -Dbench.logs.files} lines, 0 skips it): written into pods' log files, then the log agent is
+ * launched; from its launch to all of them searchable, see {@link #fromFiles};</li>
  * <li>search: {@code queries} searches of several kinds over the whole index, p50 and p99.</li>
  * </ol>
  * Args: jar liveLines drainLines queries.
@@ -47,6 +56,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class LogIndexBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Flink's log4j timestamp; the agent is told the files are in UTC. */
+    private static final DateTimeFormatter FLINK_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS").withZone(ZoneOffset.UTC);
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final LogLines lines = new LogLines();
@@ -68,7 +79,8 @@ public final class LogIndexBenchmark {
         // Warm-up lines go first, with the indexer running, so the live figure is the JIT-compiled indexer's (a cold JVM
         // spends a third of its CPU compiling for the first minute on two cores).
         long warmupLines = Long.getLong("bench.logs.warmup", 1_000_000);
-        long total = warmupLines + liveLines + drainLines;
+        long fileLines = Long.getLong("bench.logs.files", 0);
+        long total = warmupLines + liveLines + drainLines + fileLines;
         Instant first = Instant.now().minus(Duration.ofHours(3));
         long spacingNanos = Duration.ofHours(3).toNanos() / Math.max(1, total);
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.onRandomPorts().start()) {
@@ -101,16 +113,19 @@ public final class LogIndexBenchmark {
                 long launched = System.nanoTime();
                 indexer = launch(jar, broker.bootstrapServers(), data);
                 awaitUp();
-                awaitSearchable(total);
+                awaitSearchable(total - fileLines);
                 double drain = (System.nanoTime() - launched) / 1e9;
                 System.out.printf("drain: all %,d searchable %.1f s after the indexer's launch (JVM start included): %,.0f lines/s%n",
-                        total, drain, drainLines / drain);
+                        total - fileLines, drain, drainLines / drain);
             } else {
                 indexer = launch(jar, broker.bootstrapServers(), data);
                 awaitUp();
-                awaitSearchable(total);
+                awaitSearchable(total - fileLines);
             }
             try {
+                if (fileLines > 0) {
+                    fromFiles(broker.bootstrapServers(), total - fileLines, fileLines, first, spacingNanos);
+                }
                 System.out.printf("index: %s%n", get("/api/v1/logs/partitions"));
                 searchLatency(queries);
             } finally {
@@ -135,6 +150,68 @@ public final class LogIndexBenchmark {
                 .start();
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop-indexer"));
         return process;
+    }
+
+    /**
+     * From file to searchable, the whole way: the lines are written into the pods' log files in Flink's layout (stack
+     * traces as continuation lines) while nothing reads them, then the node log agent (its own JVM, as shipped) is
+     * launched, tails, parses and ships them, and the running indexer indexes them. From the agent's launch (JVM start
+     * included) to all of them searchable.
+     */
+    private void fromFiles(String bootstrap, long from, long count, Instant first, long spacingNanos) throws Exception {
+        Path root = Path.of("target/log-index-benchmark-pods").toAbsolutePath();
+        delete(root);
+        long writeStart = System.nanoTime();
+        Map<String, Writer> files = new HashMap<>();
+        try {
+            for (long i = from; i < from + count; i++) {
+                LogRecord record = lines.line(i, first.plusNanos(i * spacingNanos));
+                Writer file = files.get(record.podName());
+                if (file == null) {
+                    file = podLog(root, record);
+                    files.put(record.podName(), file);
+                }
+                file.write(FLINK_TIME.format(record.occurredAt()) + " " + String.format("%-5s %-60s", record.level(), record.logger())
+                        + " [] - " + record.message() + "\n");
+            }
+        } finally {
+            for (Writer file : files.values()) {
+                file.close();
+            }
+        }
+        System.out.printf("files: %,d lines written into %d pods' log files in %.1f s%n", count, files.size(),
+                (System.nanoTime() - writeStart) / 1e9);
+        String agentDir = System.getProperty("bench.logs.agent", "../services/log-agent/target");
+        Path agentJar;
+        try (Stream<Path> jars = Files.list(Path.of(agentDir))) {
+            agentJar = jars.filter(path -> path.getFileName().toString().matches("slipway-log-agent-.*\\.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no log agent jar in " + agentDir
+                            + ": build it with ./mvnw -B -pl services/log-agent -am install -DskipTests"));
+        }
+        List<String> command = List.of("java", "-Xmx512m", "-cp", agentJar.toAbsolutePath() + File.pathSeparator
+                + Path.of(agentDir, "lib").toAbsolutePath() + File.separator + "*",
+                "-Dslipway.log-agent.log-root=" + root, "-Dslipway.log-agent.bootstrap-servers=" + bootstrap,
+                "-Dslipway.log-agent.time-zone=UTC", "dev.slipway.logagent.LogAgentMain");
+        long launched = System.nanoTime();
+        Process agent = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/log-agent-benchmark.log"))).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(agent::destroyForcibly, "stop-log-agent"));
+        try {
+            awaitSearchable(from + count);
+            double seconds = (System.nanoTime() - launched) / 1e9;
+            System.out.printf("files: all %,d searchable %.1f s after the log agent's launch (JVM start included): %,.0f lines/s "
+                    + "from file to searchable%n", from + count, seconds, count / seconds);
+        } finally {
+            stop(agent);
+        }
+    }
+
+    /** A pod's directory as the pod-provisioner lays it out, with its pod.properties, and its log file to append to. */
+    private static Writer podLog(Path root, LogRecord record) throws IOException {
+        Path dir = Files.createDirectories(root.resolve(record.clusterId()).resolve(record.podName()));
+        Files.writeString(dir.resolve("pod.properties"), "cluster=" + record.clusterId() + "\npod=" + record.podName() + "\nrole="
+                + record.role() + "\njob=" + record.jobId() + "\n");
+        return Files.newBufferedWriter(dir.resolve(record.podName() + ".log"), StandardCharsets.UTF_8);
     }
 
     /** Graceful stop: the indexer commits its indexes and then its offsets. */
