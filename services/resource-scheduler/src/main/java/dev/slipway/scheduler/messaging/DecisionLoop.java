@@ -95,6 +95,8 @@ public final class DecisionLoop implements AutoCloseable {
     /** AT_LEAST_ONCE: offsets processed and published but not committed yet. */
     private final Map<TopicPartition, OffsetAndMetadata> pendingOffsets = new HashMap<>();
     private long lastCommitNanos;
+    /** Partitions handed over by a poll of {@link #gather}, whose records gathered before it must not be decided. */
+    private final Set<TopicPartition> revokedWhileGathering = new HashSet<>();
     /** Clusters the current batch changed, with their partition. */
     private final Map<String, TopicPartition> touchedClusters = new HashMap<>();
     private final KafkaConsumer<String, byte[]> consumer;
@@ -198,9 +200,6 @@ public final class DecisionLoop implements AutoCloseable {
         try {
             while (running) {
                 List<ConsumerRecord<String, byte[]>> batch = gather(consumer.poll(POLL));
-                // A poll while gathering may have handed partitions over: their records are the next owner's now.
-                Set<TopicPartition> assigned = consumer.assignment();
-                batch.removeIf(record -> !assigned.contains(new TopicPartition(record.topic(), record.partition())));
                 if (!batch.isEmpty()) {
                     process(batch);
                 } else {
@@ -234,10 +233,17 @@ public final class DecisionLoop implements AutoCloseable {
     private List<ConsumerRecord<String, byte[]>> gather(ConsumerRecords<String, byte[]> first) {
         List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(first.count());
         first.forEach(batch::add);
+        revokedWhileGathering.clear();
         long until = System.nanoTime() + (delivery == Delivery.EXACTLY_ONCE ? GATHER.toNanos() : 0);
         while (!batch.isEmpty() && batch.size() < MAX_BATCH) {
             boolean waiting = System.nanoTime() < until;
             ConsumerRecords<String, byte[]> more = consumer.poll(waiting ? Duration.ofMillis(1) : Duration.ZERO);
+            if (!revokedWhileGathering.isEmpty()) {
+                // That poll handed partitions over: what was gathered of them before is the next owner's to decide, or
+                // ours again from the committed offset if they came back. What the poll returned is after the hand-over.
+                batch.removeIf(record -> revokedWhileGathering.contains(new TopicPartition(record.topic(), record.partition())));
+                revokedWhileGathering.clear();
+            }
             if (more.isEmpty() && !waiting) {
                 break;
             }
@@ -347,7 +353,7 @@ public final class DecisionLoop implements AutoCloseable {
             return;
         }
         try {
-            consumer.commitSync(Map.copyOf(pendingOffsets));
+            consumer.commitSync(pendingOffsets);
             pendingOffsets.clear();
         } catch (KafkaException e) {
             LOG.warnf("commit failed; the next reader of these partitions re-publishes their tail: %s", e.getMessage());
@@ -629,6 +635,7 @@ public final class DecisionLoop implements AutoCloseable {
             }
             // The next owner commits these partitions from now on; a late commit of ours would move them back.
             partitions.forEach(pendingOffsets::remove);
+            revokedWhileGathering.addAll(partitions);
             partitions.forEach(schedulers::remove);
             refreshOwnedClusters();
         }
