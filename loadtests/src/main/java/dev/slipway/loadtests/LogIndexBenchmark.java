@@ -341,7 +341,8 @@ public final class LogIndexBenchmark {
         throw new IllegalStateException("the indexer did not become ready in 120 s; see target/log-index-benchmark.log");
     }
 
-    private static void delete(Path dir) throws IOException {
+    /** Deletes {@code dir} and everything in it, if it exists. */
+    static void delete(Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (Stream<Path> paths = Files.walk(dir)) {
                 for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {

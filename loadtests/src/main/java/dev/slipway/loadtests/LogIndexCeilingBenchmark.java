@@ -7,7 +7,6 @@ import dev.slipway.contracts.telemetry.LogRecord;
 import dev.slipway.contracts.telemetry.TelemetryEvent;
 import dev.slipway.indexer.logs.Granularity;
 import dev.slipway.indexer.logs.LogIndex;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -15,12 +14,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 
 /**
  * The most the indexer's write path can do on this machine: the benchmark's log lines, encoded beforehand, decoded
@@ -91,15 +88,7 @@ public final class LogIndexCeilingBenchmark {
             return payloads.length / ((System.nanoTime() - start) / 1e9);
         } finally {
             workers.shutdown();
-            delete(dir);
-        }
-    }
-
-    private static void delete(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
+            LogIndexBenchmark.delete(dir);
         }
     }
 }
