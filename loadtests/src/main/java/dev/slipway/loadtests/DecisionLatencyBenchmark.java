@@ -38,22 +38,28 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.ObjIntConsumer;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -117,7 +123,7 @@ public final class DecisionLatencyBenchmark {
             try {
                 List<String> clusters = createClusters(broker.bootstrapServers(), clusterCount);
                 awaitUp(port);
-                Thread watcher = watchDecisions(broker.bootstrapServers());
+                DecisionWatcher watcher = watchDecisions(broker.bootstrapServers());
                 ClusterTokens tokens = new ClusterTokens(SECRET);
                 MachineNotes.print();
                 System.out.printf("resource-scheduler up on port %d; %d clusters; target rates %s for %d s each%n",
@@ -135,7 +141,7 @@ public final class DecisionLatencyBenchmark {
                 } finally {
                     vertx.close().toCompletionStage().toCompletableFuture().join();
                 }
-                watcher.interrupt();
+                watcher.stop();
             } finally {
                 service.destroy();
                 service.waitFor();
@@ -215,6 +221,7 @@ public final class DecisionLatencyBenchmark {
                     .append(times.decisionSent.get(i)).append(',').append(times.decided.get(i)).append('\n');
         }
         try {
+            Files.createDirectories(Path.of(dir));
             Files.writeString(Path.of(dir, run + ".csv"), csv);
         } catch (IOException e) {
             System.out.println("cannot write " + run + ".csv: " + e.getMessage());
@@ -290,17 +297,35 @@ public final class DecisionLatencyBenchmark {
         return total;
     }
 
-    private Thread watchDecisions(String bootstrap) {
+    /** The reader that timestamps decisions; stop() wakes its poll and waits for it to close the consumer. */
+    private record DecisionWatcher(Thread thread, KafkaConsumer<String, byte[]> consumer) {
+        void stop() throws InterruptedException {
+            consumer.wakeup();
+            thread.join(Duration.ofSeconds(30).toMillis());
+        }
+    }
+
+    private DecisionWatcher watchDecisions(String bootstrap) {
         Properties props = KafkaClientProperties.committedReader(bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "latency-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         // Fetch often, so the measuring reader's own wait adds little (5 ms at most) to the latency it reports.
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "5");
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of(Topics.DECISIONS, Topics.RESOURCES));
+        CountDownLatch assigned = new CountDownLatch(1);
+        consumer.subscribe(List.of(Topics.DECISIONS, Topics.RESOURCES), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                assigned.countDown();
+            }
+        });
         Thread thread = new Thread(() -> {
             try (consumer) {
-                while (!Thread.currentThread().isInterrupted()) {
+                while (true) {
                     for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(20))) {
                         long now = micros(Instant.now());
                         if (record.topic().equals(Topics.RESOURCES)) {
@@ -320,23 +345,21 @@ public final class DecisionLatencyBenchmark {
                         }
                     }
                 }
-            } catch (RuntimeException e) {
-                // interrupted while polling: the run is over
+            } catch (WakeupException e) {
+                // stop(): the run is over
             }
         }, "decision-watcher");
         thread.setDaemon(true);
         thread.start();
-        // Let the consumer join before requests flow, so "latest" does not skip any.
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline && !thread.isAlive()) {
-            Thread.onSpinWait();
-        }
+        // Let the consumer join (and "latest" settle on its positions) before requests flow, so it skips none.
         try {
-            Thread.sleep(3000);
+            if (!assigned.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the decision watcher got no partitions within 60 s; is the broker up?");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return thread;
+        return new DecisionWatcher(thread, consumer);
     }
 
     private void record(String requestId, ObjIntConsumer<Run> write) {
