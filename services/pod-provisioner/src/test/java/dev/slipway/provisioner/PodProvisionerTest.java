@@ -116,9 +116,13 @@ class PodProvisionerTest {
         given().get("http://127.0.0.1:" + restPort + "/overview").then().statusCode(200);
         given().get("/api/v1/local/pods").then().statusCode(200).body("$", hasItem(cluster + "/" + pod));
 
-        decide(new DeletePod("x-" + pod, cluster, Instant.now(), "cause", "test", pod, PodRole.JOB_MANAGER));
+        String deleteTrace = "5ce0a3d4e1f2b3c4d5e6f708192a3b4c";
+        decide(new DeletePod("x-" + pod, cluster, Instant.now(), "cause", "test", pod, PodRole.JOB_MANAGER),
+                "00-" + deleteTrace + "-00f067aa0ba902b7-01");
 
         await().atMost(Duration.ofSeconds(30)).until(() -> factNames().contains("PodDeleted " + pod));
+        // The delete decision's trace goes on into the pod's last fact.
+        assertThat(traceIdsOfFacts()).containsExactly(trace, trace, deleteTrace);
         given().get("/api/v1/local/pods").then().statusCode(200).body("$", not(hasItem(cluster + "/" + pod)));
     }
 

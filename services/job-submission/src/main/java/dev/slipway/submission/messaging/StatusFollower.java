@@ -6,6 +6,7 @@ import dev.slipway.contracts.Topics;
 import dev.slipway.contracts.json.DecodeResult;
 import dev.slipway.messaging.EventRecords;
 import dev.slipway.messaging.KafkaClientProperties;
+import dev.slipway.messaging.KafkaTracing;
 import dev.slipway.submission.config.SubmissionConfig;
 import dev.slipway.submission.service.ClusterStatusService;
 import io.quarkus.vertx.VertxContextSupport;
@@ -42,15 +43,17 @@ public class StatusFollower {
     private final String bootstrapServers;
     private final String group;
     private final ClusterStatusService status;
+    private final KafkaTracing tracing;
     private volatile boolean running;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
     public StatusFollower(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, SubmissionConfig config,
-            ClusterStatusService status) {
+            ClusterStatusService status, KafkaTracing tracing) {
         this.bootstrapServers = bootstrapServers;
         this.group = config.consumerGroup();
         this.status = status;
+        this.tracing = tracing;
     }
 
     public synchronized void start() {
@@ -117,7 +120,15 @@ public class StatusFollower {
         }
         DecodeResult<SlipwayEvent> decoded = EventRecords.decode(record, SlipwayEvent.class);
         if (decoded instanceof DecodeResult.Decoded<SlipwayEvent> event && ClusterStatusService.follows(event.event())) {
-            VertxContextSupport.subscribeAndAwait(() -> status.apply(event.event()));
+            // The fact's trace (a pod created for a request, a health change) ends in the status it sets.
+            try (KafkaTracing.Processing processing = tracing.process(record, record.topic() + " process")) {
+                try {
+                    VertxContextSupport.subscribeAndAwait(() -> status.apply(event.event()));
+                } catch (Throwable e) {
+                    processing.fail(e);
+                    throw e;
+                }
+            }
         }
         // Rejected records are the producers' to dead-letter; this reader only skips them.
     }

@@ -109,19 +109,24 @@ public final class DecisionApplier implements AutoCloseable {
         DecodeResult<Decision> decoded = EventRecords.decode(record, Decision.class);
         if (decoded instanceof DecodeResult.Decoded<Decision> ok) {
             if (ok.event() instanceof ProvisionPod provision) {
-                try (KafkaTracing.Processing create = tracing.step(processing.traceparent(), "create pod")) {
-                    traces.remember(provision.clusterId(), provision.podName(), create.traceparent());
-                    backend.provision(provision);
-                } catch (RuntimeException e) {
-                    processing.fail(e);
-                    throw e;
-                }
+                traced(processing, "create pod", provision.clusterId(), provision.podName(), () -> backend.provision(provision));
             } else if (ok.event() instanceof DeletePod delete) {
-                backend.delete(delete);
+                traced(processing, "delete pod", delete.clusterId(), delete.podName(), () -> backend.delete(delete));
             }
         } else if (decoded instanceof DecodeResult.Rejected<Decision> rejected) {
             LOG.warnf("Dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), rejected.describe());
             deadLetters.send(EventRecords.deadLetter(record, rejected.describe()));
+        }
+    }
+
+    /** Runs {@code work} in a child span whose trace the pod's next facts continue (they are observed on other threads). */
+    private void traced(KafkaTracing.Processing processing, String operation, String clusterId, String podName, Runnable work) {
+        try (KafkaTracing.Processing step = tracing.step(processing.traceparent(), operation)) {
+            traces.remember(clusterId, podName, step.traceparent());
+            work.run();
+        } catch (RuntimeException e) {
+            processing.fail(e);
+            throw e;
         }
     }
 

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The traceparent of each pod's creation, kept until the pod is ready or gone: its facts are observed
- * later, on watcher threads, where the decision's trace is no longer current.
+ * The traceparent of each pod's creation or deletion, kept until the pod is ready or gone: its facts are
+ * observed later, on watcher threads, where the decision's trace is no longer current.
  */
 public final class PodTraces {
 
