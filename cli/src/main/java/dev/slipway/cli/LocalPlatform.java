@@ -273,6 +273,8 @@ public final class LocalPlatform {
             }
             case INDEXER -> command.addAll(List.of("-Xmx512m", "-Dquarkus.http.port=" + service.port(),
                     "-Dkafka.bootstrap.servers=" + kafka,
+                    // the web console is a page of job-submission; its browser reads logs and live events here
+                    "-Dquarkus.http.cors.origins=http://localhost:" + settings.submissionPort + ",http://127.0.0.1:" + settings.submissionPort,
                     "-Dslipway.indexer.data-dir=" + settings.stateDir.resolve("indexer")));
             case SCHEDULER -> command.addAll(List.of("@" + settings.home.resolve("services/resource-scheduler/jvm.options"),
                     "-Xmx384m", "-Dquarkus.http.port=" + service.port(),
@@ -293,6 +295,7 @@ public final class LocalPlatform {
                     "-Dquarkus.datasource.username=postgres", "-Dquarkus.datasource.password=postgres",
                     "-Dslipway.job-submission.job-managers.provisioner-url=http://127.0.0.1:" + settings.provisionerPort,
                     "-Dslipway.job-submission.jobs.artifact-dir=" + settings.stateDir.resolve("artifacts"),
+                    "-Dslipway.job-submission.console.indexer-url=http://127.0.0.1:" + settings.indexerPort,
                     "-Dslipway.job-submission.tenants." + Settings.LOCAL_TENANT + ".token=" + Settings.LOCAL_TENANT_TOKEN));
             default -> throw new IllegalArgumentException(service.name());
         }

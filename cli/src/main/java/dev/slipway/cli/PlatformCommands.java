@@ -72,8 +72,10 @@ final class PlatformCommands {
                 }
                 rows.add(List.of("  " + status.name(), status.url(), docs));
             }
+            platform.status().stream().filter(status -> status.name().equals(LocalPlatform.SUBMISSION) && status.pid() != null)
+                    .findFirst().ifPresent(submission -> rows.add(List.of("  web console", submission.url() + "/console/",
+                            "sign in with the tenant token (SLIPWAY_TENANT_TOKEN; here " + settings.tenantToken() + ")")));
             Output.rows(out, rows);
-            out.println("  (no console yet)");
             out.println();
             out.println("Next: ./slipway demo | ./slipway status | ./slipway clusters create <name> | ./slipway down");
         }

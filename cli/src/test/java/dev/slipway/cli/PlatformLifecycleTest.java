@@ -2,6 +2,7 @@ package dev.slipway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -104,6 +105,14 @@ class PlatformLifecycleTest {
         assertThat(status(submission() + "/q/health/ready")).isEqualTo(200);
         assertThat(status(indexer() + "/q/health/ready")).isEqualTo(200);
         assertThat(up.output()).contains("log-agent", "ships the Flink pods' logs");
+        // The web console: job-submission serves it and names the indexer, which lets the console's origin read it.
+        assertThat(up.output()).contains("web console", submission() + "/console/");
+        assertThat(status(submission() + "/console/")).isEqualTo(200);
+        assertThat(get(submission() + "/api/v1/console/settings").path("indexerUrl").asText()).isEqualTo(indexer());
+        HttpResponse<Void> crossOrigin = HTTP.send(HttpRequest.newBuilder(URI.create(indexer() + "/api/v1/logs/partitions"))
+                .header("Origin", submission()).build(), HttpResponse.BodyHandlers.discarding());
+        assertThat(crossOrigin.statusCode()).isEqualTo(200);
+        assertThat(crossOrigin.headers().firstValue("Access-Control-Allow-Origin")).contains(submission());
         assertThat(state.resolve("run/resource-scheduler.pid")).exists();
         assertThat(state.resolve("logs/pod-provisioner.log")).exists();
     }
@@ -200,6 +209,46 @@ class PlatformLifecycleTest {
 
     @Test
     @Order(5)
+    void theWebConsoleShowsTheDemoClusterAndFollowsItLive() throws Exception {
+        assumeTrue(ConsoleBrowser.installed(), "the console's browser test needs Debian's chromium and chromium-driver "
+                + "(apt-get install chromium chromium-driver; .ci/run installs them)");
+        try (ConsoleBrowser browser = new ConsoleBrowser()) {
+            browser.open(submission() + "/console/");
+            browser.type("token", Settings.LOCAL_TENANT_TOKEN);
+            browser.click("#sign-in button[type=submit]");
+            await("the demo cluster in the console").atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(browser.text("#clusters tbody")).contains(CLUSTER_NAME, cluster, "RUNNING"));
+
+            browser.clickRowWith("clusters", cluster);
+            await("the cluster's pods and jobs").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                assertThat(browser.text("#pods tbody")).contains(cluster + "-jm-0", "READY");
+                assertThat(browser.text("#jobs tbody")).contains("orders per product", "CANCELED", "bounded-sum", "FINISHED");
+                assertThat(browser.text("#events-state")).isEqualTo("live");
+            });
+
+            // Logs from the indexer, across origins: the TaskManagers' registration lines.
+            browser.type("log-query", "registration");
+            browser.click("#log-search button[type=submit]");
+            await("log lines in the console").atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(browser.text("#logs tbody")).contains(cluster + "-tm-"));
+
+            // Someone else grows the warm pool: the console shows the decision with its reason, live, and the new pod.
+            HttpResponse<String> patched = HTTP.send(HttpRequest.newBuilder(URI.create(submission() + "/api/v1/clusters/" + cluster))
+                    .header("Authorization", "Bearer " + Settings.LOCAL_TENANT_TOKEN).header("Content-Type", "application/merge-patch+json")
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"elastic\":{\"warmPool\":1}}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+            await("the warm pool's decision and pod, live").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(browser.text("#events")).contains("ProvisionPod", "warm pool");
+                // the demo's TaskManagers are listed as GONE; the warm one is new
+                assertThat(browser.rows("pods")).anySatisfy(pod -> assertThat(pod).contains(cluster + "-tm-").doesNotContain("GONE"));
+            });
+            assertThat(browser.hidden("#problem")).as(browser.text("#problem")).isTrue();
+        }
+    }
+
+    @Test
+    @Order(6)
     void downStopsEveryProcessItStartedFlinkIncluded() throws Exception {
         assertThat(processesUnder(state)).as("the JobManager runs before down").isNotEmpty();
 

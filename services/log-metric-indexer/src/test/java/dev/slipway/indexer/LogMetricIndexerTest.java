@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 import dev.slipway.contracts.CloudEventHeaders;
@@ -273,6 +274,18 @@ class LogMetricIndexerTest {
         given().queryParam("clusterId", cluster).get("/api/v1/logs").then().body("total", equalTo(21));
         given().get("/api/v1/logs/partitions").then().statusCode(200).body("name", hasItem(startsWith("20")));
         given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
+    void theConsolesOriginMayReadAndAnotherMayNot() {
+        // The web console is a page of job-submission (:8083): its browser calls here across origins.
+        given().header("Origin", "http://localhost:8083").get("/api/v1/logs/partitions").then().statusCode(200)
+                .header("Access-Control-Allow-Origin", "http://localhost:8083");
+        given().header("Origin", "http://127.0.0.1:8083").header("Access-Control-Request-Method", "GET")
+                .options("/api/v1/logs").then().statusCode(200)
+                .header("Access-Control-Allow-Origin", "http://127.0.0.1:8083");
+        given().header("Origin", "http://elsewhere.example").get("/api/v1/logs/partitions").then()
+                .header("Access-Control-Allow-Origin", nullValue());
     }
 
     private static void problem(io.restassured.response.Response response, String field) {

@@ -42,6 +42,16 @@ public interface SubmissionConfig {
 
     JobManagers jobManagers();
 
+    Console console();
+
+    /** The web console at {@code /console/}: a page of this service that also reads the log-metric-indexer. */
+    interface Console {
+
+        /** The indexer's base URL as the browser reaches it (its CORS origins must include this service's URL). */
+        @WithDefault("http://localhost:8084")
+        String indexerUrl();
+    }
+
     interface Jobs {
 
         /** Largest jar accepted (the HTTP body limit, quarkus.http.limits.max-body-size, must be a little larger). */

@@ -1,0 +1,252 @@
+// Slipway's web console: job-submission's REST API as the signed-in tenant, and the log-metric-indexer's
+// search and server-sent-event streams (no token there; it answers this page through CORS). No build step.
+'use strict';
+
+const TOKEN_KEY = 'slipway.tenantToken';
+const REFRESH_MS = 5000;
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  token: sessionStorage.getItem(TOKEN_KEY),
+  indexerUrl: null,
+  clusterId: null,
+  events: null,
+  logStream: null,
+  logCursor: null,
+  refreshTimer: null,
+};
+
+/** One element with text (never HTML: everything shown comes from users, pods and logs). */
+function el(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (className) node.className = className;
+  return node;
+}
+
+function row(cells, className) {
+  const tr = el('tr', null, className);
+  for (const cell of cells) {
+    const td = el('td');
+    if (cell instanceof Node) td.append(cell); else if (cell !== undefined && cell !== null) td.textContent = String(cell);
+    tr.append(td);
+  }
+  return tr;
+}
+
+function status(text) {
+  return el('span', text, 'status-' + text);
+}
+
+function showProblem(message) {
+  $('problem').textContent = message;
+  $('problem').hidden = !message;
+}
+
+/** problem+json says what is wrong and which field; the console shows both. */
+async function problemOf(response) {
+  try {
+    const problem = await response.json();
+    const fields = (problem.errors || []).map((e) => `${e.field}: ${e.message}`).join('; ');
+    return `${response.status} ${problem.title || ''}${problem.detail ? ': ' + problem.detail : ''}${fields ? ' (' + fields + ')' : ''}`;
+  } catch (e) {
+    return `${response.status} ${response.statusText}`;
+  }
+}
+
+async function api(path, options = {}) {
+  const response = await fetch(path, {
+    ...options,
+    headers: { 'Authorization': 'Bearer ' + state.token, 'Accept': 'application/json', ...(options.headers || {}) },
+  });
+  if (response.status === 401) {
+    signOut();
+    throw new Error('The token was not accepted: sign in with your tenant token (SLIPWAY_TENANT_TOKEN).');
+  }
+  if (!response.ok) throw new Error(await problemOf(response));
+  return response.status === 204 ? null : response.json();
+}
+
+async function indexer(path) {
+  const response = await fetch(state.indexerUrl + path, { headers: { 'Accept': 'application/json' } });
+  if (!response.ok) throw new Error('log-metric-indexer: ' + await problemOf(response));
+  return response.json();
+}
+
+function when(instant) {
+  return instant ? new Date(instant).toLocaleTimeString() : '';
+}
+
+async function loadClusters() {
+  const clusters = await api('/api/v1/clusters');
+  const body = $('clusters').tBodies[0];
+  body.replaceChildren(...clusters.map((c) => {
+    const tr = row([c.name, c.id, c.spec && c.spec.mode, status(c.status), c.statusReason, (c.pods || []).length],
+      c.id === state.clusterId ? 'selected' : '');
+    tr.addEventListener('click', () => selectCluster(c.id).catch((e) => showProblem(e.message)));
+    return tr;
+  }));
+  $('clusters-updated').textContent = clusters.length === 0
+    ? 'none yet: ./slipway clusters create <name>' : 'updated ' + new Date().toLocaleTimeString();
+}
+
+async function loadCluster() {
+  const id = state.clusterId;
+  const [cluster, jobs] = await Promise.all([
+    api('/api/v1/clusters/' + encodeURIComponent(id)),
+    api('/api/v1/jobs?clusterId=' + encodeURIComponent(id)),
+  ]);
+  $('cluster-name').textContent = `${cluster.name} (${cluster.id})`;
+  $('cluster-status').replaceChildren(status(cluster.status), document.createTextNode(' ' + (cluster.statusReason || '')));
+  $('pods').tBodies[0].replaceChildren(...(cluster.pods || []).map((p) =>
+    row([p.name, p.role, status(p.phase), p.nodeName, p.address, p.reason])));
+  $('jobs').tBodies[0].replaceChildren(...jobs.map((j) =>
+    row([j.name, j.kind, `${j.version} of ${j.latestVersion}`, status(j.status), j.operation || '', j.latestSavepoint || '', actions(j)])));
+}
+
+/** The actions a job takes without a body; each answers at once and shows as "in progress". */
+function actions(job) {
+  const span = el('span');
+  for (const [label, path] of [['savepoint', 'savepoints'], ['stop', 'stop'], ['restart', 'restart'], ['cancel', 'cancel']]) {
+    const button = el('button', label);
+    button.type = 'button';
+    button.addEventListener('click', async () => {
+      try {
+        await api(`/api/v1/jobs/${encodeURIComponent(job.id)}/${path}`, { method: 'POST' });
+        showProblem('');
+        await loadCluster();
+      } catch (e) {
+        showProblem(`${label} ${job.name}: ${e.message}`);
+      }
+    });
+    span.append(button);
+  }
+  return span;
+}
+
+function describe(event) {
+  const e = event.event || {};
+  const what = e.reason || e.statusReason || e.status || e.message || '';
+  return `${when(event.occurredAt)} ${event.type.replace(/^dev\.slipway\./, '')}${e.podName ? ' ' + e.podName : ''}${what ? ': ' + what : ''}`;
+}
+
+function followEvents() {
+  if (state.events) state.events.close();
+  $('events').replaceChildren();
+  state.events = new EventSource(`${state.indexerUrl}/api/v1/clusters/${encodeURIComponent(state.clusterId)}/events`);
+  state.events.onmessage = (message) => {
+    const list = $('events');
+    list.prepend(el('li', describe(JSON.parse(message.data))));
+    while (list.children.length > 200) list.lastChild.remove();
+    loadCluster().catch((e) => showProblem(e.message));
+  };
+  $('events-state').textContent = 'connecting';
+  state.events.onerror = () => {
+    $('events-state').textContent = 'reconnecting';
+    showProblem(`Live events: the log-metric-indexer at ${state.indexerUrl} does not answer; retrying.`);
+  };
+  state.events.onopen = () => {
+    $('events-state').textContent = 'live';
+    showProblem('');
+  };
+}
+
+function logRow(r) {
+  return row([when(r.occurredAt), el('span', r.level, 'level-' + r.level), r.podName, r.logger, r.message]);
+}
+
+async function searchLogs(more) {
+  const params = new URLSearchParams({ clusterId: state.clusterId, limit: '100' });
+  if ($('log-query').value.trim()) params.set('q', $('log-query').value.trim());
+  if ($('log-level').value) params.set('level', $('log-level').value);
+  if (more && state.logCursor) params.set('cursor', state.logCursor);
+  const page = await indexer('/api/v1/logs?' + params);
+  const body = $('logs').tBodies[0];
+  if (!more) body.replaceChildren();
+  body.append(...page.records.map(logRow));
+  state.logCursor = page.nextCursor;
+  $('log-more').hidden = !page.nextCursor;
+  $('log-counts').textContent = `${page.total} lines; ` + Object.entries(page.levels || {})
+    .filter(([, count]) => count > 0).map(([level, count]) => `${level} ${count}`).join(', ');
+}
+
+/** Live tail: new lines at the chosen level or above go on top. */
+function followLogs(on) {
+  if (state.logStream) state.logStream.close();
+  state.logStream = null;
+  if (!on) return;
+  const params = new URLSearchParams({ clusterId: state.clusterId });
+  const minimum = $('log-level').value.split(',')[0];
+  if (minimum) params.set('level', minimum);
+  state.logStream = new EventSource(`${state.indexerUrl}/api/v1/logs/stream?${params}`);
+  state.logStream.onmessage = (message) => {
+    const body = $('logs').tBodies[0];
+    body.prepend(logRow(JSON.parse(message.data)));
+    while (body.rows.length > 1000) body.lastChild.remove();
+  };
+}
+
+async function selectCluster(id) {
+  state.clusterId = id;
+  state.logCursor = null;
+  $('cluster').hidden = false;
+  for (const tr of $('clusters').tBodies[0].rows) tr.classList.toggle('selected', tr.cells[1].textContent === id);
+  await loadCluster();
+  followEvents();
+  $('log-follow').checked = false;
+  followLogs(false);
+  await searchLogs(false);
+}
+
+async function refresh() {
+  try {
+    await loadClusters();
+    if (state.clusterId) await loadCluster();
+    showProblem('');
+  } catch (e) {
+    showProblem(e.message);
+  }
+}
+
+function signOut() {
+  sessionStorage.removeItem(TOKEN_KEY);
+  state.token = null;
+  state.clusterId = null;
+  if (state.events) state.events.close();
+  followLogs(false);
+  clearInterval(state.refreshTimer);
+  $('signed-in').hidden = true;
+  $('cluster').hidden = true;
+  $('sign-out').hidden = true;
+  $('token').hidden = false;
+}
+
+async function signIn() {
+  $('signed-in').hidden = false;
+  $('sign-out').hidden = false;
+  $('token').hidden = true;
+  await refresh();
+  state.refreshTimer = setInterval(refresh, REFRESH_MS);
+}
+
+async function start() {
+  const settings = await fetch('/api/v1/console/settings').then((r) => r.json());
+  state.indexerUrl = settings.indexerUrl.replace(/\/$/, '');
+  $('sign-in').addEventListener('submit', (event) => {
+    event.preventDefault();
+    state.token = $('token').value.trim();
+    sessionStorage.setItem(TOKEN_KEY, state.token);
+    $('token').value = '';
+    signIn();
+  });
+  $('sign-out').addEventListener('click', signOut);
+  $('log-search').addEventListener('submit', (event) => {
+    event.preventDefault();
+    searchLogs(false).catch((e) => showProblem(e.message));
+  });
+  $('log-more').addEventListener('click', () => searchLogs(true).catch((e) => showProblem(e.message)));
+  $('log-follow').addEventListener('change', () => followLogs($('log-follow').checked));
+  if (state.token) await signIn();
+}
+
+start().catch((e) => showProblem('The console could not start: ' + e.message));
