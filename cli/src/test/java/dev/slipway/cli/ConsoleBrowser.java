@@ -1,12 +1,15 @@
 package dev.slipway.cli;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -82,8 +85,15 @@ final class ConsoleBrowser implements AutoCloseable {
         return Boolean.TRUE.equals(script().executeScript("const e = document.querySelector(arguments[0]); return !e || e.hidden;", css));
     }
 
+    /** The page as it was last, in target/console.png, to look at after a run (or a failure); then the browser quits. */
     @Override
     public void close() {
-        driver.quit();
+        try {
+            Files.write(Path.of("target", "console.png"), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+        } catch (IOException | RuntimeException e) {
+            System.err.println("no screenshot of the console: " + e);
+        } finally {
+            driver.quit();
+        }
     }
 }

@@ -81,7 +81,7 @@ async function loadClusters() {
   const clusters = await api('/api/v1/clusters');
   const body = $('clusters').tBodies[0];
   body.replaceChildren(...clusters.map((c) => {
-    const tr = row([c.name, c.id, c.spec && c.spec.mode, status(c.status), c.statusReason, (c.pods || []).length],
+    const tr = row([c.name, c.id, c.spec && c.spec.mode, status(c.status), c.statusReason],
       c.id === state.clusterId ? 'selected' : '');
     tr.addEventListener('click', () => selectCluster(c.id).catch((e) => showProblem(e.message)));
     return tr;
@@ -104,10 +104,18 @@ async function loadCluster() {
     row([j.name, j.kind, `${j.version} of ${j.latestVersion}`, status(j.status), j.operation || '', j.latestSavepoint || '', actions(j)])));
 }
 
-/** The actions a job takes without a body; each answers at once and shows as "in progress". */
+const ENDED = ['FINISHED', 'CANCELED', 'FAILED'];
+
+/**
+ * The actions a job takes without a body, those its status allows (the API says why when it still refuses);
+ * each answers at once and shows as "in progress".
+ */
 function actions(job) {
   const span = el('span');
-  for (const [label, path] of [['savepoint', 'savepoints'], ['stop', 'stop'], ['restart', 'restart'], ['cancel', 'cancel']]) {
+  const allowed = ENDED.includes(job.status) ? [['restart', 'restart']]
+    : job.status === 'RUNNING' ? [['savepoint', 'savepoints'], ['stop', 'stop'], ['cancel', 'cancel']]
+    : [['cancel', 'cancel']];
+  for (const [label, path] of allowed) {
     const button = el('button', label);
     button.type = 'button';
     button.addEventListener('click', async () => {
@@ -218,13 +226,15 @@ function signOut() {
   $('signed-in').hidden = true;
   $('cluster').hidden = true;
   $('sign-out').hidden = true;
-  $('token').hidden = false;
+  $('token-label').hidden = false;
+  $('sign-in-button').hidden = false;
 }
 
 async function signIn() {
   $('signed-in').hidden = false;
   $('sign-out').hidden = false;
-  $('token').hidden = true;
+  $('token-label').hidden = true;
+  $('sign-in-button').hidden = true;
   await refresh();
   state.refreshTimer = setInterval(refresh, REFRESH_MS);
 }
