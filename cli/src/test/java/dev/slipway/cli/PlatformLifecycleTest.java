@@ -214,6 +214,13 @@ class PlatformLifecycleTest {
                 + "(apt-get install chromium chromium-driver; .ci/run installs them)");
         try (ConsoleBrowser browser = new ConsoleBrowser()) {
             browser.open(submission() + "/console/");
+            // A wrong token: the console says what to do and asks again.
+            browser.type("token", "not-the-tenant-token");
+            browser.click("#sign-in button[type=submit]");
+            await("the console refusing a wrong token").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                assertThat(browser.text("#problem")).contains("sign in with your tenant token");
+                assertThat(browser.hidden("#token-label")).isFalse();
+            });
             browser.type("token", Settings.LOCAL_TENANT_TOKEN);
             browser.click("#sign-in button[type=submit]");
             await("the demo cluster in the console").atMost(Duration.ofSeconds(20))

@@ -14,6 +14,7 @@ const state = {
   logStream: null,
   logCursor: null,
   refreshTimer: null,
+  reloadTimer: null,
 };
 
 /** One element with text (never HTML: everything shown comes from users, pods and logs). */
@@ -138,6 +139,15 @@ function describe(event) {
   return `${when(event.occurredAt)} ${event.type.replace(/^dev\.slipway\./, '')}${e.podName ? ' ' + e.podName : ''}${what ? ': ' + what : ''}`;
 }
 
+/** A burst of events (a job's TaskManagers arriving) reloads the cluster once, not once per event. */
+function reloadClusterSoon() {
+  if (state.reloadTimer) return;
+  state.reloadTimer = setTimeout(() => {
+    state.reloadTimer = null;
+    if (state.clusterId) loadCluster().catch((e) => showProblem(e.message));
+  }, 300);
+}
+
 function followEvents() {
   if (state.events) state.events.close();
   $('events').replaceChildren();
@@ -146,7 +156,7 @@ function followEvents() {
     const list = $('events');
     list.prepend(el('li', describe(JSON.parse(message.data))));
     while (list.children.length > 200) list.lastChild.remove();
-    loadCluster().catch((e) => showProblem(e.message));
+    reloadClusterSoon();
   };
   $('events-state').textContent = 'connecting';
   state.events.onerror = () => {
@@ -236,7 +246,7 @@ async function signIn() {
   $('token-label').hidden = true;
   $('sign-in-button').hidden = true;
   await refresh();
-  state.refreshTimer = setInterval(refresh, REFRESH_MS);
+  if (state.token) state.refreshTimer = setInterval(refresh, REFRESH_MS); // not when the token was refused
 }
 
 async function start() {
