@@ -249,6 +249,11 @@ public final class LocalPlatform {
         return Http.status(service.healthUrl(), Duration.ofSeconds(2)) == 200;
     }
 
+    /** The web console is a page of job-submission; its browser reads the indexer and the scheduler across origins. */
+    private String consoleOrigins() {
+        return "-Dquarkus.http.cors.origins=http://localhost:" + settings.submissionPort + ",http://127.0.0.1:" + settings.submissionPort;
+    }
+
     private List<String> command(Service service) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java));
@@ -273,11 +278,10 @@ public final class LocalPlatform {
             }
             case INDEXER -> command.addAll(List.of("-Xmx512m", "-Dquarkus.http.port=" + service.port(),
                     "-Dkafka.bootstrap.servers=" + kafka,
-                    // the web console is a page of job-submission; its browser reads logs and live events here
-                    "-Dquarkus.http.cors.origins=http://localhost:" + settings.submissionPort + ",http://127.0.0.1:" + settings.submissionPort,
+                    consoleOrigins(),
                     "-Dslipway.indexer.data-dir=" + settings.stateDir.resolve("indexer")));
             case SCHEDULER -> command.addAll(List.of("@" + settings.home.resolve("services/resource-scheduler/jvm.options"),
-                    "-Xmx384m", "-Dquarkus.http.port=" + service.port(),
+                    "-Xmx384m", "-Dquarkus.http.port=" + service.port(), consoleOrigins(),
                     "-Dkafka.bootstrap.servers=" + kafka,
                     "-Dslipway.scheduler.cluster-token-secret=" + settings.secret,
                     "-Dslipway.scheduler.instance-id=local"));
@@ -296,6 +300,7 @@ public final class LocalPlatform {
                     "-Dslipway.job-submission.job-managers.provisioner-url=http://127.0.0.1:" + settings.provisionerPort,
                     "-Dslipway.job-submission.jobs.artifact-dir=" + settings.stateDir.resolve("artifacts"),
                     "-Dslipway.job-submission.console.indexer-url=http://127.0.0.1:" + settings.indexerPort,
+                    "-Dslipway.job-submission.console.scheduler-url=http://127.0.0.1:" + settings.schedulerPort,
                     "-Dslipway.job-submission.tenants." + Settings.LOCAL_TENANT + ".token=" + Settings.LOCAL_TENANT_TOKEN));
             default -> throw new IllegalArgumentException(service.name());
         }

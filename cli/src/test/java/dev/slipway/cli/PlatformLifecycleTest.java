@@ -231,6 +231,8 @@ class PlatformLifecycleTest {
                 assertThat(browser.text("#pods tbody")).contains(cluster + "-jm-0", "READY");
                 assertThat(browser.text("#jobs tbody")).contains("orders per product", "CANCELED", "bounded-sum", "FINISHED");
                 assertThat(browser.text("#events-state")).isEqualTo("live");
+                // the scheduler's decisions, across origins: the demo's TaskManagers, released when Flink let them go
+                assertThat(browser.text("#decisions")).contains("DeletePod " + cluster + "-tm-", "Flink released");
             });
 
             // Logs from the indexer, across origins: the TaskManagers' registration lines.
@@ -247,6 +249,7 @@ class PlatformLifecycleTest {
             assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
             await("the warm pool's decision and pod, live").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 assertThat(browser.text("#events")).contains("ProvisionPod", "warm pool");
+                assertThat(browser.text("#decisions")).contains("ProvisionPod " + cluster + "-tm-", "warm pool");
                 // the demo's TaskManagers are listed as GONE; the warm one is new
                 assertThat(browser.rows("pods")).anySatisfy(pod -> assertThat(pod).contains(cluster + "-tm-").doesNotContain("GONE"));
             });

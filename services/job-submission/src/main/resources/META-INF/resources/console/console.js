@@ -1,5 +1,6 @@
-// Slipway's web console: job-submission's REST API as the signed-in tenant, and the log-metric-indexer's
-// search and server-sent-event streams (no token there; it answers this page through CORS). No build step.
+// Slipway's web console: job-submission's REST API as the signed-in tenant; the log-metric-indexer's search and
+// server-sent-event streams and the resource-scheduler's decisions (no token there; they answer this page through
+// CORS). No build step.
 'use strict';
 
 const TOKEN_KEY = 'slipway.tenantToken';
@@ -9,12 +10,14 @@ const $ = (id) => document.getElementById(id);
 const state = {
   token: sessionStorage.getItem(TOKEN_KEY),
   indexerUrl: null,
+  schedulerUrl: null,
   clusterId: null,
   events: null,
   logStream: null,
   logCursor: null,
   refreshTimer: null,
   reloadTimer: null,
+  decided: false,
 };
 
 /** One element with text (never HTML: everything shown comes from users, pods and logs). */
@@ -133,6 +136,17 @@ function actions(job) {
   return span;
 }
 
+/** The scheduler's last decisions for the cluster, each with its reason: why pods came and went. */
+async function loadDecisions() {
+  const response = await fetch(`${state.schedulerUrl}/api/v1/clusters/${encodeURIComponent(state.clusterId)}/decisions?limit=20`,
+    { headers: { 'Accept': 'application/json' } });
+  if (!response.ok) throw new Error('resource-scheduler: ' + await problemOf(response));
+  const decisions = await response.json();
+  $('decisions').replaceChildren(...decisions.map((d) =>
+    el('li', `${when(d.occurredAt)} ${d.type}${d.podName ? ' ' + d.podName : ''}: ${d.reason}`)));
+  if (decisions.length === 0) $('decisions').append(el('li', 'none yet'));
+}
+
 function describe(event) {
   const e = event.event || {};
   const what = e.reason || e.statusReason || e.status || e.message || '';
@@ -140,11 +154,16 @@ function describe(event) {
 }
 
 /** A burst of events (a job's TaskManagers arriving) reloads the cluster once, not once per event. */
-function reloadClusterSoon() {
+function reloadClusterSoon(decided) {
+  state.decided = state.decided || decided;
   if (state.reloadTimer) return;
   state.reloadTimer = setTimeout(() => {
     state.reloadTimer = null;
-    if (state.clusterId) loadCluster().catch((e) => showProblem(e.message));
+    const withDecisions = state.decided;
+    state.decided = false;
+    if (!state.clusterId) return;
+    loadCluster().catch((e) => showProblem(e.message));
+    if (withDecisions) loadDecisions().catch((e) => showProblem(e.message));
   }, 300);
 }
 
@@ -154,9 +173,10 @@ function followEvents() {
   state.events = new EventSource(`${state.indexerUrl}/api/v1/clusters/${encodeURIComponent(state.clusterId)}/events`);
   state.events.onmessage = (message) => {
     const list = $('events');
-    list.prepend(el('li', describe(JSON.parse(message.data))));
+    const event = JSON.parse(message.data);
+    list.prepend(el('li', describe(event)));
     while (list.children.length > 200) list.lastChild.remove();
-    reloadClusterSoon();
+    reloadClusterSoon(event.topic === 'slipway.decisions.v1');
   };
   $('events-state').textContent = 'connecting';
   state.events.onerror = () => {
@@ -210,6 +230,7 @@ async function selectCluster(id) {
   $('cluster').hidden = false;
   for (const tr of $('clusters').tBodies[0].rows) tr.classList.toggle('selected', tr.cells[1].textContent === id);
   await loadCluster();
+  await loadDecisions();
   followEvents();
   $('log-follow').checked = false;
   followLogs(false);
@@ -252,6 +273,7 @@ async function signIn() {
 async function start() {
   const settings = await fetch('/api/v1/console/settings').then((r) => r.json());
   state.indexerUrl = settings.indexerUrl.replace(/\/$/, '');
+  state.schedulerUrl = settings.schedulerUrl.replace(/\/$/, '');
   $('sign-in').addEventListener('submit', (event) => {
     event.preventDefault();
     state.token = $('token').value.trim();

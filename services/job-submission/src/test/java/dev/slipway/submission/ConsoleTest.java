@@ -27,8 +27,8 @@ class ConsoleTest {
     }
 
     @Test
-    void itsSettingsNameTheIndexerWithoutAToken() {
+    void itsSettingsNameTheIndexerAndTheSchedulerWithoutAToken() {
         given().get("/api/v1/console/settings").then().statusCode(200).contentType(startsWith("application/json"))
-                .body("indexerUrl", equalTo("http://indexer.test:8084"));
+                .body("indexerUrl", equalTo("http://indexer.test:8084")).body("schedulerUrl", equalTo("http://scheduler.test:8081"));
     }
 }

@@ -50,6 +50,10 @@ public interface SubmissionConfig {
         /** The indexer's base URL as the browser reaches it (its CORS origins must include this service's URL). */
         @WithDefault("http://localhost:8084")
         String indexerUrl();
+
+        /** The resource-scheduler's base URL as the browser reaches it, for a cluster's recent decisions (CORS as above). */
+        @WithDefault("http://localhost:8081")
+        String schedulerUrl();
     }
 
     interface Jobs {

@@ -8,13 +8,13 @@ import jakarta.ws.rs.core.MediaType;
 
 /**
  * What the web console (static files under {@code /console/}) needs to know before it signs in: where the
- * log-metric-indexer answers. Open, like the page itself; everything with data needs the tenant's token.
+ * log-metric-indexer and the resource-scheduler answer. Open, like the page itself; everything with data needs the tenant's token.
  */
 @Path("/api/v1/console")
 public class ConsoleResource {
 
     /** The console's settings. */
-    public record ConsoleSettings(String indexerUrl) {
+    public record ConsoleSettings(String indexerUrl, String schedulerUrl) {
     }
 
     private final SubmissionConfig config;
@@ -27,6 +27,6 @@ public class ConsoleResource {
     @Path("/settings")
     @Produces(MediaType.APPLICATION_JSON)
     public ConsoleSettings settings() {
-        return new ConsoleSettings(config.console().indexerUrl());
+        return new ConsoleSettings(config.console().indexerUrl(), config.console().schedulerUrl());
     }
 }
