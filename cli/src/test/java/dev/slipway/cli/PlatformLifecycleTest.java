@@ -254,6 +254,26 @@ class PlatformLifecycleTest {
                 assertThat(browser.rows("pods")).anySatisfy(pod -> assertThat(pod).contains(cluster + "-tm-").doesNotContain("GONE"));
             });
             assertThat(browser.hidden("#problem")).as(browser.text("#problem")).isTrue();
+
+            // A SQL script the API refuses: the console shows the problem, naming the field, and keeps it.
+            browser.type("sql-job-script", "SELECT 1;");
+            browser.click("#new-sql-job button[type=submit]");
+            await("the refused script's problem").atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(browser.text("#problem")).contains("SQL job: 400", "script"));
+            // ... through the console's next refresh, which clears only problems of its own
+            String refreshedAt = browser.text("#clusters-updated");
+            await("the console's next refresh").atMost(Duration.ofSeconds(15))
+                    .until(() -> !browser.text("#clusters-updated").equals(refreshedAt));
+            assertThat(browser.text("#problem")).contains("SQL job: 400");
+
+            // A new cluster from the console: created through job-submission, listed and selected.
+            browser.type("new-cluster-name", "console-made");
+            browser.click("#new-cluster button[type=submit]");
+            await("the console's own cluster").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                assertThat(browser.text("#clusters tbody")).contains("console-made-");
+                assertThat(browser.text("#cluster-name")).startsWith("console-made (console-made-");
+                assertThat(browser.hidden("#problem")).as(browser.text("#problem")).isTrue();
+            });
         }
     }
 

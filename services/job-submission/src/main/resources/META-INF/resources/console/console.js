@@ -18,6 +18,7 @@ const state = {
   refreshTimer: null,
   reloadTimer: null,
   decided: false,
+  userProblem: false,
 };
 
 /** One element with text (never HTML: everything shown comes from users, pods and logs). */
@@ -42,7 +43,13 @@ function status(text) {
   return el('span', text, 'status-' + text);
 }
 
-function showProblem(message) {
+/**
+ * Shows (or clears) the problem line. What a user's own action reported stays until their next action: the
+ * background refresh clears only what it reported itself.
+ */
+function showProblem(message, fromUser = false) {
+  if (!message && state.userProblem && !fromUser) return;
+  state.userProblem = fromUser && !!message;
   $('problem').textContent = message;
   $('problem').hidden = !message;
 }
@@ -125,10 +132,10 @@ function actions(job) {
     button.addEventListener('click', async () => {
       try {
         await api(`/api/v1/jobs/${encodeURIComponent(job.id)}/${path}`, { method: 'POST' });
-        showProblem('');
+        showProblem('', true);
         await loadCluster();
       } catch (e) {
-        showProblem(`${label} ${job.name}: ${e.message}`);
+        showProblem(`${label} ${job.name}: ${e.message}`, true);
       }
     });
     span.append(button);
@@ -224,6 +231,32 @@ function followLogs(on) {
   };
 }
 
+/** Creates an ELASTIC cluster; the API's problem (a name taken, a quota reached) says which field and why. */
+async function createCluster() {
+  const body = {
+    name: $('new-cluster-name').value.trim(),
+    mode: 'ELASTIC',
+    flinkVersion: $('new-cluster-version').value,
+    elastic: { warmPool: Number($('new-cluster-warm-pool').value), maxTaskManagers: Number($('new-cluster-max').value) },
+  };
+  const cluster = await api('/api/v1/clusters', {
+    method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' },
+  });
+  $('new-cluster-name').value = '';
+  await loadClusters();
+  await selectCluster(cluster.id);
+}
+
+/** Submits the script as a SQL job of the selected cluster; a script the API refuses names its line. */
+async function submitSql() {
+  const body = { type: 'SQL', clusterId: state.clusterId, script: $('sql-job-script').value };
+  if ($('sql-job-name').value.trim()) body.name = $('sql-job-name').value.trim();
+  await api('/api/v1/jobs', { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+  $('sql-job-script').value = '';
+  $('sql-job-name').value = '';
+  await loadCluster();
+}
+
 async function selectCluster(id) {
   state.clusterId = id;
   state.logCursor = null;
@@ -282,6 +315,14 @@ async function start() {
     signIn();
   });
   $('sign-out').addEventListener('click', signOut);
+  $('new-cluster').addEventListener('submit', (event) => {
+    event.preventDefault();
+    createCluster().then(() => showProblem('', true)).catch((e) => showProblem('New cluster: ' + e.message, true));
+  });
+  $('new-sql-job').addEventListener('submit', (event) => {
+    event.preventDefault();
+    submitSql().then(() => showProblem('', true)).catch((e) => showProblem('SQL job: ' + e.message, true));
+  });
   $('log-search').addEventListener('submit', (event) => {
     event.preventDefault();
     searchLogs(false).catch((e) => showProblem(e.message));
