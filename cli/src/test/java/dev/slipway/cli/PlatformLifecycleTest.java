@@ -230,6 +230,9 @@ class PlatformLifecycleTest {
             await("the cluster's pods and jobs").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 assertThat(browser.text("#pods tbody")).contains(cluster + "-jm-0", "READY");
                 assertThat(browser.text("#jobs tbody")).contains("orders per product", "CANCELED", "bounded-sum", "FINISHED");
+                // the SQL job's throughput, from the metric reporter in its TaskManager through the indexer
+                assertThat(browser.rows("jobs")).anySatisfy(job -> assertThat(job).startsWith("orders per product")
+                        .containsPattern("CANCELED +[0-9][0-9,]* "));
                 assertThat(browser.text("#events-state")).isEqualTo("live");
                 // the scheduler's decisions, across origins: the demo's TaskManagers, released when Flink let them go
                 assertThat(browser.text("#decisions")).contains("DeletePod " + cluster + "-tm-", "Flink released");
@@ -240,6 +243,9 @@ class PlatformLifecycleTest {
             browser.click("#log-search button[type=submit]");
             await("log lines in the console").atMost(Duration.ofSeconds(20))
                     .untilAsserted(() -> assertThat(browser.text("#logs tbody")).contains(cluster + "-tm-"));
+
+            // Follow the cluster's logs live: the warm TaskManager's first lines will arrive on top.
+            browser.click("#log-follow");
 
             // Someone else grows the warm pool: the console shows the decision with its reason, live, and the new pod.
             HttpResponse<String> patched = HTTP.send(HttpRequest.newBuilder(URI.create(submission() + "/api/v1/clusters/" + cluster))
@@ -253,6 +259,10 @@ class PlatformLifecycleTest {
                 // the demo's TaskManagers are listed as GONE; the warm one is new
                 assertThat(browser.rows("pods")).anySatisfy(pod -> assertThat(pod).contains(cluster + "-tm-").doesNotContain("GONE"));
             });
+            String warmPod = browser.rows("pods").stream().filter(pod -> pod.contains("-tm-") && !pod.contains("GONE")).findFirst()
+                    .orElseThrow().split(" ")[0];
+            await("the warm TaskManager's log lines, live").atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertThat(browser.rows("logs")).anySatisfy(line -> assertThat(line).contains(warmPod)));
             assertThat(browser.hidden("#problem")).as(browser.text("#problem")).isTrue();
 
             // A SQL script the API refuses: the console shows the problem, naming the field, and keeps it.

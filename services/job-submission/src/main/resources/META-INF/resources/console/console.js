@@ -19,6 +19,7 @@ const state = {
   reloadTimer: null,
   decided: false,
   userProblem: false,
+  jobMetrics: new Map(),
 };
 
 /** One element with text (never HTML: everything shown comes from users, pods and logs). */
@@ -111,8 +112,41 @@ async function loadCluster() {
   $('cluster-status').replaceChildren(status(cluster.status), document.createTextNode(' ' + (cluster.statusReason || '')));
   $('pods').tBodies[0].replaceChildren(...(cluster.pods || []).map((p) =>
     row([p.name, p.role, status(p.phase), p.nodeName, p.address, p.reason])));
-  $('jobs').tBodies[0].replaceChildren(...jobs.map((j) =>
-    row([j.name, j.kind, `${j.version} of ${j.latestVersion}`, status(j.status), j.operation || '', j.latestSavepoint || '', actions(j)])));
+  $('jobs').tBodies[0].replaceChildren(...jobs.map((j) => {
+    const figures = state.jobMetrics.get(j.flinkJobId) || {};
+    const out = el('span', figures.out ?? '–', 'records-out');
+    const checkpoint = el('span', figures.checkpoint ?? '–', 'last-checkpoint');
+    if (j.flinkJobId) loadJobMetrics(j.flinkJobId, out, checkpoint);
+    return row([j.name, j.kind, `${j.version} of ${j.latestVersion}`, status(j.status), j.operation || '', out, checkpoint,
+      j.latestSavepoint || '', actions(j)]);
+  }));
+}
+
+/** The newest bucket of each series of a metric of the job (one per task, subtask or TaskManager), last hour. */
+async function latestPoints(name, flinkJobId) {
+  const params = new URLSearchParams({ name, clusterId: state.clusterId, job: flinkJobId, step: '1m' });
+  const answer = await indexer('/api/v1/metrics?' + params);
+  return answer.series.filter((series) => series.points.length > 0).map((series) => series.points[series.points.length - 1]);
+}
+
+/**
+ * The job's throughput (records out per second of its busiest task or operator, newest reports) and its last
+ * checkpoint's duration, from the metric reporter in its pods through the indexer; kept per job so a refresh shows them at once.
+ */
+async function loadJobMetrics(flinkJobId, outCell, checkpointCell) {
+  try {
+    const [out, checkpoints] = await Promise.all([latestPoints('numRecordsOutPerSecond', flinkJobId),
+      latestPoints('lastCheckpointDuration', flinkJobId)]);
+    const figures = {
+      out: out.length ? Math.round(Math.max(...out.map((point) => point.avg))).toLocaleString() : '–',
+      checkpoint: checkpoints.length ? Math.max(...checkpoints.map((point) => point.max)) + ' ms' : '–',
+    };
+    state.jobMetrics.set(flinkJobId, figures);
+    outCell.textContent = figures.out;
+    checkpointCell.textContent = figures.checkpoint;
+  } catch (e) {
+    outCell.title = e.message; // metrics are an extra: the job's row stands without them
+  }
 }
 
 const ENDED = ['FINISHED', 'CANCELED', 'FAILED'];
