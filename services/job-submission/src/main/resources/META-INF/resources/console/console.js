@@ -79,10 +79,15 @@ async function api(path, options = {}) {
   return response.status === 204 ? null : response.json();
 }
 
-async function indexer(path) {
-  const response = await fetch(state.indexerUrl + path, { headers: { 'Accept': 'application/json' } });
-  if (!response.ok) throw new Error('log-metric-indexer: ' + await problemOf(response));
+/** A GET across origins from a service that needs no token (the indexer, the scheduler); its problem names it. */
+async function read(service, baseUrl, path) {
+  const response = await fetch(baseUrl + path, { headers: { 'Accept': 'application/json' } });
+  if (!response.ok) throw new Error(service + ': ' + await problemOf(response));
   return response.json();
+}
+
+function indexer(path) {
+  return read('log-metric-indexer', state.indexerUrl, path);
 }
 
 function when(instant) {
@@ -179,10 +184,8 @@ function actions(job) {
 
 /** The scheduler's last decisions for the cluster, each with its reason: why pods came and went. */
 async function loadDecisions() {
-  const response = await fetch(`${state.schedulerUrl}/api/v1/clusters/${encodeURIComponent(state.clusterId)}/decisions?limit=20`,
-    { headers: { 'Accept': 'application/json' } });
-  if (!response.ok) throw new Error('resource-scheduler: ' + await problemOf(response));
-  const decisions = await response.json();
+  const decisions = await read('resource-scheduler', state.schedulerUrl,
+    `/api/v1/clusters/${encodeURIComponent(state.clusterId)}/decisions?limit=20`);
   $('decisions').replaceChildren(...decisions.map((d) =>
     el('li', `${when(d.occurredAt)} ${d.type}${d.podName ? ' ' + d.podName : ''}: ${d.reason}`)));
   if (decisions.length === 0) $('decisions').append(el('li', 'none yet'));
