@@ -157,4 +157,40 @@ class CheckpointRestoreTest {
         as(TEAM_A).get("/api/v1/jobs/{id}", id).then().body("latestCheckpoint", equalTo(checkpoint))
                 .body("restoredFrom.kind", equalTo("CHECKPOINT"));
     }
+
+    @Test
+    void aRunsEndIsRecordedWithItsLatestCheckpointOnceFlinkNoLongerAnswersFromBeforeIt() {
+        String cluster = runningCluster(companion, TEAM_A, "chkstale");
+        String id = runningJob(cluster);
+        TestingFlink.JobManager flink = TestingFlink.jobManager(cluster);
+        String first = flinkJobId(id);
+        String checkpoint = "file:/data/checkpoints/" + id + "/" + first + "/chk-8";
+        flink.checkpoint(first, 8, checkpoint, Instant.now());
+        // Flink's cached statistics name chk-7, which chk-8 subsumed, for the first three reads after the run ended.
+        flink.staleCheckpointAnswers(first, 3);
+        as(TEAM_A).post("/api/v1/jobs/{id}/cancel", id).then().statusCode(202);
+        awaitJob(id, "CANCELED");
+        as(TEAM_A).get("/api/v1/jobs/{id}", id).then().body("latestCheckpoint", equalTo(checkpoint));
+        assertThat(flink.staleAnswers.get(first)).hasValue(0);
+    }
+
+    @Test
+    void aRunWhoseLatestCheckpointWasNotRetainedEndsWithoutOneAfterTheSettleTimeout() {
+        String cluster = runningCluster(companion, TEAM_A, "chkgone");
+        String id = runningJob(cluster);
+        TestingFlink.JobManager flink = TestingFlink.jobManager(cluster);
+        String first = flinkJobId(id);
+        flink.checkpoint(first, 4, "file:/data/checkpoints/" + id + "/" + first + "/chk-4", Instant.now());
+        flink.discardCheckpoint(first);
+        flink.state(first, "FAILED");
+        long readsBefore = checkpointReads(flink, first);
+        awaitJob(id, "FAILED");
+        as(TEAM_A).get("/api/v1/jobs/{id}", id).then().body("latestCheckpoint", nullValue());
+        // It asked again while the settle timeout (2 s here, at a 200 ms poll) ran, rather than taking the first answer.
+        assertThat(checkpointReads(flink, first) - readsBefore).isGreaterThan(2);
+    }
+
+    private static long checkpointReads(TestingFlink.JobManager flink, String flinkJobId) {
+        return flink.calls.stream().filter(("GET /jobs/" + flinkJobId + "/checkpoints")::equals).count();
+    }
 }

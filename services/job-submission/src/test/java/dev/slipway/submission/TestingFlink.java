@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,6 +57,22 @@ public class TestingFlink implements QuarkusTestResourceLifecycleManager {
 
         public void state(String flinkJobId, String state) {
             states.put(flinkJobId, state);
+        }
+
+        /**
+         * Flink job id to how many of the next reads of its checkpoints answer as a cached answer from before its latest
+         * checkpoint does: naming the one before, which the latest subsumed (so marked discarded).
+         */
+        public final Map<String, AtomicInteger> staleAnswers = new ConcurrentHashMap<>();
+
+        /** The run's latest completed checkpoint, as Flink reports one it deleted (not retained when the run ended). */
+        public void discardCheckpoint(String flinkJobId) {
+            checkpoints.get(flinkJobId).put("discarded", true);
+        }
+
+        /** The next {@code answers} reads of the run's checkpoints name the checkpoint before its latest, discarded. */
+        public void staleCheckpointAnswers(String flinkJobId, int answers) {
+            staleAnswers.put(flinkJobId, new AtomicInteger(answers));
         }
 
         /** The run's latest completed checkpoint: retained at {@code path}, its last acknowledgement at {@code acknowledged}. */
@@ -122,8 +139,18 @@ public class TestingFlink implements QuarkusTestResourceLifecycleManager {
                     answer(exchange, 404, Map.of("errors", List.of("Job could not be found")));
                     return;
                 }
+                Map<String, Object> completed = checkpoints.get(m.group(1));
+                AtomicInteger stale = staleAnswers.get(m.group(1));
+                if (completed != null && stale != null && stale.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+                    completed = new HashMap<>(completed);
+                    long previous = ((Number) completed.get("id")).longValue() - 1;
+                    completed.put("id", previous);
+                    completed.put("external_path", ((String) completed.get("external_path")).replaceAll("chk-\\d+$", "chk-" + previous));
+                    completed.put("latest_ack_timestamp", ((Number) completed.get("latest_ack_timestamp")).longValue() - 1000);
+                    completed.put("discarded", true);
+                }
                 Map<String, Object> latest = new HashMap<>();
-                latest.put("completed", checkpoints.get(m.group(1)));
+                latest.put("completed", completed);
                 latest.put("savepoint", null);
                 latest.put("failed", null);
                 latest.put("restored", null);

@@ -70,6 +70,18 @@ public class FlinkRestClient {
     public record Checkpoint(String path, Instant completedAt) {
     }
 
+    /**
+     * What Flink says of a job's latest completed checkpoint: the retained one, or none. {@code discarded} when the latest it
+     * names was deleted: either Flink did not retain it when the run ended, or the answer is older than the run's last
+     * checkpoint (Flink's REST API caches checkpoint statistics for {@code rest.cache.checkpoint-statistics.timeout}, and a
+     * cached answer's latest checkpoint is marked discarded once a newer one subsumed it). Only a later answer tells which.
+     */
+    public record LatestCheckpoint(Optional<Checkpoint> retained, boolean discarded) {
+
+        public static final LatestCheckpoint NONE = new LatestCheckpoint(Optional.empty(), false);
+        public static final LatestCheckpoint DISCARDED = new LatestCheckpoint(Optional.empty(), true);
+    }
+
     /** {@code POST /jars/upload}, multipart field {@code jarfile}; answers the jar id. */
     public String uploadJar(String baseUrl, Path jar, String filename) throws IOException {
         String boundary = "slipway-" + UUID.randomUUID();
@@ -136,16 +148,15 @@ public class FlinkRestClient {
 
     /**
      * The job's latest completed checkpoint ({@code GET /jobs/:jobid/checkpoints}, {@code latest.completed}), also after the
-     * job ended while the JobManager still keeps it; empty when there is none, it was discarded (not retained), it has no
-     * external path, or the JobManager does not know the job.
+     * job ended while the JobManager still keeps it.
      */
-    public Optional<Checkpoint> latestCheckpoint(String baseUrl, String flinkJobId) throws IOException {
+    public LatestCheckpoint latestCheckpoint(String baseUrl, String flinkJobId) throws IOException {
         JsonNode answer;
         try {
             answer = send(get(baseUrl + "/jobs/" + flinkJobId + "/checkpoints"));
         } catch (FlinkError e) {
             if (e.status() == 404) {
-                return Optional.empty();
+                return LatestCheckpoint.NONE;
             }
             throw e;
         }
@@ -153,11 +164,14 @@ public class FlinkRestClient {
         String path = completed.path("external_path").asText("");
         long acknowledged = completed.path("latest_ack_timestamp").asLong(0);
         // Flink writes "<checkpoint-not-externally-addressable>" for a checkpoint kept only in the JobManager's memory.
-        if (!completed.isObject() || completed.path("discarded").asBoolean(false) || completed.path("is_savepoint").asBoolean(false)
-                || path.isEmpty() || path.startsWith("<") || acknowledged <= 0) {
-            return Optional.empty();
+        if (!completed.isObject() || completed.path("is_savepoint").asBoolean(false) || path.isEmpty() || path.startsWith("<")
+                || acknowledged <= 0) {
+            return LatestCheckpoint.NONE;
         }
-        return Optional.of(new Checkpoint(path, Instant.ofEpochMilli(acknowledged)));
+        if (completed.path("discarded").asBoolean(false)) {
+            return LatestCheckpoint.DISCARDED;
+        }
+        return new LatestCheckpoint(Optional.of(new Checkpoint(path, Instant.ofEpochMilli(acknowledged))), false);
     }
 
     /** The latest failure of the job ({@code GET /jobs/:jobid/exceptions}): its name and the first lines of its trace. */

@@ -88,6 +88,14 @@ public interface SubmissionConfig {
         @WithDefault("10m")
         Duration savepointTimeout();
 
+        /**
+         * After a run ended, how long Flink may go on naming a discarded checkpoint as the run's latest before the run's end
+         * is recorded without a retained checkpoint. Longer than Flink's {@code rest.cache.checkpoint-statistics.timeout}
+         * (its {@code web.refresh-interval}, 3 s by default), whose cached answers can name a checkpoint a newer one subsumed.
+         */
+        @WithDefault("10s")
+        Duration checkpointSettleTimeout();
+
         /** Timeout of one call to a JobManager (the jar upload included). */
         @WithDefault("60s")
         Duration httpTimeout();

@@ -32,10 +32,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -72,6 +75,8 @@ public class JobReconciler {
     private final String savepointRoot;
     private final String checkpointRoot;
     private final Semaphore wakeUp = new Semaphore(0);
+    /** Runs seen ended whose end waits for Flink's word on their latest checkpoint, with when they were first seen so. */
+    private final Map<String, Instant> endedRuns = new ConcurrentHashMap<>();
     private volatile boolean running;
     private Thread thread;
     private Connection leaderConnection;
@@ -171,6 +176,7 @@ public class JobReconciler {
         List<Job> active = await(jobs::active);
         Map<String, String> urls = new HashMap<>();
         Map<String, Cluster> clusters = new HashMap<>();
+        endedRuns.keySet().retainAll(active.stream().map(job -> job.flinkJobId).filter(Objects::nonNull).toList());
         for (Job job : active) {
             if (!running) {
                 return;
@@ -335,14 +341,37 @@ public class JobReconciler {
         if (observed == job.status && !(failing && job.failureCause == null) && job.statusReason == null) {
             return;
         }
-        String cause = failing ? flink.failureCause(url, job.flinkJobId) : null;
         // A run that failed or was cancelled leaves its latest checkpoint behind (retained on cancellation): a restart may use it.
-        Optional<FlinkRestClient.Checkpoint> checkpoint = observed == JobStatus.FAILED || observed == JobStatus.CANCELED
-                ? retainedCheckpoint(url, job) : Optional.empty();
+        Optional<FlinkRestClient.Checkpoint> checkpoint = Optional.empty();
+        if (observed == JobStatus.FAILED || observed == JobStatus.CANCELED) {
+            FlinkRestClient.LatestCheckpoint latest = retainedCheckpoint(url, job);
+            if (latest.discarded() && !settled(job, observed)) {
+                return; // maybe a cached answer from before the run's last checkpoint: the run's end is recorded once it is read
+            }
+            checkpoint = latest.retained();
+        }
+        String cause = failing ? flink.failureCause(url, job.flinkJobId) : null;
+        Optional<FlinkRestClient.Checkpoint> retained = checkpoint;
+        endedRuns.remove(job.flinkJobId);
         record(job, (j, now, effects) -> {
             JobTransitions.observed(j, observed, cause, now);
-            checkpoint.ifPresent(c -> JobTransitions.checkpointRetained(j, c.path(), c.completedAt(), now));
+            retained.ifPresent(c -> JobTransitions.checkpointRetained(j, c.path(), c.completedAt(), now));
         });
+    }
+
+    /**
+     * Whether Flink had long enough, since this run was first seen ended, to stop naming a discarded checkpoint as its latest:
+     * after {@code checkpoint-settle-timeout} the discarded one is taken at its word (the run retained none).
+     */
+    private boolean settled(Job job, JobStatus observed) {
+        Instant now = clock.instant();
+        Instant firstSeen = endedRuns.computeIfAbsent(job.flinkJobId, run -> now);
+        if (now.isBefore(firstSeen.plus(config.checkpointSettleTimeout()))) {
+            return false;
+        }
+        LOG.infof("job %s: run %s is %s and Flink still names a discarded checkpoint as its latest after %s: no checkpoint of it"
+                + " was retained", job.id, job.flinkJobId, observed, config.checkpointSettleTimeout());
+        return true;
     }
 
     /**
@@ -355,7 +384,8 @@ public class JobReconciler {
         }
         Optional<FlinkRestClient.Checkpoint> checkpoint;
         try {
-            checkpoint = retainedCheckpoint(url(job.clusterId, urls), job);
+            // A discarded one: what the end of the run recorded will do.
+            checkpoint = retainedCheckpoint(url(job.clusterId, urls), job).retained();
         } catch (IOException unreachable) {
             // The previous run's JobManager is gone (a deleted cluster, a replaced JobManager): what is recorded will do.
             LOG.debugf("job %s: no checkpoint of run %s could be read: %s", job.id, job.flinkJobId, unreachable.getMessage());
@@ -368,12 +398,12 @@ public class JobReconciler {
                 checkpoint.get().completedAt(), now));
     }
 
-    private Optional<FlinkRestClient.Checkpoint> retainedCheckpoint(String url, Job job) {
+    private FlinkRestClient.LatestCheckpoint retainedCheckpoint(String url, Job job) {
         try {
             return flink.latestCheckpoint(url, job.flinkJobId);
         } catch (IOException e) {
             LOG.infof("job %s: the latest checkpoint of run %s could not be read: %s", job.id, job.flinkJobId, e.getMessage());
-            return Optional.empty();
+            return FlinkRestClient.LatestCheckpoint.NONE;
         }
     }
 
