@@ -164,8 +164,7 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("  replay: not available (" + e.getMessage() + ")");
         }
         try {
-            JsonNode logs = Http.get("the log-metric-indexer", client.settings().indexerUrl() + "/api/v1/logs?limit=1&clusterId=" + cluster,
-                    null);
+            JsonNode logs = client.logs(cluster, "&limit=1");
             System.out.printf("  %-45s %6d %s%n", "log records of the cluster, searchable", logs.path("total").asLong(), logs.path("levels"));
         } catch (CliException e) {
             System.out.println("  logs: not searchable (" + e.getMessage() + ")");

@@ -279,6 +279,7 @@ public final class LocalPlatform {
             case INDEXER -> command.addAll(List.of("-Xmx512m", "-Dquarkus.http.port=" + service.port(),
                     "-Dkafka.bootstrap.servers=" + kafka,
                     consoleOrigins(),
+                    "-Dslipway.indexer.cluster-token-secret=" + settings.secret,
                     "-Dslipway.indexer.data-dir=" + settings.stateDir.resolve("indexer")));
             case SCHEDULER -> command.addAll(List.of("@" + settings.home.resolve("services/resource-scheduler/jvm.options"),
                     "-Xmx384m", "-Dquarkus.http.port=" + service.port(), consoleOrigins(),

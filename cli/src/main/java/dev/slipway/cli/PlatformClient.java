@@ -2,6 +2,8 @@ package dev.slipway.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.contracts.auth.ClusterTokens;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,14 +12,16 @@ import java.util.regex.Pattern;
 
 /**
  * The platform's APIs as the CLI uses them besides job-submission's ({@link SubmissionClient}): the
- * resource-scheduler (decisions, state, pods, replay), the pod-provisioner (local pods, JobManager
- * addresses), and a cluster's Flink REST API for what only Flink knows (tasks, accumulators).
+ * resource-scheduler (decisions, state, pods, replay), the log-metric-indexer (log search), the pod-provisioner (local
+ * pods, JobManager addresses), and a cluster's Flink REST API for what only Flink knows (tasks, accumulators). The
+ * scheduler and the indexer are read with the cluster's reader token, which the CLI signs with the platform's secret.
  */
 public final class PlatformClient {
 
     public static final Pattern CLUSTER_ID = Pattern.compile("[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?");
     static final String SCHEDULER = "the resource-scheduler";
     static final String PROVISIONER = "the pod-provisioner";
+    static final String INDEXER = "the log-metric-indexer";
 
     private final Settings settings;
     private final ClusterTokens tokens;
@@ -35,13 +39,15 @@ public final class PlatformClient {
 
     /** Decisions with their reasons, newest first. */
     public JsonNode decisions(String cluster, int limit) {
-        return Http.get(SCHEDULER, settings.schedulerUrl() + "/api/v1/clusters/" + cluster + "/decisions?limit=" + limit, null);
+        return Http.get(SCHEDULER, settings.schedulerUrl() + "/api/v1/clusters/" + cluster + "/decisions?limit=" + limit,
+                tokens.issueReader(cluster));
     }
 
     /** The scheduler's view of the cluster, or empty when it has seen no event of it. */
     public Optional<JsonNode> state(String cluster) {
         try {
-            return Optional.of(Http.get(SCHEDULER, settings.schedulerUrl() + "/api/v1/clusters/" + cluster + "/state", null));
+            return Optional.of(Http.get(SCHEDULER, settings.schedulerUrl() + "/api/v1/clusters/" + cluster + "/state",
+                    tokens.issueReader(cluster)));
         } catch (Http.ApiError e) {
             if (e.status == 404) {
                 return Optional.empty();
@@ -61,7 +67,16 @@ public final class PlatformClient {
     }
 
     public JsonNode replay(String cluster, String policyJson) {
-        return Http.post(SCHEDULER, settings.schedulerUrl() + "/api/v1/clusters/" + cluster + "/replay", policyJson);
+        return Http.post(SCHEDULER, settings.schedulerUrl() + "/api/v1/clusters/" + cluster + "/replay", policyJson,
+                tokens.issueReader(cluster));
+    }
+
+    // log-metric-indexer
+
+    /** The cluster's log records, newest first; {@code query} adds parameters ({@code &q=..&limit=..}). */
+    public JsonNode logs(String cluster, String query) {
+        return Http.get(INDEXER, settings.indexerUrl() + "/api/v1/logs?clusterId=" + URLEncoder.encode(cluster, StandardCharsets.UTF_8)
+                + query, tokens.issueReader(cluster));
     }
 
     // pod-provisioner

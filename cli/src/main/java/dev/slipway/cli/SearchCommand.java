@@ -43,7 +43,7 @@ final class SearchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ClusterCommands.requireClusterId(spec, cluster);
-        StringBuilder query = new StringBuilder("?clusterId=").append(encode(cluster)).append("&limit=").append(limit);
+        StringBuilder query = new StringBuilder("&limit=").append(limit);
         if (!words.isEmpty()) {
             query.append("&q=").append(encode(String.join(" ", words)));
         }
@@ -53,7 +53,7 @@ final class SearchCommand implements Callable<Integer> {
         if (pod != null) {
             query.append("&pod=").append(encode(pod));
         }
-        JsonNode answer = Http.get("the log-metric-indexer", Settings.load().indexerUrl() + "/api/v1/logs" + query, null);
+        JsonNode answer = new PlatformClient(Settings.load()).logs(cluster, query.toString());
         if (output.json()) {
             Output.json(System.out, answer);
             return SlipwayCli.OK;

@@ -47,6 +47,8 @@ class PlatformLifecycleTest {
     private static CliProcess cli;
     private static Map<String, String> ports;
     private static String cluster;
+    /** The demo cluster's reader token, as job-submission shows it to the local tenant. */
+    private static String readerToken;
 
     @BeforeAll
     static void cleanState() throws IOException {
@@ -109,10 +111,14 @@ class PlatformLifecycleTest {
         assertThat(up.output()).contains("web console", submission() + "/console/");
         assertThat(status(submission() + "/console/")).isEqualTo(200);
         assertThat(get(submission() + "/api/v1/console/settings").path("indexerUrl").asText()).isEqualTo(indexer());
-        HttpResponse<Void> crossOrigin = HTTP.send(HttpRequest.newBuilder(URI.create(indexer() + "/api/v1/logs/partitions"))
-                .header("Origin", submission()).build(), HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> crossOrigin = HTTP.send(HttpRequest.newBuilder(URI.create(indexer() + "/api/v1/logs"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", submission())
+                .header("Access-Control-Request-Method", "GET").header("Access-Control-Request-Headers", "authorization").build(),
+                HttpResponse.BodyHandlers.discarding());
         assertThat(crossOrigin.statusCode()).isEqualTo(200);
         assertThat(crossOrigin.headers().firstValue("Access-Control-Allow-Origin")).contains(submission());
+        // Nobody reads the indexer without a token: a tenant reads its clusters' logs with their reader tokens.
+        assertThat(status(indexer() + "/api/v1/logs/partitions")).isEqualTo(401);
         assertThat(state.resolve("run/resource-scheduler.pid")).exists();
         assertThat(state.resolve("logs/pod-provisioner.log")).exists();
     }
@@ -140,6 +146,7 @@ class PlatformLifecycleTest {
         JsonNode clusters = get(submission() + "/api/v1/clusters");
         assertThat(clusters).extracting(c -> c.path("name").asText()).containsExactly(CLUSTER_NAME);
         cluster = clusters.get(0).path("id").asText();
+        readerToken = clusters.get(0).path("readerToken").asText();
         assertThat(demo.output()).contains("cluster " + cluster + " created");
         Map<String, String> jobStatus = new HashMap<>();
         get(submission() + "/api/v1/jobs?clusterId=" + cluster).forEach(job -> jobStatus.put(job.path("kind").asText() + " "
@@ -148,14 +155,14 @@ class PlatformLifecycleTest {
 
         // The indexer: the cluster's Flink logs, shipped by the log agent, are searchable, TaskManagers' included.
         await("the TaskManagers' registration in the indexed logs").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
-                .untilAsserted(() -> assertThat(get(indexer() + "/api/v1/logs?clusterId=" + cluster + "&q=registration&limit=100")
+                .untilAsserted(() -> assertThat(get(indexer() + "/api/v1/logs?clusterId=" + cluster + "&q=registration&limit=100", readerToken)
                         .path("records")).anySatisfy(record -> assertThat(record.path("role").asText()).isEqualTo("TASK_MANAGER")));
         CliProcess.Result search = cli.run(Duration.ofMinutes(1), "search", cluster, "registration", "--limit", "3");
         assertThat(search.exitCode()).as(search.output()).isZero();
         assertThat(search.output()).contains(cluster + "-tm-", "records match");
 
         // The scheduler: Flink asked for TaskManagers, the scheduler provisioned them and deleted them when Flink let them go.
-        JsonNode decisions = get(scheduler() + "/api/v1/clusters/" + cluster + "/decisions?limit=1000");
+        JsonNode decisions = get(scheduler() + "/api/v1/clusters/" + cluster + "/decisions?limit=1000", readerToken);
         List<String> requested = new ArrayList<>();
         List<String> released = new ArrayList<>();
         for (JsonNode decision : decisions) {
@@ -315,10 +322,14 @@ class PlatformLifecycleTest {
                 .toList();
     }
 
+    /** A GET of job-submission as the local tenant that `up` configures. */
     private static JsonNode get(String url) throws IOException, InterruptedException {
-        // job-submission answers the local tenant that `up` configures; the other services ignore the header.
+        return get(url, Settings.LOCAL_TENANT_TOKEN);
+    }
+
+    private static JsonNode get(String url, String bearer) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", "Bearer " + Settings.LOCAL_TENANT_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + bearer).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("GET " + url + ": " + response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
     }

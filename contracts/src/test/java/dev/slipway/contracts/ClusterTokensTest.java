@@ -30,4 +30,17 @@ class ClusterTokensTest {
     void aShortSecretIsRefusedWithTheReason() {
         assertThatThrownBy(() -> new ClusterTokens("short")).hasMessageContaining("at least 16 characters");
     }
+
+    @Test
+    void aReaderTokenReadsItsClusterOnlyAndIsNeverTheResourceManagersToken() {
+        String reader = tokens.issueReader("c-1");
+        assertThat(tokens.verifyReader("c-1", reader)).isTrue();
+        assertThat(tokens.verifyReader("c-2", reader)).isFalse();
+        assertThat(tokens.verify("c-1", reader)).as("a reader token asking for TaskManagers").isFalse();
+        assertThat(tokens.verifyReader("c-1", tokens.issue("c-1"))).as("the resource manager's token as a reader's").isFalse();
+        assertThat(tokens.verifyReader("c-1", "slw1." + reader.substring("slwr1.".length()))).isFalse();
+        assertThat(new ClusterTokens("another-secret-of-some-length!!").verifyReader("c-1", reader)).isFalse();
+        assertThat(tokens.verifyReader("c-1", null)).isFalse();
+        assertThat(tokens.verifyReader("c-1", "slwr1.%%")).isFalse();
+    }
 }

@@ -48,6 +48,7 @@ class LogsAndMetricsTest {
         indexer = ServiceProcess.start("log-metric-indexer", platform.repository.resolve("services/log-metric-indexer/target/quarkus-app"),
                 FreePorts.next(), Map.of("kafka.bootstrap.servers", platform.broker.bootstrapServers(),
                         "slipway.indexer.data-dir", platform.work.resolve("indexer").toString(),
+                        "slipway.indexer.cluster-token-secret", Platform.SECRET,
                         "slipway.indexer.topic-partitions", "2",
                         "slipway.indexer.commit-interval", "500ms"), platform.work);
         agent = startLogAgent();
@@ -128,7 +129,7 @@ class LogsAndMetricsTest {
         // A running job's throughput, from the metric reporter on the TaskManager.
         String job = flink.run(jar, Scenarios.STEADY_STREAM, 2, List.of("--rate", "500"));
         await("numRecordsOutPerSecond of " + job).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            JsonPath answer = given().queryParam("name", "numRecordsOutPerSecond").queryParam("clusterId", CLUSTER)
+            JsonPath answer = platform.asReader(CLUSTER).queryParam("name", "numRecordsOutPerSecond").queryParam("clusterId", CLUSTER)
                     .queryParam("job", job).get(indexer.url() + "/api/v1/metrics").then().statusCode(200).extract().jsonPath();
             List<Float> maxima = answer.getList("series.points.flatten().max", Float.class);
             return maxima.stream().anyMatch(max -> max > 0)
@@ -156,7 +157,7 @@ class LogsAndMetricsTest {
     }
 
     private static JsonPath logs(Map<String, String> params) {
-        return given().queryParams(params).get(indexer.url() + "/api/v1/logs").then().statusCode(200).extract().jsonPath();
+        return platform.asReader(CLUSTER).queryParams(params).get(indexer.url() + "/api/v1/logs").then().statusCode(200).extract().jsonPath();
     }
 
     private static JsonPath awaitLogs(String what, Duration atMost, Map<String, String> params,

@@ -15,6 +15,7 @@ import dev.slipway.messaging.TopicSetup;
 import dev.slipway.testkit.EmbeddedKafkaBroker;
 import dev.slipway.testkit.FreePorts;
 import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,9 +115,14 @@ public final class Platform implements AutoCloseable {
         return pods(clusterId).getList("findAll { it.role == 'TASK_MANAGER' && it.status != 'TERMINATING' }.name");
     }
 
+    /** A request with the cluster's reader token (what job-submission shows the cluster's tenant). */
+    public RequestSpecification asReader(String clusterId) {
+        return given().header("Authorization", "Bearer " + tokens.issueReader(clusterId));
+    }
+
     /** The cluster's decisions with their reasons, newest first. */
     public JsonPath decisions(String clusterId) {
-        return given().get(scheduler.url() + "/api/v1/clusters/" + clusterId + "/decisions?limit=1000").then().statusCode(200)
+        return asReader(clusterId).get(scheduler.url() + "/api/v1/clusters/" + clusterId + "/decisions?limit=1000").then().statusCode(200)
                 .extract().jsonPath();
     }
 

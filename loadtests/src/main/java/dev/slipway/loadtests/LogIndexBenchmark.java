@@ -55,6 +55,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class LogIndexBenchmark {
 
+    /** The indexer under test reads across clusters for this operator token only. */
+    private static final String OPERATOR_TOKEN = "log-index-benchmark-operator";
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Flink's log4j timestamp; the agent is told the files are in UTC. */
     private static final DateTimeFormatter FLINK_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS").withZone(ZoneOffset.UTC);
@@ -137,7 +139,7 @@ public final class LogIndexBenchmark {
     private Process launch(String jar, String bootstrap, Path data) throws IOException {
         List<String> command = new ArrayList<>(List.of("java", "-Xmx1g", "-Dkafka.bootstrap.servers=" + bootstrap,
                 "-Dquarkus.http.port=" + port, "-Dslipway.indexer.data-dir=" + data.toAbsolutePath(),
-                "-Dslipway.indexer.logs.retention=30d"));
+                "-Dslipway.indexer.logs.retention=30d", "-Dslipway.indexer.operator-token=" + OPERATOR_TOKEN));
         // Extra settings of the indexer under test, e.g. -Dslipway.indexer.logs.refresh-interval=1s
         String options = System.getProperty("bench.indexer.options", "").trim();
         if (!options.isEmpty()) {
@@ -316,7 +318,8 @@ public final class LogIndexBenchmark {
     }
 
     private String get(String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .header("Authorization", "Bearer " + OPERATOR_TOKEN).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());

@@ -13,11 +13,19 @@ import javax.crypto.spec.SecretKeySpec;
  * platform secret. job-submission issues it when the cluster is created, the driver inside the
  * JobManager sends it as a bearer token, and the resource-scheduler checks it without any lookup.
  * A token of one cluster does not verify for another.
+ *
+ * <p>A cluster's reader token ({@link #issueReader}) is a second credential of the same kind, for people: job-submission
+ * shows it to the tenant that owns the cluster, and the resource-scheduler and the log-metric-indexer let it read that
+ * cluster's decisions, state, logs, metrics and events. It is a MAC of another message, so it never passes as the
+ * resource manager's token (which may ask for TaskManagers), nor that one as it.
  */
 public final class ClusterTokens {
 
     private static final String ALGORITHM = "HmacSHA256";
     private static final String PREFIX = "slw1.";
+    private static final String READER_PREFIX = "slwr1.";
+    /** Prepended to the cluster id for a reader token; a cluster id (a DNS label) never holds it. */
+    private static final String READER_MESSAGE = "reader\n";
 
     private final SecretKeySpec key;
 
@@ -34,16 +42,30 @@ public final class ClusterTokens {
 
     /** True when {@code token} was issued for {@code clusterId}; compared in constant time. */
     public boolean verify(String clusterId, String token) {
-        if (token == null || !token.startsWith(PREFIX)) {
+        return matches(token, PREFIX, clusterId);
+    }
+
+    /** The cluster's reader token: reads what the platform knows of the cluster, changes nothing. */
+    public String issueReader(String clusterId) {
+        return READER_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(mac(READER_MESSAGE + clusterId));
+    }
+
+    /** True when {@code token} is the reader token of {@code clusterId}; compared in constant time. */
+    public boolean verifyReader(String clusterId, String token) {
+        return matches(token, READER_PREFIX, READER_MESSAGE + clusterId);
+    }
+
+    private boolean matches(String token, String prefix, String message) {
+        if (token == null || !token.startsWith(prefix)) {
             return false;
         }
         byte[] presented;
         try {
-            presented = Base64.getUrlDecoder().decode(token.substring(PREFIX.length()));
+            presented = Base64.getUrlDecoder().decode(token.substring(prefix.length()));
         } catch (IllegalArgumentException e) {
             return false;
         }
-        return MessageDigest.isEqual(mac(clusterId), presented);
+        return MessageDigest.isEqual(mac(message), presented);
     }
 
     private byte[] mac(String clusterId) {

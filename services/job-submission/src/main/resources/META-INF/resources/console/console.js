@@ -1,6 +1,6 @@
 // Slipway's web console: job-submission's REST API as the signed-in tenant; the log-metric-indexer's search and
-// server-sent-event streams and the resource-scheduler's decisions (no token there; they answer this page through
-// CORS). No build step.
+// server-sent-event streams and the resource-scheduler's decisions, read with the selected cluster's reader token
+// (job-submission shows it to the cluster's tenant; they answer this page through CORS). No build step.
 'use strict';
 
 const TOKEN_KEY = 'slipway.tenantToken';
@@ -12,6 +12,7 @@ const state = {
   indexerUrl: null,
   schedulerUrl: null,
   clusterId: null,
+  readerToken: null,
   events: null,
   logStream: null,
   logCursor: null,
@@ -79,9 +80,10 @@ async function api(path, options = {}) {
   return response.status === 204 ? null : response.json();
 }
 
-/** A GET across origins from a service that needs no token (the indexer, the scheduler); its problem names it. */
+/** A GET across origins (the indexer, the scheduler) with the selected cluster's reader token; its problem names it. */
 async function read(service, baseUrl, path) {
-  const response = await fetch(baseUrl + path, { headers: { 'Accept': 'application/json' } });
+  const response = await fetch(baseUrl + path,
+    { headers: { 'Accept': 'application/json', 'Authorization': 'Bearer ' + state.readerToken } });
   if (!response.ok) throw new Error(service + ': ' + await problemOf(response));
   return response.json();
 }
@@ -113,6 +115,8 @@ async function loadCluster() {
     api('/api/v1/clusters/' + encodeURIComponent(id)),
     api('/api/v1/jobs?clusterId=' + encodeURIComponent(id)),
   ]);
+  if (id !== state.clusterId) return; // another cluster was selected meanwhile
+  state.readerToken = cluster.readerToken;
   $('cluster-name').textContent = `${cluster.name} (${cluster.id})`;
   $('cluster-status').replaceChildren(status(cluster.status), document.createTextNode(' ' + (cluster.statusReason || '')));
   $('pods').tBodies[0].replaceChildren(...(cluster.pods || []).map((p) =>
@@ -214,7 +218,10 @@ function reloadClusterSoon(decided) {
 function followEvents() {
   if (state.events) state.events.close();
   $('events').replaceChildren();
-  state.events = new EventSource(`${state.indexerUrl}/api/v1/clusters/${encodeURIComponent(state.clusterId)}/events`);
+  // EventSource sends no headers: the reader token goes as access_token.
+  const params = new URLSearchParams({ access_token: state.readerToken });
+  state.events = new EventSource(
+    `${state.indexerUrl}/api/v1/clusters/${encodeURIComponent(state.clusterId)}/events?${params}`);
   state.events.onmessage = (message) => {
     const list = $('events');
     const event = JSON.parse(message.data);
@@ -257,7 +264,7 @@ function followLogs(on) {
   if (state.logStream) state.logStream.close();
   state.logStream = null;
   if (!on) return;
-  const params = new URLSearchParams({ clusterId: state.clusterId });
+  const params = new URLSearchParams({ clusterId: state.clusterId, access_token: state.readerToken });
   const minimum = $('log-level').value.split(',')[0];
   if (minimum) params.set('level', minimum);
   state.logStream = new EventSource(`${state.indexerUrl}/api/v1/logs/stream?${params}`);
@@ -296,6 +303,7 @@ async function submitSql() {
 
 async function selectCluster(id) {
   state.clusterId = id;
+  state.readerToken = null;
   state.logCursor = null;
   $('cluster').hidden = false;
   for (const tr of $('clusters').tBodies[0].rows) tr.classList.toggle('selected', tr.cells[1].textContent === id);

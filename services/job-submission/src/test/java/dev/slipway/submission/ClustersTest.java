@@ -114,6 +114,23 @@ class ClustersTest {
     }
 
     @Test
+    void theClustersTenantAloneGetsItsReaderToken() {
+        String body = elastic(uniqueName("read"), 0, 2);
+        var answer = as(TEAM_A).body(body).post("/api/v1/clusters").then().statusCode(201).extract();
+        String id = answer.path("id");
+        ClusterTokens tokens = new ClusterTokens(TestSupport.TOKEN_SECRET);
+        assertThat(tokens.verifyReader(id, answer.path("readerToken"))).isTrue();
+        assertThat(tokens.verify(id, answer.path("readerToken"))).as("a reader token asks for no TaskManagers").isFalse();
+        String shown = as(TEAM_A).get("/api/v1/clusters/{id}", id).then().statusCode(200)
+                .body("clusterToken", nullValue()).extract().path("readerToken");
+        assertThat(shown).isEqualTo(tokens.issueReader(id));
+        List<String> listed = as(TEAM_A).get("/api/v1/clusters").then().statusCode(200)
+                .extract().path("findAll { it.id == '" + id + "' }.readerToken");
+        assertThat(listed).containsExactly(shown);
+        as(TEAM_B).get("/api/v1/clusters/{id}", id).then().statusCode(404).body("readerToken", nullValue());
+    }
+
+    @Test
     void invalidClustersAreRefusedFieldByField() {
         String body = """
                 {"name":"", "mode":"ELASTIC", "flinkVersion":"1.18.1",

@@ -1,8 +1,8 @@
 package dev.slipway.indexer;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsStringIgnoringCase;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.nullValue;
@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.startsWith;
 
 import dev.slipway.contracts.CloudEventHeaders;
 import dev.slipway.contracts.Topics;
+import dev.slipway.contracts.auth.ClusterTokens;
 import dev.slipway.contracts.decisions.DeletePod;
 import dev.slipway.contracts.resources.PodDeleted;
 import dev.slipway.contracts.resources.PodRole;
@@ -23,7 +24,9 @@ import dev.slipway.testkit.TopicWatch;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
@@ -47,6 +50,9 @@ import org.junit.jupiter.api.Test;
 class LogMetricIndexerTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final ClusterTokens TOKENS = new ClusterTokens("test-secret-of-enough-length");
+    /** slipway.indexer.operator-token of the test profile: reads every cluster. */
+    private static final String OPERATOR = "test-operator-token-0123";
 
     @InjectKafkaCompanion
     KafkaCompanion companion;
@@ -64,9 +70,9 @@ class LogMetricIndexerTest {
         LogRecord other = TestEvents.log(cluster, Instant.now(), "INFO", "Unrelated line");
         // The agent re-sends a batch after a kill with the same ids: the copies must not show up.
         TestEvents.write(companion, record, record, other, record);
-        await().atMost(WAIT).untilAsserted(() -> given().queryParam("clusterId", cluster).get("/api/v1/logs").then()
+        await().atMost(WAIT).untilAsserted(() -> asOperator().queryParam("clusterId", cluster).get("/api/v1/logs").then()
                 .statusCode(200).body("total", equalTo(2)));
-        given().queryParam("clusterId", cluster).queryParam("q", "checkpoint completed").get("/api/v1/logs").then()
+        asOperator().queryParam("clusterId", cluster).queryParam("q", "checkpoint completed").get("/api/v1/logs").then()
                 .statusCode(200)
                 .body("total", equalTo(1))
                 .body("records[0].eventId", equalTo(record.eventId()))
@@ -76,7 +82,7 @@ class LogMetricIndexerTest {
         TestEvents.write(companion, new PodDeleted(UUID.randomUUID().toString(), cluster, Instant.now(), cluster + "-tm-0"));
         LogRecord marker = TestEvents.log(cluster, Instant.now(), "INFO", "marker after the pod was deleted");
         TestEvents.write(companion, marker);
-        await().atMost(WAIT).untilAsserted(() -> given().queryParam("pod", cluster + "-tm-0").get("/api/v1/logs").then()
+        await().atMost(WAIT).untilAsserted(() -> asOperator().queryParam("pod", cluster + "-tm-0").get("/api/v1/logs").then()
                 .body("total", equalTo(3)).body("records.eventId", hasItem(record.eventId())));
     }
 
@@ -87,9 +93,9 @@ class LogMetricIndexerTest {
                 + "\tat org.apache.flink.runtime.io.network.buffer.LocalBufferPool.requestMemorySegment(LocalBufferPool.java:381)\n"
                 + "\tat org.apache.flink.streaming.runtime.tasks.StreamTask.invoke(StreamTask.java:940)";
         TestEvents.write(companion, TestEvents.log(cluster, Instant.now(), "ERROR", trace));
-        await().atMost(WAIT).untilAsserted(() -> given().queryParam("clusterId", cluster).queryParam("q", "StreamTask.java")
+        await().atMost(WAIT).untilAsserted(() -> asOperator().queryParam("clusterId", cluster).queryParam("q", "StreamTask.java")
                 .get("/api/v1/logs").then().body("total", equalTo(1)).body("records[0].message", equalTo(trace)));
-        given().queryParam("clusterId", cluster).queryParam("q", "java.lang.IllegalStateException").get("/api/v1/logs").then()
+        asOperator().queryParam("clusterId", cluster).queryParam("q", "java.lang.IllegalStateException").get("/api/v1/logs").then()
                 .body("total", equalTo(1)).body("levels.ERROR", equalTo(1));
     }
 
@@ -103,13 +109,13 @@ class LogMetricIndexerTest {
             records.add(TestEvents.log(cluster, start.plusSeconds(i), level, "line " + i));
         }
         TestEvents.write(companion, records.toArray(LogRecord[]::new));
-        await().atMost(WAIT).untilAsserted(() -> given().queryParam("clusterId", cluster).get("/api/v1/logs").then()
+        await().atMost(WAIT).untilAsserted(() -> asOperator().queryParam("clusterId", cluster).get("/api/v1/logs").then()
                 .body("total", equalTo(25)));
 
         List<String> seen = new ArrayList<>();
         String cursor = null;
         for (int page = 0; page < 3; page++) {
-            var request = given().queryParam("clusterId", cluster).queryParam("limit", 10);
+            var request = asOperator().queryParam("clusterId", cluster).queryParam("limit", 10);
             if (cursor != null) {
                 request.queryParam("cursor", cursor);
             }
@@ -127,10 +133,10 @@ class LogMetricIndexerTest {
         assertThat(seen).containsExactlyElementsOf(newestFirst);
         assertThat(cursor).isNull();
 
-        given().queryParam("clusterId", cluster).queryParam("level", "warn,ERROR").queryParam("limit", 3).get("/api/v1/logs")
+        asOperator().queryParam("clusterId", cluster).queryParam("level", "warn,ERROR").queryParam("limit", 3).get("/api/v1/logs")
                 .then().body("total", equalTo(15)).body("levels.INFO", equalTo(10))
                 .body("records.message", equalTo(List.of("line 24", "line 23", "line 22")));
-        given().queryParam("clusterId", cluster).queryParam("from", start.plusSeconds(5).toString())
+        asOperator().queryParam("clusterId", cluster).queryParam("from", start.plusSeconds(5).toString())
                 .queryParam("to", String.valueOf(start.plusSeconds(8).toEpochMilli())).get("/api/v1/logs")
                 .then().body("records.message", equalTo(List.of("line 7", "line 6", "line 5")));
     }
@@ -138,7 +144,8 @@ class LogMetricIndexerTest {
     @Test
     void liveTailDeliversNewRecordsAtTheLevelAndAbove() {
         String cluster = TestEvents.newClusterId();
-        URI uri = URI.create(root.toString() + "api/v1/logs/stream?clusterId=" + cluster + "&level=WARN");
+        URI uri = URI.create(root.toString() + "api/v1/logs/stream?clusterId=" + cluster + "&level=WARN&access_token="
+                + TOKENS.issueReader(cluster));
         try (TestEvents.Stream stream = new TestEvents.Stream(uri)) {
             // Live once a record written after subscribing shows up; the DEBUG one goes first each time, in the same partition.
             await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
@@ -164,7 +171,7 @@ class LogMetricIndexerTest {
         }
         TestEvents.write(companion, new MetricSample(UUID.randomUUID().toString(), cluster, second, "lastCheckpointDuration",
                 Map.of("job", "j1", "task", "b"), 999));
-        var query = (java.util.function.Supplier<JsonPath>) () -> given().queryParam("name", "lastCheckpointDuration")
+        var query = (java.util.function.Supplier<JsonPath>) () -> asOperator().queryParam("name", "lastCheckpointDuration")
                 .queryParam("clusterId", cluster).queryParam("task", "a")
                 .queryParam("from", second.minusSeconds(60).toString()).queryParam("to", second.plusSeconds(60).toString())
                 .queryParam("step", "100ms").get("/api/v1/metrics").then().statusCode(200).extract().jsonPath();
@@ -182,7 +189,7 @@ class LogMetricIndexerTest {
             assertThat(answer.getDouble("series[0].points[0].avg")).isEqualTo(30.0);
             assertThat(Instant.parse(answer.getString("series[0].points[0].time"))).isEqualTo(second);
         });
-        given().queryParam("name", "lastCheckpointDuration").queryParam("clusterId", cluster).queryParam("step", "1m")
+        asOperator().queryParam("name", "lastCheckpointDuration").queryParam("clusterId", cluster).queryParam("step", "1m")
                 .get("/api/v1/metrics").then().statusCode(200).body("series.size()", equalTo(2));
     }
 
@@ -190,7 +197,7 @@ class LogMetricIndexerTest {
     void clusterEventsRelayDecisionsOfThatClusterOnly() {
         String cluster = TestEvents.newClusterId();
         String other = TestEvents.newClusterId();
-        URI uri = URI.create(root.toString() + "api/v1/clusters/" + cluster + "/events");
+        URI uri = URI.create(root.toString() + "api/v1/clusters/" + cluster + "/events?access_token=" + TOKENS.issueReader(cluster));
         try (TestEvents.Stream stream = new TestEvents.Stream(uri)) {
             await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
                 TestEvents.write(companion, new DeletePod(UUID.randomUUID().toString(), other, Instant.now(), "cause-x",
@@ -226,7 +233,7 @@ class LogMetricIndexerTest {
             ConsumerRecord<String, byte[]> first = TopicWatch.recordsOf(deadLetters, cluster).get(0);
             assertThat(new String(first.value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
             assertThat(EventRecords.text(first.headers(), CloudEventHeaders.DEAD_LETTER_ORIGIN)).startsWith(Topics.LOGS + "/");
-            await().atMost(WAIT).untilAsserted(() -> given().queryParam("clusterId", cluster).get("/api/v1/logs").then()
+            await().atMost(WAIT).untilAsserted(() -> asOperator().queryParam("clusterId", cluster).get("/api/v1/logs").then()
                     .body("total", equalTo(1)).body("records[0].message", equalTo("still indexing")));
         } finally {
             deadLetters.stop();
@@ -235,17 +242,17 @@ class LogMetricIndexerTest {
 
     @Test
     void badParametersAreProblemsNamingTheField() {
-        problem(given().queryParam("from", "yesterday").get("/api/v1/logs"), "from");
-        problem(given().queryParam("to", "2026-13-01T00:00:00Z").get("/api/v1/logs"), "to");
-        problem(given().queryParam("limit", "0").get("/api/v1/logs"), "limit");
-        problem(given().queryParam("cursor", "bm90LWEtY3Vyc29y").get("/api/v1/logs"), "cursor");
-        problem(given().queryParam("q", "failed AND (").get("/api/v1/logs"), "q");
-        problem(given().queryParam("level", "LOUD").get("/api/v1/logs"), "level");
-        problem(given().get("/api/v1/logs/stream"), "clusterId");
-        problem(given().get("/api/v1/metrics"), "name");
-        problem(given().queryParam("name", "x").queryParam("step", "fast").get("/api/v1/metrics"), "step");
-        problem(given().queryParam("name", "x").queryParam("step", "1ms").get("/api/v1/metrics"), "step");
-        problem(given().queryParam("name", "x").queryParam("from", "2026-11-30T10:00:00Z")
+        problem(asOperator().queryParam("from", "yesterday").get("/api/v1/logs"), "from");
+        problem(asOperator().queryParam("to", "2026-13-01T00:00:00Z").get("/api/v1/logs"), "to");
+        problem(asOperator().queryParam("limit", "0").get("/api/v1/logs"), "limit");
+        problem(asOperator().queryParam("cursor", "bm90LWEtY3Vyc29y").get("/api/v1/logs"), "cursor");
+        problem(asOperator().queryParam("q", "failed AND (").get("/api/v1/logs"), "q");
+        problem(asOperator().queryParam("level", "LOUD").get("/api/v1/logs"), "level");
+        problem(asOperator().get("/api/v1/logs/stream"), "clusterId");
+        problem(asOperator().get("/api/v1/metrics"), "name");
+        problem(asOperator().queryParam("name", "x").queryParam("step", "fast").get("/api/v1/metrics"), "step");
+        problem(asOperator().queryParam("name", "x").queryParam("step", "1ms").get("/api/v1/metrics"), "step");
+        problem(asOperator().queryParam("name", "x").queryParam("from", "2026-11-30T10:00:00Z")
                 .queryParam("to", "2026-11-30T09:00:00Z").get("/api/v1/metrics"), "to");
     }
 
@@ -257,35 +264,70 @@ class LogMetricIndexerTest {
             records.add(TestEvents.log(cluster, Instant.now(), "INFO", "before restart " + i));
         }
         TestEvents.write(companion, records.toArray(LogRecord[]::new));
-        await().atMost(WAIT).untilAsserted(() -> given().queryParam("clusterId", cluster).get("/api/v1/logs").then()
+        await().atMost(WAIT).untilAsserted(() -> asOperator().queryParam("clusterId", cluster).get("/api/v1/logs").then()
                 .body("total", equalTo(20)));
 
         runtime.stop();
         runtime.start();
         // Straight after reopening, before anything new is read: what was indexed is on disk.
-        given().queryParam("clusterId", cluster).queryParam("q", "restart").get("/api/v1/logs").then()
+        asOperator().queryParam("clusterId", cluster).queryParam("q", "restart").get("/api/v1/logs").then()
                 .statusCode(200).body("total", equalTo(20));
 
         // The agent re-sends them all after its own restart; then a new line.
         TestEvents.write(companion, records.toArray(LogRecord[]::new));
         TestEvents.write(companion, TestEvents.log(cluster, Instant.now(), "INFO", "after restart"));
-        await().atMost(WAIT).untilAsserted(() -> given().queryParam("clusterId", cluster).queryParam("q", "after")
+        await().atMost(WAIT).untilAsserted(() -> asOperator().queryParam("clusterId", cluster).queryParam("q", "after")
                 .get("/api/v1/logs").then().body("total", equalTo(1)));
-        given().queryParam("clusterId", cluster).get("/api/v1/logs").then().body("total", equalTo(21));
-        given().get("/api/v1/logs/partitions").then().statusCode(200).body("name", hasItem(startsWith("20")));
-        given().get("/q/health/ready").then().statusCode(200);
+        asOperator().queryParam("clusterId", cluster).get("/api/v1/logs").then().body("total", equalTo(21));
+        asOperator().get("/api/v1/logs/partitions").then().statusCode(200).body("name", hasItem(startsWith("20")));
+        asOperator().get("/q/health/ready").then().statusCode(200);
     }
 
     @Test
     void theConsolesOriginMayReadAndAnotherMayNot() {
         // The web console is a page of job-submission (:8083): its browser calls here across origins.
-        given().header("Origin", "http://localhost:8083").get("/api/v1/logs/partitions").then().statusCode(200)
+        asOperator().header("Origin", "http://localhost:8083").get("/api/v1/logs/partitions").then().statusCode(200)
                 .header("Access-Control-Allow-Origin", "http://localhost:8083");
-        given().header("Origin", "http://127.0.0.1:8083").header("Access-Control-Request-Method", "GET")
+        RestAssured.given().header("Origin", "http://127.0.0.1:8083").header("Access-Control-Request-Method", "GET")
+                .header("Access-Control-Request-Headers", "authorization")
                 .options("/api/v1/logs").then().statusCode(200)
-                .header("Access-Control-Allow-Origin", "http://127.0.0.1:8083");
-        given().header("Origin", "http://elsewhere.example").get("/api/v1/logs/partitions").then()
+                .header("Access-Control-Allow-Origin", "http://127.0.0.1:8083")
+                .header("Access-Control-Allow-Headers", containsStringIgnoringCase("authorization"));
+        asOperator().header("Origin", "http://elsewhere.example").get("/api/v1/logs/partitions").then()
                 .header("Access-Control-Allow-Origin", nullValue());
+    }
+
+    @Test
+    void aClustersReaderTokenReadsThatClusterOnlyAndOnlyTheOperatorReadsAcrossClusters() {
+        String cluster = TestEvents.newClusterId();
+        String other = TestEvents.newClusterId();
+        TestEvents.write(companion, TestEvents.log(cluster, Instant.now(), "INFO", "mine alone"),
+                TestEvents.log(other, Instant.now(), "INFO", "not for the first tenant"));
+        String reader = "Bearer " + TOKENS.issueReader(cluster);
+        await().atMost(WAIT).untilAsserted(() -> RestAssured.given().header("Authorization", reader)
+                .queryParam("clusterId", cluster).get("/api/v1/logs").then().statusCode(200)
+                .body("records.message", equalTo(List.of("mine alone"))));
+
+        RestAssured.given().header("Authorization", reader).queryParam("clusterId", other).get("/api/v1/logs").then()
+                .statusCode(403).contentType("application/problem+json").body("title", equalTo("Token does not read this cluster"));
+        RestAssured.given().header("Authorization", reader).queryParam("q", "tenant").get("/api/v1/logs").then()
+                .statusCode(403).body("detail", startsWith("give clusterId"));
+        RestAssured.given().queryParam("clusterId", cluster).get("/api/v1/logs").then().statusCode(401)
+                .contentType("application/problem+json");
+        RestAssured.given().header("Authorization", reader).queryParam("name", "x").queryParam("clusterId", other)
+                .get("/api/v1/metrics").then().statusCode(403);
+        RestAssured.given().header("Authorization", reader).queryParam("name", "x").get("/api/v1/metrics").then().statusCode(403);
+        RestAssured.given().header("Authorization", reader).get("/api/v1/logs/partitions").then().statusCode(403);
+        RestAssured.given().queryParam("access_token", TOKENS.issueReader(cluster)).queryParam("clusterId", other)
+                .get("/api/v1/logs/stream").then().statusCode(403);
+        RestAssured.given().get("/api/v1/clusters/{id}/events", cluster).then().statusCode(401);
+        RestAssured.given().header("Authorization", reader).get("/api/v1/clusters/{id}/events", other).then().statusCode(403);
+        await().atMost(WAIT).untilAsserted(() -> asOperator().queryParam("q", "tenant").get("/api/v1/logs").then()
+                .statusCode(200).body("records.message", hasItem("not for the first tenant")));
+    }
+
+    private static RequestSpecification asOperator() {
+        return RestAssured.given().header("Authorization", "Bearer " + OPERATOR);
     }
 
     private static void problem(io.restassured.response.Response response, String field) {

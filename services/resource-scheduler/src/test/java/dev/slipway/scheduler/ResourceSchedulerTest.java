@@ -51,6 +51,8 @@ import org.junit.jupiter.api.Test;
 class ResourceSchedulerTest {
 
     private static final ClusterTokens TOKENS = new ClusterTokens("test-secret-of-enough-length");
+    /** slipway.scheduler.operator-token of the test profile. */
+    private static final String OPERATOR = "test-operator-token-0123";
 
     @InjectKafkaCompanion
     KafkaCompanion companion;
@@ -77,6 +79,11 @@ class ResourceSchedulerTest {
 
     private String token() {
         return "Bearer " + TOKENS.issue(cluster);
+    }
+
+    /** The reader token job-submission shows the cluster's tenant. */
+    private String reader() {
+        return "Bearer " + TOKENS.issueReader(cluster);
     }
 
     private void created(int warmPool, int max, long idle) {
@@ -120,7 +127,7 @@ class ResourceSchedulerTest {
         }
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(decided()).filteredOn(ProvisionPod.class::isInstance).hasSize(2)); // the JobManager and one TaskManager
-        given().get("/api/v1/clusters/{id}/state", cluster).then().statusCode(200)
+        given().header("Authorization", reader()).get("/api/v1/clusters/{id}/state", cluster).then().statusCode(200)
                 .body("liveTaskManagers", is(1));
     }
 
@@ -154,7 +161,7 @@ class ResourceSchedulerTest {
         String pod = cluster + "-tm-0";
         Clusters.write(companion,
                 new PodReady(UUID.randomUUID().toString(), cluster, Instant.now(), pod, PodRole.TASK_MANAGER, "node-a", "a:1"));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/clusters/{id}/state", cluster)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().header("Authorization", reader()).get("/api/v1/clusters/{id}/state", cluster)
                 .then().body("pods.find { it.name == '" + pod + "' }.status", equalTo("READY")));
 
         given().contentType(ContentType.JSON).header("Authorization", token())
@@ -164,7 +171,7 @@ class ResourceSchedulerTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(decided())
                 .filteredOn(DeletePod.class::isInstance).singleElement()
                 .satisfies(delete -> assertThat(delete.reason()).isEqualTo("Flink released " + pod + " (idle for 30 s); it served request r-1")));
-        given().get("/api/v1/clusters/{id}/decisions?limit=1", cluster).then().statusCode(200)
+        given().header("Authorization", reader()).get("/api/v1/clusters/{id}/decisions?limit=1", cluster).then().statusCode(200)
                 .body("[0].type", equalTo("DeletePod")).body("size()", is(1));
     }
 
@@ -174,7 +181,7 @@ class ResourceSchedulerTest {
         String warm = cluster + "-tm-0";
         Clusters.write(companion,
                 new PodReady(UUID.randomUUID().toString(), cluster, Instant.now(), warm, PodRole.TASK_MANAGER, "node-a", "a:1"));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/clusters/{id}/state", cluster)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().header("Authorization", reader()).get("/api/v1/clusters/{id}/state", cluster)
                 .then().body("warmTaskManagers", is(1)).body("pods.find { it.name == '" + warm + "' }.status", equalTo("READY")));
         // The pool shrinks to 0 with an idle timeout of 1 s: only the scheduler's own ticks can release the pod.
         Clusters.write(companion, new ClusterSpecChanged(UUID.randomUUID().toString(), cluster, Instant.now(), 2,
@@ -245,6 +252,27 @@ class ResourceSchedulerTest {
     }
 
     @Test
+    void peopleReadAClustersDecisionsAndStateWithItsReaderTokenOnly() {
+        created(0, 10, 300);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !decided().isEmpty());
+        String path = "/api/v1/clusters/{id}/decisions";
+        given().header("Authorization", reader()).get(path, cluster).then().statusCode(200).body("size()", is(decided().size()));
+        given().header("Authorization", token()).get(path, cluster).then().statusCode(200);
+        given().header("Authorization", "Bearer " + OPERATOR).get(path, cluster).then().statusCode(200);
+        given().get(path, cluster).then().statusCode(401).contentType("application/problem+json")
+                .body("detail", containsString("reader token"));
+        String othersReader = "Bearer " + TOKENS.issueReader(Clusters.newId());
+        given().header("Authorization", othersReader).get(path, cluster).then().statusCode(403)
+                .contentType("application/problem+json").body("title", equalTo("Token does not read this cluster"));
+        given().header("Authorization", othersReader).get("/api/v1/clusters/{id}/state", cluster).then().statusCode(403);
+        given().contentType(ContentType.JSON).header("Authorization", othersReader).body("{}")
+                .post("/api/v1/clusters/{id}/replay", cluster).then().statusCode(403);
+        // A reader token reads; it never asks for TaskManagers.
+        given().contentType(ContentType.JSON).header("Authorization", reader()).body("{\"requestId\":\"r-1\",\"count\":1}")
+                .post("/api/v1/clusters/{id}/resource-requests", cluster).then().statusCode(403);
+    }
+
+    @Test
     void anInvalidRequestNamesTheField() {
         given().contentType(ContentType.JSON).header("Authorization", token())
                 .body("{\"requestId\":\"r 1\",\"count\":0}")
@@ -289,16 +317,16 @@ class ResourceSchedulerTest {
                 .post("/api/v1/clusters/{id}/resource-requests", cluster).then().statusCode(202);
         await().atMost(Duration.ofSeconds(30)).until(() -> decided().size() >= 6);
 
-        given().contentType(ContentType.JSON).body("{\"warmPool\":0}")
+        given().contentType(ContentType.JSON).header("Authorization", reader()).body("{\"warmPool\":0}")
                 .post("/api/v1/clusters/{id}/replay", cluster)
                 .then().statusCode(200)
                 .body("reproduced", is(true))
                 .body("whatIf.policy", equalTo("warm pool 0"))
                 .body("recorded.decisionsByType.ProvisionPod", is(6));
-        given().contentType(ContentType.JSON).body("{\"warmPool\":-1}")
+        given().contentType(ContentType.JSON).header("Authorization", reader()).body("{\"warmPool\":-1}")
                 .post("/api/v1/clusters/{id}/replay", cluster)
                 .then().statusCode(400).body("errors[0].field", equalTo("warmPool"));
-        given().contentType(ContentType.JSON).body("{}")
+        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + OPERATOR).body("{}")
                 .post("/api/v1/clusters/{id}/replay", Clusters.newId()).then().statusCode(404);
     }
 }

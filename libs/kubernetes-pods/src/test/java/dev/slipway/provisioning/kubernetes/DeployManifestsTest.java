@@ -139,10 +139,14 @@ class DeployManifestsTest {
                 assertThat(configMaps).containsKey(from.getConfigMapRef().getName());
             }
         }
-        // The three services that sign or check cluster tokens share one secret.
-        for (String service : List.of("resource-scheduler", "pod-provisioner", "job-submission")) {
+        // The four services that sign or check cluster tokens share one secret.
+        for (String service : List.of("resource-scheduler", "pod-provisioner", "job-submission", "log-metric-indexer")) {
             assertThat(secretRefs(container(deployment(service)))).as(service)
                     .containsEntry("SLIPWAY_CLUSTER_TOKEN_SECRET", "SLIPWAY_CLUSTER_TOKEN_SECRET");
+        }
+        // The operator reads every cluster on the two services that people read across clusters.
+        for (String service : List.of("resource-scheduler", "log-metric-indexer")) {
+            assertThat(secretRefs(container(deployment(service)))).as(service).containsEntry("SLIPWAY_OPERATOR_TOKEN", "SLIPWAY_OPERATOR_TOKEN");
         }
     }
 

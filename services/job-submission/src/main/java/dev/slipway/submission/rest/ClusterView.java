@@ -13,7 +13,9 @@ import java.util.List;
 /**
  * A cluster as the API shows it. {@code clusterToken} is only in the answer to the create: the
  * credential of the cluster's resource manager (the provisioner hands it to the JobManager itself);
- * operators use it to call the resource-scheduler's pod endpoints of the cluster.
+ * operators use it to call the resource-scheduler's pod endpoints of the cluster. {@code readerToken} is in every answer
+ * (only the cluster's tenant gets one): it reads the cluster's decisions and state on the resource-scheduler and its logs,
+ * metrics and events on the log-metric-indexer, and changes nothing.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ClusterView(
@@ -27,7 +29,8 @@ public record ClusterView(
         List<PodView> pods,
         Instant createdAt,
         Instant updatedAt,
-        String clusterToken) {
+        String clusterToken,
+        String readerToken) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PodView(String name, PodRole role, String phase, String address, String nodeName, String reason) {
@@ -37,13 +40,9 @@ public record ClusterView(
         }
     }
 
-    public static ClusterView of(Cluster cluster) {
-        return of(cluster, null, null);
-    }
-
-    public static ClusterView of(Cluster cluster, List<ClusterPod> pods, String clusterToken) {
+    public static ClusterView of(Cluster cluster, List<ClusterPod> pods, String clusterToken, String readerToken) {
         return new ClusterView(cluster.id, cluster.name, cluster.tenant, cluster.status, cluster.statusReason,
                 cluster.generation, ClusterService.spec(cluster), pods == null ? null : pods.stream().map(PodView::of).toList(),
-                cluster.createdAt, cluster.updatedAt, clusterToken);
+                cluster.createdAt, cluster.updatedAt, clusterToken, readerToken);
     }
 }

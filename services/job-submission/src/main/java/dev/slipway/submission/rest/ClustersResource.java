@@ -2,6 +2,7 @@ package dev.slipway.submission.rest;
 
 import dev.slipway.contracts.CloudEventHeaders;
 import dev.slipway.contracts.auth.ClusterTokens;
+import dev.slipway.submission.Cluster;
 import dev.slipway.submission.cluster.ClusterRequest;
 import dev.slipway.submission.cluster.ClusterStatus;
 import dev.slipway.submission.config.SubmissionConfig;
@@ -52,7 +53,7 @@ public class ClustersResource {
             @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent, ClusterRequest body, @Context UriInfo uri) {
         return clusters.create(tenants.require(authorization), body, traceparent)
                 .map(cluster -> Response.created(uri.getAbsolutePathBuilder().path(cluster.id).build())
-                        .entity(ClusterView.of(cluster, List.of(), tokens.issue(cluster.id)))
+                        .entity(ClusterView.of(cluster, List.of(), tokens.issue(cluster.id), tokens.issueReader(cluster.id)))
                         .build());
     }
 
@@ -61,7 +62,7 @@ public class ClustersResource {
     public Uni<List<ClusterView>> list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @QueryParam("includeDeleted") boolean includeDeleted) {
         return clusters.list(tenants.require(authorization), includeDeleted)
-                .map(all -> all.stream().map(ClusterView::of).toList());
+                .map(all -> all.stream().map(this::view).toList());
     }
 
     /** The cluster with its status and pods. */
@@ -69,7 +70,7 @@ public class ClustersResource {
     @Path("/{id}")
     public Uni<ClusterView> get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id) {
         return clusters.get(tenants.require(authorization), id)
-                .map(details -> ClusterView.of(details.cluster(), details.pods(), null));
+                .map(details -> ClusterView.of(details.cluster(), details.pods(), null, tokens.issueReader(id)));
     }
 
     /**
@@ -81,7 +82,7 @@ public class ClustersResource {
     @Consumes({MERGE_PATCH, MediaType.APPLICATION_JSON})
     public Uni<ClusterView> change(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent, @PathParam("id") String id, String patch) {
-        return clusters.change(tenants.require(authorization), id, patch, traceparent).map(ClusterView::of);
+        return clusters.change(tenants.require(authorization), id, patch, traceparent).map(this::view);
     }
 
     /**
@@ -96,6 +97,10 @@ public class ClustersResource {
             @QueryParam("force") boolean force) {
         return clusters.delete(tenants.require(authorization), id, force, traceparent)
                 .map(cluster -> Response.status(cluster.status == ClusterStatus.DELETED ? 200 : 202)
-                        .entity(ClusterView.of(cluster)).build());
+                        .entity(view(cluster)).build());
+    }
+
+    private ClusterView view(Cluster cluster) {
+        return ClusterView.of(cluster, null, null, tokens.issueReader(cluster.id));
     }
 }

@@ -5,6 +5,7 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Configuration of the log-metric-indexer (keys documented in README.md). */
 @ConfigMapping(prefix = "slipway.indexer")
@@ -28,6 +29,12 @@ public interface IndexerConfig {
 
     @WithDefault("1")
     short topicReplicationFactor();
+
+    /** Secret that clusters' tokens are signed with (the same value as job-submission's): a reader token reads its cluster. */
+    String clusterTokenSecret();
+
+    /** The platform operator's token: reads every cluster, and across clusters. Unset: nobody reads across clusters. */
+    Optional<String> operatorToken();
 
     Logs logs();
 

@@ -10,12 +10,15 @@ import dev.slipway.indexer.logs.LogQuery;
 import dev.slipway.indexer.logs.LogTail;
 import dev.slipway.indexer.logs.PartitionInfo;
 import dev.slipway.indexer.messaging.IndexerRuntime;
+import dev.slipway.rest.access.ClusterReadAccess;
 import dev.slipway.rest.problems.ProblemException;
 import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.time.Instant;
@@ -25,7 +28,10 @@ import java.util.List;
 import java.util.Set;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
-/** Log search, live tail and the partitions behind them. */
+/**
+ * Log search, live tail and the partitions behind them. A cluster's reader token reads that cluster's records (give
+ * {@code clusterId}); the operator token reads across clusters and the partitions.
+ */
 @Path("/api/v1/logs")
 @Produces(MediaType.APPLICATION_JSON)
 public class LogsResource {
@@ -35,8 +41,10 @@ public class LogsResource {
     private final IndexerRuntime runtime;
     private final LogTail tail;
     private final IndexerConfig config;
+    private final ClusterReadAccess access;
 
-    public LogsResource(IndexerRuntime runtime, LogTail tail, IndexerConfig config) {
+    public LogsResource(IndexerRuntime runtime, LogTail tail, IndexerConfig config, ClusterReadAccess access) {
+        this.access = access;
         this.runtime = runtime;
         this.tail = tail;
         this.config = config;
@@ -48,9 +56,10 @@ public class LogsResource {
      * newest first; {@code cursor} is the previous page's {@code nextCursor}.
      */
     @GET
-    public LogPage search(@QueryParam("q") String q, @QueryParam("level") String level, @QueryParam("clusterId") String clusterId,
+    public LogPage search(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @QueryParam("q") String q, @QueryParam("level") String level, @QueryParam("clusterId") String clusterId,
             @QueryParam("jobId") String jobId, @QueryParam("pod") String pod, @QueryParam("from") String from,
             @QueryParam("to") String to, @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) throws IOException {
+        access.requireClusterOrAll(clusterId, authorization, null);
         Instant start = Params.instant("from", from);
         Instant end = Params.instant("to", to);
         Params.range(start, end);
@@ -70,8 +79,10 @@ public class LogsResource {
     @Path("/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
-    public Multi<LogRecord> stream(@QueryParam("clusterId") String clusterId, @QueryParam("jobId") String jobId,
-            @QueryParam("pod") String pod, @QueryParam("level") String level) {
+    public Multi<LogRecord> stream(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @QueryParam("access_token") String accessToken, @QueryParam("clusterId") String clusterId,
+            @QueryParam("jobId") String jobId, @QueryParam("pod") String pod, @QueryParam("level") String level) {
+        access.requireClusterOrAll(clusterId, authorization, accessToken);
         if (Params.blank(clusterId) && Params.blank(jobId) && Params.blank(pod)) {
             throw ProblemException.invalid("clusterId", "give clusterId, jobId or pod to follow");
         }
@@ -85,7 +96,8 @@ public class LogsResource {
     /** The partitions (one Lucene index each), oldest first, with their size. */
     @GET
     @Path("/partitions")
-    public List<PartitionInfo> partitions() {
+    public List<PartitionInfo> partitions(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        access.requireOperator(authorization, null, null);
         return runtime.logs().partitions();
     }
 

@@ -3,11 +3,14 @@ package dev.slipway.indexer.rest;
 import dev.slipway.indexer.config.IndexerConfig;
 import dev.slipway.indexer.messaging.IndexerRuntime;
 import dev.slipway.indexer.metrics.MetricQuery;
+import dev.slipway.rest.access.ClusterReadAccess;
 import dev.slipway.rest.problems.ProblemException;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.time.Clock;
@@ -16,7 +19,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Metric series by name, cluster and tags over a time range, in buckets of a step. */
+/** Metric series by name, cluster and tags over a time range, in buckets of a step (who reads: as for logs). */
 @Path("/api/v1/metrics")
 @Produces(MediaType.APPLICATION_JSON)
 public class MetricsResource {
@@ -27,9 +30,11 @@ public class MetricsResource {
 
     private final IndexerRuntime runtime;
     private final IndexerConfig config;
+    private final ClusterReadAccess access;
     private final Clock clock = Clock.systemUTC();
 
-    public MetricsResource(IndexerRuntime runtime, IndexerConfig config) {
+    public MetricsResource(IndexerRuntime runtime, IndexerConfig config, ClusterReadAccess access) {
+        this.access = access;
         this.runtime = runtime;
         this.config = config;
     }
@@ -41,9 +46,10 @@ public class MetricsResource {
      * so a smaller step there shows one point per rollup.
      */
     @GET
-    public MetricAnswer query(@QueryParam("name") String name, @QueryParam("clusterId") String clusterId,
+    public MetricAnswer query(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @QueryParam("name") String name, @QueryParam("clusterId") String clusterId,
             @QueryParam("job") String job, @QueryParam("task") String task, @QueryParam("subtask") String subtask,
             @QueryParam("taskmanager") String taskmanager, @QueryParam("pod") String pod, @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("step") String step) throws IOException {
+        access.requireClusterOrAll(clusterId, authorization, null);
         if (Params.blank(name)) {
             throw ProblemException.invalid("name", "required: the metric's name, e.g. numRecordsInPerSecond");
         }

@@ -1,20 +1,26 @@
 package dev.slipway.scheduler.auth;
 
 import dev.slipway.contracts.auth.ClusterTokens;
-import dev.slipway.scheduler.config.SchedulerConfig;
+import dev.slipway.rest.access.ClusterReadAccess;
 import dev.slipway.rest.problems.ProblemException;
+import dev.slipway.scheduler.config.SchedulerConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** The bearer token of a Flink resource manager must be its own cluster's. */
+/**
+ * The bearer token of a Flink resource manager must be its own cluster's; people read a cluster's decisions and state with
+ * its reader token (or the operator's).
+ */
 @ApplicationScoped
 public class ClusterTokenCheck {
 
     private static final String BEARER = "Bearer ";
 
     private final ClusterTokens tokens;
+    private final ClusterReadAccess readers;
 
     public ClusterTokenCheck(SchedulerConfig config) {
         this.tokens = new ClusterTokens(config.clusterTokenSecret());
+        this.readers = new ClusterReadAccess(config.clusterTokenSecret(), config.operatorToken());
     }
 
     /** 401 without a bearer token, 403 with a token that is not this cluster's. */
@@ -27,5 +33,10 @@ public class ClusterTokenCheck {
             throw new ProblemException(403, "Token not valid for this cluster",
                     "the token presented was not issued for cluster " + clusterId);
         }
+    }
+
+    /** 401 without a token, 403 with one that does not read this cluster (see {@link ClusterReadAccess}). */
+    public void requireReader(String clusterId, String authorization) {
+        readers.requireCluster(clusterId, authorization, null);
     }
 }

@@ -42,4 +42,10 @@ public interface SchedulerConfig {
 
     /** Secret that cluster tokens are signed with; the same value as job-submission's. */
     String clusterTokenSecret();
+
+    /**
+     * The platform operator's token: reads every cluster's decisions, state and replays (a tenant reads its own with the
+     * cluster's reader token). Unset: nobody reads across clusters.
+     */
+    Optional<String> operatorToken();
 }

@@ -41,7 +41,8 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 /**
  * The resource-scheduler's API. For the resource manager inside a Flink JobManager (bearer token of
  * its cluster): resource requests, releases, the cluster's pods and their stream. For people: the
- * decisions with their reasons, the cluster's state, and replay / what-if.
+ * decisions with their reasons, the cluster's state, and replay / what-if (the cluster's reader token, which job-submission
+ * shows its tenant, or the operator token).
  */
 @Path("/api/v1/clusters/{clusterId}")
 @Produces(MediaType.APPLICATION_JSON)
@@ -117,15 +118,19 @@ public class ClusterResourcesResource {
     @GET
     @Path("/decisions")
     public List<Decision> decisions(@PathParam("clusterId") String clusterId,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(1000) int limit) {
+        tokens.requireReader(clusterId, authorization);
         List<Decision> all = view().decisions(clusterId);
         return all.subList(Math.min(offset, all.size()), Math.min(offset + limit, all.size()));
     }
 
     @GET
     @Path("/state")
-    public ClusterStateView state(@PathParam("clusterId") String clusterId) {
+    public ClusterStateView state(@PathParam("clusterId") String clusterId,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        tokens.requireReader(clusterId, authorization);
         return ClusterStateView.of(stateOrNotFound(clusterId));
     }
 
@@ -134,7 +139,9 @@ public class ClusterResourcesResource {
     @Path("/replay")
     @Consumes(MediaType.APPLICATION_JSON)
     @Blocking
-    public ReplayAnswer replay(@PathParam("clusterId") String clusterId, @Valid PolicyBody whatIf) {
+    public ReplayAnswer replay(@PathParam("clusterId") String clusterId,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Valid PolicyBody whatIf) {
+        tokens.requireReader(clusterId, authorization);
         stateOrNotFound(clusterId);
         return replays.replay(clusterId, whatIf == null ? null : whatIf.toPolicy());
     }

@@ -1,0 +1,81 @@
+package dev.slipway.rest.access;
+
+import dev.slipway.contracts.auth.ClusterTokens;
+import dev.slipway.rest.problems.ProblemException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Optional;
+
+/**
+ * Who may read what the platform knows of a cluster (its decisions, state, logs, metrics and events): the cluster's reader
+ * token, which job-submission shows only to the tenant that owns the cluster; the cluster's resource-manager token; or the
+ * platform's operator token, which reads every cluster and alone reads across clusters. The token comes as
+ * {@code Authorization: Bearer <token>}, or as the {@code access_token} query parameter where a browser cannot send a header
+ * (EventSource).
+ */
+public final class ClusterReadAccess {
+
+    private static final String BEARER = "Bearer ";
+
+    private final ClusterTokens tokens;
+    private final Optional<byte[]> operatorToken;
+
+    /** @param operatorToken the platform operator's token (at least 16 characters), if there is one */
+    public ClusterReadAccess(String clusterTokenSecret, Optional<String> operatorToken) {
+        this.tokens = new ClusterTokens(clusterTokenSecret);
+        operatorToken.filter(token -> token.length() < 16).ifPresent(token -> {
+            throw new IllegalArgumentException("the operator token must have at least 16 characters");
+        });
+        this.operatorToken = operatorToken.map(token -> token.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** 401 without a token; 403 when the token reads neither this cluster nor every cluster. */
+    public void requireCluster(String clusterId, String authorization, String accessToken) {
+        String token = token(authorization, accessToken);
+        if (!isOperator(token) && !tokens.verifyReader(clusterId, token) && !tokens.verify(clusterId, token)) {
+            throw new ProblemException(403, "Token does not read this cluster",
+                    "the token presented is not the reader token of cluster " + clusterId
+                            + " (GET /api/v1/clusters/" + clusterId + " on job-submission shows it to the cluster's tenant)");
+        }
+    }
+
+    /**
+     * A read narrowed to one cluster by its {@code clusterId} query parameter, or, without it, across clusters (the
+     * operator's alone).
+     */
+    public void requireClusterOrAll(String clusterId, String authorization, String accessToken) {
+        if (clusterId == null || clusterId.isBlank()) {
+            requireOperator(authorization, accessToken, "clusterId");
+        } else {
+            requireCluster(clusterId.trim(), authorization, accessToken);
+        }
+    }
+
+    /**
+     * Reads across clusters, or of the whole service: only the operator token. {@code field} names the query parameter that
+     * would have narrowed the read to one cluster, if there is one.
+     */
+    public void requireOperator(String authorization, String accessToken, String field) {
+        if (!isOperator(token(authorization, accessToken))) {
+            throw new ProblemException(403, "Operator token required", field == null
+                    ? "only the platform's operator token reads this"
+                    : "give " + field + " with that cluster's reader token: only the platform's operator token reads across clusters");
+        }
+    }
+
+    private boolean isOperator(String token) {
+        // Constant time, so the answer's timing tells nothing about the operator token.
+        return operatorToken.isPresent() && MessageDigest.isEqual(operatorToken.get(), token.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String token(String authorization, String accessToken) {
+        if (authorization != null && authorization.startsWith(BEARER) && !authorization.substring(BEARER.length()).isBlank()) {
+            return authorization.substring(BEARER.length()).trim();
+        }
+        if (accessToken != null && !accessToken.isBlank()) {
+            return accessToken.trim();
+        }
+        throw new ProblemException(401, "Missing token", "send 'Authorization: Bearer <token>' (or access_token=<token> where"
+                + " a header cannot be sent) with the cluster's reader token, shown by GET /api/v1/clusters/{id} on job-submission");
+    }
+}

@@ -1,0 +1,16 @@
+package dev.slipway.indexer.rest;
+
+import dev.slipway.indexer.config.IndexerConfig;
+import dev.slipway.rest.access.ClusterReadAccess;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/** The one check of who reads which cluster's logs, metrics and events. */
+public class ReadAccessProducer {
+
+    @Produces
+    @Singleton
+    ClusterReadAccess readAccess(IndexerConfig config) {
+        return new ClusterReadAccess(config.clusterTokenSecret(), config.operatorToken());
+    }
+}
