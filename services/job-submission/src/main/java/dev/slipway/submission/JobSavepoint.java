@@ -6,7 +6,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
-/** A completed savepoint of a job's run. */
+/** A completed savepoint of a job's run, and whether it was disposed of (see {@code SavepointRetention}). */
 @Entity
 @Table(name = "job_savepoints")
 public class JobSavepoint {
@@ -35,4 +35,21 @@ public class JobSavepoint {
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
+
+    /** Flink's id of the disposal in progress ({@code POST /savepoint-disposal}), until it ends. */
+    @Column(name = "disposal_trigger")
+    public String disposalTrigger;
+
+    /** When Flink disposed of it (its files are gone); null while it is kept. */
+    @Column(name = "disposed_at")
+    public Instant disposedAt;
+
+    /** Why Flink could not dispose of it; it is then left where it is and not tried again. */
+    @Column(name = "disposal_error", columnDefinition = "text")
+    public String disposalError;
+
+    /** Neither disposed of nor given up on: its files are still there. */
+    public boolean kept() {
+        return disposedAt == null && disposalError == null;
+    }
 }

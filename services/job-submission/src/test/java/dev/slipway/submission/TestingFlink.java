@@ -46,6 +46,12 @@ public class TestingFlink implements QuarkusTestResourceLifecycleManager {
         public final Map<String, Map<String, Object>> checkpoints = new ConcurrentHashMap<>();
         final Map<String, byte[]> jars = new ConcurrentHashMap<>();
         public volatile String failure = "java.lang.IllegalStateException: boom\n\tat dev.example.Job.map(Job.java:1)";
+        /** Savepoint disposal trigger to the savepoint's path, as asked for. */
+        public final Map<String, String> disposals = new ConcurrentHashMap<>();
+        /** The savepoints whose disposal completed, in order. */
+        public final List<String> disposed = new CopyOnWriteArrayList<>();
+        /** When set, disposals fail with this error. */
+        public volatile String refuseDisposals;
         /** When set, a run is refused with this error (as Flink does when the program fails to start). */
         public volatile String refuseRuns;
 
@@ -182,6 +188,22 @@ public class TestingFlink implements QuarkusTestResourceLifecycleManager {
                     answer(exchange, 404, Map.of("errors", List.of("unknown trigger")));
                 } else {
                     answer(exchange, 200, Map.of("status", Map.of("id", "COMPLETED"), "operation", Map.of("location", location)));
+                }
+            } else if (method.equals("POST") && path.equals("/savepoint-disposal")) {
+                String savepoint = JSON.readTree(body).path("savepoint-path").asText();
+                String trigger = UUID.randomUUID().toString().replace("-", "");
+                disposals.put(trigger, savepoint);
+                answer(exchange, 202, Map.of("request-id", trigger));
+            } else if (method.equals("GET") && (m = Pattern.compile("/savepoint-disposal/([0-9a-f]+)").matcher(path)).matches()) {
+                String savepoint = disposals.get(m.group(1));
+                if (savepoint == null) {
+                    answer(exchange, 404, Map.of("errors", List.of("unknown trigger")));
+                } else if (refuseDisposals != null) {
+                    answer(exchange, 200, Map.of("status", Map.of("id", "COMPLETED"), "operation", Map.of("failure-cause",
+                            Map.of("class", "java.io.IOException", "stack-trace", "java.io.IOException: " + refuseDisposals))));
+                } else {
+                    disposed.add(savepoint);
+                    answer(exchange, 200, Map.of("status", Map.of("id", "COMPLETED"), "operation", Map.of()));
                 }
             } else {
                 answer(exchange, 404, Map.of("errors", List.of("Not found: " + path)));

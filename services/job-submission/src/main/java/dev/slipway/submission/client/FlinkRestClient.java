@@ -66,6 +66,10 @@ public class FlinkRestClient {
     public record SavepointStatus(boolean completed, String location, String failure) {
     }
 
+    /** A savepoint disposal: still running, or completed, with Flink's failure when it failed. */
+    public record DisposalStatus(boolean completed, String failure) {
+    }
+
     /** A completed checkpoint Flink keeps outside the job ({@code external_path}), and when its last task acknowledged it. */
     public record Checkpoint(String path, Instant completedAt) {
     }
@@ -217,11 +221,35 @@ public class FlinkRestClient {
         }
         JsonNode operation = answer.path("operation");
         String location = operation.path("location").asText(null);
-        JsonNode failure = operation.path("failure-cause");
-        // Flink writes a SerializedThrowable as {"class", "stack-trace", "serialized-throwable"}.
-        String cause = failure.isMissingNode() || failure.isNull() ? null
-                : shorten(failure.path("stack-trace").asText(failure.path("class").asText(failure.toString())));
+        String cause = failureOf(operation);
         return new SavepointStatus(true, location, location == null && cause == null ? "completed without a location" : cause);
+    }
+
+    /** {@code POST /savepoint-disposal}: Flink deletes the savepoint's files. Answers the trigger id. */
+    public String disposeSavepoint(String baseUrl, String savepointPath) throws IOException {
+        ObjectNode body = json.createObjectNode();
+        body.put("savepoint-path", savepointPath);
+        String triggerId = send(post(baseUrl + "/savepoint-disposal", body)).path("request-id").asText("");
+        if (triggerId.isEmpty()) {
+            throw new FlinkError(502, "POST /savepoint-disposal answered no request-id");
+        }
+        return triggerId;
+    }
+
+    /** {@code GET /savepoint-disposal/:triggerid}; a trigger the JobManager does not know (any more) is a FlinkError 404. */
+    public DisposalStatus disposalStatus(String baseUrl, String triggerId) throws IOException {
+        JsonNode answer = send(get(baseUrl + "/savepoint-disposal/" + triggerId));
+        if (!"COMPLETED".equals(answer.path("status").path("id").asText())) {
+            return new DisposalStatus(false, null);
+        }
+        return new DisposalStatus(true, failureOf(answer.path("operation")));
+    }
+
+    /** Flink writes an operation's failure as a SerializedThrowable: {"class", "stack-trace", "serialized-throwable"}. */
+    private static String failureOf(JsonNode operation) {
+        JsonNode failure = operation.path("failure-cause");
+        return failure.isMissingNode() || failure.isNull() ? null
+                : shorten(failure.path("stack-trace").asText(failure.path("class").asText(failure.toString())));
     }
 
     private HttpRequest get(String url) {

@@ -2,6 +2,7 @@ package dev.slipway.submission.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import io.quarkus.runtime.configuration.MemorySize;
 import java.util.List;
@@ -95,6 +96,14 @@ public interface SubmissionConfig {
          */
         @WithDefault("10s")
         Duration checkpointSettleTimeout();
+
+        /**
+         * Savepoints of a job kept on storage: the reconciler disposes of older ones through Flink, except any the job may
+         * still start from (its latest, what its run restored from, a version's initial savepoint). At least 1.
+         */
+        @WithDefault("5")
+        @Min(1)
+        int savepointsKept();
 
         /** Timeout of one call to a JobManager (the jar upload included). */
         @WithDefault("60s")

@@ -55,7 +55,10 @@ public record JobView(
     public record RestoreView(String path, RestoreKind kind) {
     }
 
-    public record SavepointView(String path, String kind, int version, String flinkJobId, Instant createdAt) {
+    /** A savepoint the job took; {@code disposedAt} once Flink deleted it (retention), {@code disposalError} if it could not. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SavepointView(String path, String kind, int version, String flinkJobId, Instant createdAt, Instant disposedAt,
+            String disposalError) {
     }
 
     public static JobView of(Job job) {
@@ -71,7 +74,8 @@ public record JobView(
                         service.args(v), v.sqlScript, service.configuration(v), v.savepointPath,
                         new Artifact(v.artifactSha256, v.artifactSize, v.artifactName), v.createdAt)).toList(),
                 savepoints == null ? null : savepoints.stream()
-                        .map(s -> new SavepointView(s.path, s.kind, s.version, s.flinkJobId, s.createdAt)).toList(),
+                        .map(s -> new SavepointView(s.path, s.kind, s.version, s.flinkJobId, s.createdAt, s.disposedAt,
+                                s.disposalError)).toList(),
                 job.createdAt, job.updatedAt);
     }
 }

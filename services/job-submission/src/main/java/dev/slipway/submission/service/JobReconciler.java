@@ -17,6 +17,7 @@ import dev.slipway.submission.job.JobIds;
 import dev.slipway.submission.job.JobTransitions;
 import dev.slipway.submission.job.Operation;
 import dev.slipway.submission.job.RunConfiguration;
+import dev.slipway.submission.job.SavepointRetention;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
@@ -77,6 +78,8 @@ public class JobReconciler {
     private final Semaphore wakeUp = new Semaphore(0);
     /** Runs seen ended whose end waits for Flink's word on their latest checkpoint, with when they were first seen so. */
     private final Map<String, Instant> endedRuns = new ConcurrentHashMap<>();
+    /** Job id to its latest savepoint's time when nothing was left to dispose of: nothing to look at until a newer one. */
+    private final Map<String, Instant> retainedUpTo = new ConcurrentHashMap<>();
     private volatile boolean running;
     private Thread thread;
     private Connection leaderConnection;
@@ -177,6 +180,7 @@ public class JobReconciler {
         Map<String, String> urls = new HashMap<>();
         Map<String, Cluster> clusters = new HashMap<>();
         endedRuns.keySet().retainAll(active.stream().map(job -> job.flinkJobId).filter(Objects::nonNull).toList());
+        retainedUpTo.keySet().retainAll(active.stream().map(job -> job.id).toList());
         for (Job job : active) {
             if (!running) {
                 return;
@@ -214,8 +218,81 @@ public class JobReconciler {
             }
         }
         if (current != null && current.flinkRunAlive()) {
-            follow(current, url(current.clusterId, urls));
+            String url = url(current.clusterId, urls);
+            follow(current, url);
+            retainSavepoints(current, url);
         }
+    }
+
+    /**
+     * Disposes of the job's savepoints beyond the newest {@code savepoints-kept} through its cluster's JobManager, one step
+     * of each per pass (trigger, then read the outcome). Looks again only once the job took a newer savepoint.
+     */
+    private void retainSavepoints(Job job, String url) throws Throwable {
+        if (job.operation != Operation.NONE || (job.latestSavepointAt != null && job.latestSavepointAt.equals(retainedUpTo.get(job.id)))) {
+            return;
+        }
+        JobService.Retained retained = await(() -> jobs.retained(job.id));
+        List<JobSavepoint> surplus = SavepointRetention.toDispose(retained.savepoints(),
+                SavepointRetention.inUse(job, retained.versions()), config.savepointsKept());
+        if (surplus.isEmpty()) {
+            if (job.latestSavepointAt != null) {
+                retainedUpTo.put(job.id, job.latestSavepointAt);
+            }
+            return;
+        }
+        for (JobSavepoint savepoint : surplus) {
+            dispose(job, savepoint, url);
+        }
+    }
+
+    private void dispose(Job job, JobSavepoint savepoint, String url) throws Throwable {
+        if (savepoint.disposalTrigger == null) {
+            String trigger;
+            try {
+                trigger = flink.disposeSavepoint(url, savepoint.path);
+            } catch (FlinkError refused) {
+                disposalFailed(job, savepoint, refused.getMessage());
+                return;
+            }
+            LOG.infof("job %s: disposing of savepoint %s (only the newest %d are kept)", job.id, savepoint.path,
+                    config.savepointsKept());
+            await(() -> jobs.updateSavepoint(savepoint.id, s -> s.disposalTrigger = trigger));
+            return;
+        }
+        FlinkRestClient.DisposalStatus status;
+        try {
+            status = flink.disposalStatus(url, savepoint.disposalTrigger);
+        } catch (FlinkError unknown) {
+            if (unknown.status() != 404) {
+                throw unknown;
+            }
+            // The JobManager forgot the trigger (it was replaced, or the answer expired): dispose of it again.
+            await(() -> jobs.updateSavepoint(savepoint.id, s -> s.disposalTrigger = null));
+            return;
+        }
+        if (!status.completed()) {
+            return;
+        }
+        // A disposal repeated after a crash finds the files gone: that is the outcome wanted.
+        if (status.failure() != null && !status.failure().contains("FileNotFoundException")) {
+            disposalFailed(job, savepoint, status.failure());
+            return;
+        }
+        Instant now = clock.instant();
+        await(() -> jobs.updateSavepoint(savepoint.id, s -> {
+            s.disposalTrigger = null;
+            s.disposedAt = now;
+        }));
+    }
+
+    private void disposalFailed(Job job, JobSavepoint savepoint, String failure) throws Throwable {
+        String reason = shorten(failure);
+        LOG.warnf("job %s: Flink could not dispose of savepoint %s; it stays where it is: %s", job.id, savepoint.path, reason);
+        await(() -> jobs.updateSavepoint(savepoint.id, s -> {
+            s.disposalTrigger = null;
+            s.disposalError = reason;
+        }));
     }
 
     private void submit(Job read, Map<String, String> urls, Map<String, Cluster> clusters) throws Throwable {

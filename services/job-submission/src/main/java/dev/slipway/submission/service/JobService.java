@@ -36,6 +36,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.hibernate.LockMode;
 import org.hibernate.reactive.mutiny.Mutiny;
 
@@ -291,6 +292,29 @@ public class JobService {
                 .setParameter("none", Operation.NONE)
                 .setParameter("terminal", List.of(JobStatus.FAILED, JobStatus.FINISHED, JobStatus.CANCELED))
                 .getResultList());
+    }
+
+    /** The job's savepoints (disposed ones included) and versions: what the savepoint retention looks at. */
+    public Uni<Retained> retained(String jobId) {
+        return sessions.withSession(session -> session.createSelectionQuery("from JobSavepoint where jobId = :id", JobSavepoint.class)
+                .setParameter("id", jobId).getResultList()
+                .chain(savepoints -> session.createSelectionQuery("from JobVersion where jobId = :id", JobVersion.class)
+                        .setParameter("id", jobId).getResultList()
+                        .map(versions -> new Retained(savepoints, versions))));
+    }
+
+    public record Retained(List<JobSavepoint> savepoints, List<JobVersion> versions) {
+    }
+
+    /** Records a step of a savepoint's disposal (its trigger, its end). */
+    public Uni<Void> updateSavepoint(String savepointId, Consumer<JobSavepoint> change) {
+        return sessions.withTransaction(session -> session.find(JobSavepoint.class, savepointId, LockMode.PESSIMISTIC_WRITE)
+                .invoke(savepoint -> {
+                    if (savepoint != null) {
+                        change.accept(savepoint);
+                    }
+                })
+                .replaceWithVoid());
     }
 
     public Uni<Cluster> cluster(String id) {

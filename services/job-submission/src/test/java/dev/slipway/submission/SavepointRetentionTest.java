@@ -1,0 +1,111 @@
+package dev.slipway.submission;
+
+import static dev.slipway.submission.TestSupport.TEAM_A;
+import static dev.slipway.submission.TestSupport.as;
+import static dev.slipway.submission.TestSupport.runningCluster;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+
+import dev.slipway.testkit.InjectKafkaCompanion;
+import dev.slipway.testkit.KafkaTestResource;
+import dev.slipway.testkit.PostgresTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Savepoint retention against the JobManager double: the reconciler disposes of a job's savepoints beyond the newest
+ * {@code savepoints-kept} (2 in the test profile) through Flink's {@code POST /savepoint-disposal}, never one the job may start
+ * from, and records the outcome on the savepoint, which the job's history keeps showing.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(PostgresTestResource.class)
+@QuarkusTestResource(TestingFlink.class)
+class SavepointRetentionTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @InjectKafkaCompanion
+    KafkaCompanion companion;
+
+    private static String runningJob(String cluster) {
+        String id = JobsTest.upload(TEAM_A, JobsTest.JAR, cluster, JobsTest.MAIN)
+                .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+        awaitJob(id, "RUNNING");
+        return id;
+    }
+
+    private static void awaitJob(String id, String status) {
+        await().atMost(WAIT).untilAsserted(() -> as(TEAM_A).get("/api/v1/jobs/{id}", id).then()
+                .body("status", equalTo(status)).body("operation", nullValue()));
+    }
+
+    private static JsonPath job(String id) {
+        return as(TEAM_A).get("/api/v1/jobs/{id}", id).then().statusCode(200).extract().jsonPath();
+    }
+
+    private static String savepoint(String id) {
+        as(TEAM_A).post("/api/v1/jobs/{id}/savepoints", id).then().statusCode(202);
+        awaitJob(id, "RUNNING");
+        return job(id).getString("latestSavepoint");
+    }
+
+    @Test
+    void onlyTheNewestSavepointsStayAndOlderOnesAreDisposedOfThroughFlink() {
+        String cluster = runningCluster(companion, TEAM_A, "spkeep");
+        String id = runningJob(cluster);
+        TestingFlink.JobManager flink = TestingFlink.jobManager(cluster);
+        List<String> taken = List.of(savepoint(id), savepoint(id), savepoint(id), savepoint(id));
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(flink.disposed).containsExactlyInAnyOrder(taken.get(0), taken.get(1)));
+        await().atMost(WAIT).untilAsserted(() -> {
+            JsonPath job = job(id);
+            assertThat(job.getList("savepoints.path", String.class)).containsExactlyElementsOf(taken);
+            assertThat(job.getList("savepoints.disposedAt", String.class)).hasSize(4).satisfies(disposedAt -> {
+                assertThat(disposedAt.subList(0, 2)).doesNotContainNull();
+                assertThat(disposedAt.subList(2, 4)).containsOnlyNulls();
+            });
+        });
+        assertThat(job(id).getString("latestSavepoint")).isEqualTo(taken.get(3));
+    }
+
+    @Test
+    void theSavepointTheRunRestoredFromStaysAndADisposalFlinkRefusesIsNotTriedAgain() {
+        String cluster = runningCluster(companion, TEAM_A, "sprest");
+        String id = runningJob(cluster);
+        TestingFlink.JobManager flink = TestingFlink.jobManager(cluster);
+        flink.refuseDisposals = "Permission denied: savepoint-1";
+        String first = savepoint(id);
+        as(TEAM_A).post("/api/v1/jobs/{id}/stop", id).then().statusCode(202);
+        awaitJob(id, "FINISHED");
+        String stopped = job(id).getString("latestSavepoint");
+        as(TEAM_A).post("/api/v1/jobs/{id}/restart", id).then().statusCode(202);
+        awaitJob(id, "RUNNING");
+        assertThat(job(id).getString("restoredFrom.path")).isEqualTo(stopped);
+        String third = savepoint(id);
+        String fourth = savepoint(id);
+
+        // Beyond the newest two are the stop's savepoint, which the run restored from, and the first: only the first goes,
+        // and Flink refuses.
+        await().atMost(WAIT).untilAsserted(() -> assertThat(job(id).getString("savepoints[0].disposalError"))
+                .contains("Permission denied: savepoint-1"));
+        assertThat(job(id).getString("savepoints[1].path")).isEqualTo(stopped);
+
+        flink.refuseDisposals = null;
+        savepoint(id);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(flink.disposed).containsExactly(third));
+        assertThat(Collections.frequency(flink.disposals.values(), first)).as("disposals asked of the first").isEqualTo(1);
+        assertThat(flink.disposals.values()).doesNotContain(stopped, fourth);
+        JsonPath job = job(id);
+        assertThat(job.getString("savepoints[1].disposedAt")).isNull();
+        assertThat(job.getString("savepoints[0].disposedAt")).isNull();
+    }
+}
