@@ -6,7 +6,9 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -14,7 +16,7 @@ import java.util.regex.Pattern;
  * The platform's APIs as the CLI uses them besides job-submission's ({@link SubmissionClient}): the
  * resource-scheduler (decisions, state, pods, replay), the log-metric-indexer (log search), the pod-provisioner (local
  * pods, JobManager addresses), and a cluster's Flink REST API for what only Flink knows (tasks, accumulators). The
- * scheduler and the indexer are read with the cluster's reader token, which the CLI signs with the platform's secret.
+ * scheduler and the indexer are read with the cluster's reader token ({@link #readerToken}).
  */
 public final class PlatformClient {
 
@@ -25,6 +27,7 @@ public final class PlatformClient {
 
     private final Settings settings;
     private final ClusterTokens tokens;
+    private final Map<String, String> readerTokens = new HashMap<>();
 
     public PlatformClient(Settings settings) {
         this.settings = settings;
@@ -35,19 +38,42 @@ public final class PlatformClient {
         return settings;
     }
 
+    /**
+     * What reads the cluster on the scheduler and the indexer: {@code SLIPWAY_OPERATOR_TOKEN} when set; else the cluster's
+     * reader token as job-submission shows it to this tenant; else (no job-submission, as under {@code ./slipway scheduler},
+     * or a cluster it does not know) one signed with the platform secret this CLI has ({@code SLIPWAY_CLUSTER_TOKEN_SECRET}).
+     */
+    String readerToken(String cluster) {
+        return readerTokens.computeIfAbsent(cluster, id -> {
+            String operator = Settings.env("SLIPWAY_OPERATOR_TOKEN", "");
+            if (!operator.isBlank()) {
+                return operator;
+            }
+            try {
+                String shown = new SubmissionClient(settings).cluster(id).path("readerToken").asText("");
+                if (!shown.isEmpty()) {
+                    return shown;
+                }
+            } catch (Http.NotReachable | Http.ApiError notThere) {
+                // job-submission does not run here, or the cluster is not this tenant's there
+            }
+            return tokens.issueReader(id);
+        });
+    }
+
     // resource-scheduler
 
     /** Decisions with their reasons, newest first. */
     public JsonNode decisions(String cluster, int limit) {
         return Http.get(SCHEDULER, settings.schedulerUrl() + "/api/v1/clusters/" + cluster + "/decisions?limit=" + limit,
-                tokens.issueReader(cluster));
+                readerToken(cluster));
     }
 
     /** The scheduler's view of the cluster, or empty when it has seen no event of it. */
     public Optional<JsonNode> state(String cluster) {
         try {
             return Optional.of(Http.get(SCHEDULER, settings.schedulerUrl() + "/api/v1/clusters/" + cluster + "/state",
-                    tokens.issueReader(cluster)));
+                    readerToken(cluster)));
         } catch (Http.ApiError e) {
             if (e.status == 404) {
                 return Optional.empty();
@@ -68,7 +94,7 @@ public final class PlatformClient {
 
     public JsonNode replay(String cluster, String policyJson) {
         return Http.post(SCHEDULER, settings.schedulerUrl() + "/api/v1/clusters/" + cluster + "/replay", policyJson,
-                tokens.issueReader(cluster));
+                readerToken(cluster));
     }
 
     // log-metric-indexer
@@ -76,7 +102,7 @@ public final class PlatformClient {
     /** The cluster's log records, newest first; {@code query} adds parameters ({@code &q=..&limit=..}). */
     public JsonNode logs(String cluster, String query) {
         return Http.get(INDEXER, settings.indexerUrl() + "/api/v1/logs?clusterId=" + URLEncoder.encode(cluster, StandardCharsets.UTF_8)
-                + query, tokens.issueReader(cluster));
+                + query, readerToken(cluster));
     }
 
     // pod-provisioner

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,7 @@ class JobSubmissionTest {
         properties.put("slipway.job-submission.tenants.e2e.token", TOKEN.substring("Bearer ".length()));
         properties.put("slipway.job-submission.jobs.artifact-dir", platform.work.resolve("artifacts").toString());
         properties.put("slipway.job-submission.jobs.poll-interval", "500ms");
+        properties.put("slipway.job-submission.jobs.savepoints-kept", "2");
         properties.put("slipway.job-submission.job-managers.locator", "LOCAL");
         properties.put("slipway.job-submission.job-managers.provisioner-url", platform.provisioner.url());
         submission = ServiceProcess.start("job-submission", platform.repository.resolve("services/job-submission/target/quarkus-app"),
@@ -243,6 +245,17 @@ class JobSubmissionTest {
         JsonPath rolledBack = job(id);
         assertThat(rolledBack.getList("versions.script", String.class)).containsExactly(ordersPerProduct(50), ordersPerProduct(100));
         assertThat(List.of(first, second, third).stream().map(flink::jobState)).containsOnly("FINISHED");
+
+        // Four savepoints, two kept (savepoints-kept here): Flink disposed of the two oldest, which no run starts from.
+        JsonPath retained = await("the two oldest savepoints disposed of").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                .until(() -> job(id), json -> json.getList("savepoints.disposedAt").stream().filter(Objects::nonNull).count() == 2);
+        List<String> savepoints = retained.getList("savepoints.path", String.class);
+        assertThat(savepoints).hasSize(4);
+        assertThat(retained.getList("savepoints.disposedAt").subList(2, 4)).containsOnlyNulls();
+        assertThat(retained.getList("savepoints.disposalError")).containsOnlyNulls();
+        assertThat(savepoints.subList(0, 2)).allSatisfy(gone -> assertThat(Path.of(URI.create(gone))).doesNotExist());
+        assertThat(savepoints.subList(2, 4)).allSatisfy(kept -> assertThat(Path.of(URI.create(kept))).isDirectory());
+        assertThat(retained.getString("restoredFrom.path")).isEqualTo(savepoints.get(3));
 
         api().post("/api/v1/jobs/{id}/cancel", id).then().statusCode(202);
         awaitJob(id, "CANCELED");
