@@ -208,7 +208,25 @@ final class JobCommands {
             }
             System.out.println();
             Output.table(System.out, List.of("VERSION", "WHAT", "PARALLELISM", "CREATED"), rows);
+            if (!job.path("savepoints").isEmpty()) {
+                List<List<String>> savepoints = new ArrayList<>();
+                for (JsonNode savepoint : job.path("savepoints")) {
+                    savepoints.add(List.of(savepoint.path("path").asText(), savepoint.path("kind").asText(),
+                            "v" + savepoint.path("version").asInt(), Output.time(savepoint.path("createdAt")), kept(savepoint)));
+                }
+                System.out.println();
+                Output.table(System.out, List.of("SAVEPOINT", "KIND", "VERSION", "TAKEN", "KEPT"), savepoints);
+            }
             return SlipwayCli.OK;
+        }
+
+        /** Kept, or disposed of by the retention (when), or left where it is because Flink could not dispose of it. */
+        private static String kept(JsonNode savepoint) {
+            if (savepoint.hasNonNull("disposedAt")) {
+                return "disposed of " + Output.time(savepoint.path("disposedAt"));
+            }
+            return savepoint.hasNonNull("disposalError") ? "yes (disposal failed: " + savepoint.path("disposalError").asText().lines().findFirst().orElse("") + ")"
+                    : "yes";
         }
     }
 
