@@ -1,4 +1,4 @@
-package dev.slipway.submission;
+package dev.slipway.testkit.tracing;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.util.Map;
