@@ -40,8 +40,9 @@ public final class PlatformClient {
 
     /**
      * What reads the cluster on the scheduler and the indexer: {@code SLIPWAY_OPERATOR_TOKEN} when set; else the cluster's
-     * reader token as job-submission shows it to this tenant; else (no job-submission, as under {@code ./slipway scheduler},
-     * or a cluster it does not know) one signed with the platform secret this CLI has ({@code SLIPWAY_CLUSTER_TOKEN_SECRET}).
+     * reader token as job-submission shows it to this tenant (another tenant's cluster is job-submission's 404); else, when no
+     * job-submission answers (as under {@code ./slipway scheduler}), one signed with the platform secret this CLI has
+     * ({@code SLIPWAY_CLUSTER_TOKEN_SECRET}).
      */
     String readerToken(String cluster) {
         return readerTokens.computeIfAbsent(cluster, id -> {
@@ -54,8 +55,8 @@ public final class PlatformClient {
                 if (!shown.isEmpty()) {
                     return shown;
                 }
-            } catch (Http.NotReachable | Http.ApiError notThere) {
-                // job-submission does not run here, or the cluster is not this tenant's there
+            } catch (Http.NotReachable notThere) {
+                // no job-submission here (./slipway scheduler): the secret signs it
             }
             return tokens.issueReader(id);
         });

@@ -308,7 +308,9 @@ async function selectCluster(id) {
   $('cluster').hidden = false;
   for (const tr of $('clusters').tBodies[0].rows) tr.classList.toggle('selected', tr.cells[1].textContent === id);
   await loadCluster();
+  if (state.clusterId !== id) return; // another cluster was picked meanwhile: its own selection goes on
   await loadDecisions();
+  if (state.clusterId !== id) return;
   followEvents();
   $('log-follow').checked = false;
   followLogs(false);

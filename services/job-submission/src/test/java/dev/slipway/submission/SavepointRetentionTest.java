@@ -108,4 +108,23 @@ class SavepointRetentionTest {
         assertThat(job.getString("savepoints[1].disposedAt")).isNull();
         assertThat(job.getString("savepoints[0].disposedAt")).isNull();
     }
+
+    @Test
+    void aSavepointAnotherJobStartedFromStays() {
+        String cluster = runningCluster(companion, TEAM_A, "spother");
+        String id = runningJob(cluster);
+        TestingFlink.JobManager flink = TestingFlink.jobManager(cluster);
+        String first = savepoint(id);
+        String other = JobsTest.upload(TEAM_A, JobsTest.JAR, cluster, JobsTest.MAIN).multiPart("savepointPath", first)
+                .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+        awaitJob(other, "RUNNING");
+        String second = savepoint(id);
+        savepoint(id);
+        savepoint(id);
+
+        // Beyond the newest two are the second and the first, which the other job's version starts from: only the second goes.
+        await().atMost(WAIT).untilAsserted(() -> assertThat(flink.disposed).containsExactly(second));
+        assertThat(flink.disposals.values()).doesNotContain(first);
+        assertThat(job(id).getString("savepoints[0].disposedAt")).isNull();
+    }
 }

@@ -26,6 +26,10 @@ public final class ClusterReadAccess {
         operatorToken.filter(token -> token.length() < 16).ifPresent(token -> {
             throw new IllegalArgumentException("the operator token must have at least 16 characters");
         });
+        operatorToken.filter(token -> token.startsWith("REPLACE-ME")).ifPresent(token -> {
+            throw new IllegalArgumentException("the operator token is still the example's placeholder: set SLIPWAY_OPERATOR_TOKEN to"
+                    + " a secret of your own (openssl rand -hex 24), or leave it out");
+        });
         this.operatorToken = operatorToken.map(token -> token.getBytes(StandardCharsets.UTF_8));
     }
 

@@ -74,6 +74,8 @@ class ClusterReadAccessTest {
     void aShortOperatorTokenIsRefusedAtStart() {
         assertThatThrownBy(() -> new ClusterReadAccess(SECRET, Optional.of("short")))
                 .hasMessageContaining("at least 16 characters");
+        assertThatThrownBy(() -> new ClusterReadAccess(SECRET, Optional.of("REPLACE-ME-operator-token")))
+                .hasMessageContaining("placeholder");
     }
 
     @Test

@@ -70,7 +70,7 @@ public class ClustersResource {
     @Path("/{id}")
     public Uni<ClusterView> get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id) {
         return clusters.get(tenants.require(authorization), id)
-                .map(details -> ClusterView.of(details.cluster(), details.pods(), null, tokens.issueReader(id)));
+                .map(details -> ClusterView.of(details.cluster(), details.pods(), null, tokens.issueReader(details.cluster().id)));
     }
 
     /**

@@ -38,6 +38,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -229,20 +230,31 @@ public class JobReconciler {
      * of each per pass (trigger, then read the outcome). Looks again only once the job took a newer savepoint.
      */
     private void retainSavepoints(Job job, String url) throws Throwable {
-        if (job.operation != Operation.NONE || (job.latestSavepointAt != null && job.latestSavepointAt.equals(retainedUpTo.get(job.id)))) {
+        // The time of the job's latest savepoint (EPOCH: none yet) when nothing was left to dispose of.
+        Instant upTo = job.latestSavepointAt == null ? Instant.EPOCH : job.latestSavepointAt;
+        if (job.operation != Operation.NONE || upTo.equals(retainedUpTo.get(job.id))) {
             return;
         }
         JobService.Retained retained = await(() -> jobs.retained(job.id));
-        List<JobSavepoint> surplus = SavepointRetention.toDispose(retained.savepoints(),
+        List<JobSavepoint> beyond = SavepointRetention.toDispose(retained.savepoints(),
                 SavepointRetention.inUse(job, retained.versions()), config.savepointsKept());
+        // Another job may start from one of them (a path given at its creation or with a new version): those stay.
+        Set<String> elsewhere = beyond.isEmpty() ? Set.of()
+                : await(() -> jobs.referencedElsewhere(job.id, beyond.stream().map(s -> s.path).toList()));
+        List<JobSavepoint> surplus = beyond.stream().filter(savepoint -> !elsewhere.contains(savepoint.path)).toList();
         if (surplus.isEmpty()) {
-            if (job.latestSavepointAt != null) {
-                retainedUpTo.put(job.id, job.latestSavepointAt);
-            }
+            retainedUpTo.put(job.id, upTo);
             return;
         }
         for (JobSavepoint savepoint : surplus) {
-            dispose(job, savepoint, url);
+            try {
+                dispose(job, savepoint, url);
+            } catch (IOException e) {
+                // The job's run is fine; its savepoints wait for the next pass.
+                LOG.infof("job %s: disposing of savepoint %s is tried again at the next pass: %s", job.id, savepoint.path,
+                        e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                return;
+            }
         }
     }
 
@@ -252,6 +264,9 @@ public class JobReconciler {
             try {
                 trigger = flink.disposeSavepoint(url, savepoint.path);
             } catch (FlinkError refused) {
+                if (refused.status() >= 500) {
+                    throw refused; // the JobManager's trouble, not the savepoint's: tried again
+                }
                 disposalFailed(job, savepoint, refused.getMessage());
                 return;
             }

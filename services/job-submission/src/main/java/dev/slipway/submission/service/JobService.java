@@ -32,10 +32,13 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.hibernate.LockMode;
 import org.hibernate.reactive.mutiny.Mutiny;
@@ -304,6 +307,24 @@ public class JobService {
     }
 
     public record Retained(List<JobSavepoint> savepoints, List<JobVersion> versions) {
+    }
+
+    /** Which of {@code paths} other jobs may start from: their latest savepoint, restore points and versions' savepoints. */
+    public Uni<Set<String>> referencedElsewhere(String jobId, List<String> paths) {
+        return sessions.withSession(session -> session.createSelectionQuery(
+                        "from Job where id <> :id and (latestSavepoint in (:paths) or restoredFrom in (:paths) or opRestorePath in (:paths))",
+                        Job.class)
+                .setParameter("id", jobId).setParameter("paths", paths).getResultList()
+                .chain(jobs -> session.createSelectionQuery("from JobVersion where jobId <> :id and savepointPath in (:paths)",
+                                JobVersion.class)
+                        .setParameter("id", jobId).setParameter("paths", paths).getResultList()
+                        .map(versions -> {
+                            Set<String> referenced = new HashSet<>();
+                            jobs.forEach(job -> referenced.addAll(Arrays.asList(job.latestSavepoint, job.restoredFrom, job.opRestorePath)));
+                            versions.forEach(version -> referenced.add(version.savepointPath));
+                            referenced.retainAll(paths);
+                            return referenced;
+                        })));
     }
 
     /** Records a step of a savepoint's disposal (its trigger, its end). */

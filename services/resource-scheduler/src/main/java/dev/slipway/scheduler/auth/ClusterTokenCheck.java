@@ -4,13 +4,16 @@ import dev.slipway.contracts.auth.ClusterTokens;
 import dev.slipway.rest.access.ClusterReadAccess;
 import dev.slipway.rest.problems.ProblemException;
 import dev.slipway.scheduler.config.SchedulerConfig;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The bearer token of a Flink resource manager must be its own cluster's; people read a cluster's decisions and state with
  * its reader token (or the operator's).
+ * Created at start, so a wrong operator token stops the service with the reason before it answers anybody.
  */
 @ApplicationScoped
+@Startup
 public class ClusterTokenCheck {
 
     private static final String BEARER = "Bearer ";
