@@ -2,7 +2,11 @@ package dev.slipway.submission;
 
 import static dev.slipway.submission.TestSupport.TEAM_A;
 import static dev.slipway.submission.TestSupport.as;
+import static dev.slipway.submission.TestSupport.awaitJob;
+import static dev.slipway.submission.TestSupport.flinkJobId;
 import static dev.slipway.submission.TestSupport.runningCluster;
+import static dev.slipway.submission.TestSupport.runningJob;
+import static dev.slipway.submission.TestSupport.savepoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -58,33 +62,16 @@ class CheckpointRestoreTest {
                 .toList();
     }
 
-    private static String runningJob(String cluster) {
-        String id = JobsTest.upload(TEAM_A, JobsTest.JAR, cluster, JobsTest.MAIN)
-                .multiPart("flinkConfiguration", "{\"execution.checkpointing.interval\":\"1s\"}")
-                .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
-        awaitJob(id, "RUNNING");
-        return id;
-    }
-
-    private static void awaitJob(String id, String status) {
-        await().atMost(WAIT).untilAsserted(() -> as(TEAM_A).get("/api/v1/jobs/{id}", id).then()
-                .body("status", equalTo(status)).body("operation", nullValue()));
-    }
-
-    private static String flinkJobId(String id) {
-        return as(TEAM_A).get("/api/v1/jobs/{id}", id).then().extract().path("flinkJobId");
-    }
-
-    private static String savepoint(String id) {
-        as(TEAM_A).post("/api/v1/jobs/{id}/savepoints", id).then().statusCode(202);
-        awaitJob(id, "RUNNING");
-        return as(TEAM_A).get("/api/v1/jobs/{id}", id).then().extract().path("latestSavepoint");
+    /** A job that checkpoints every second. */
+    private static String checkpointingJob(String cluster) {
+        return runningJob(JobsTest.upload(TEAM_A, JobsTest.JAR, cluster, JobsTest.MAIN)
+                .multiPart("flinkConfiguration", "{\"execution.checkpointing.interval\":\"1s\"}"));
     }
 
     @Test
     void everyRunKeepsItsCheckpointsInTheJobsDirectoryRetainedOnCancellation() {
         String cluster = runningCluster(companion, TEAM_A, "chk");
-        String id = runningJob(cluster);
+        String id = checkpointingJob(cluster);
         TestingFlink.Run run = TestingFlink.jobManager(cluster).runs.get(flinkJobId(id));
         assertThat(run.configuration())
                 .containsEntry("execution.checkpointing.interval", "1s")
@@ -96,7 +83,7 @@ class CheckpointRestoreTest {
     @Test
     void aFailedRunRestartsFromItsRetainedCheckpointWhenThatIsNewerThanTheSavepoint() {
         String cluster = runningCluster(companion, TEAM_A, "chkfail");
-        String id = runningJob(cluster);
+        String id = checkpointingJob(cluster);
         TestingFlink.JobManager flink = TestingFlink.jobManager(cluster);
         String savepoint = savepoint(id);
         String first = flinkJobId(id);
@@ -121,7 +108,7 @@ class CheckpointRestoreTest {
     @Test
     void aSavepointNewerThanTheRetainedCheckpointIsPreferred() {
         String cluster = runningCluster(companion, TEAM_A, "chkold");
-        String id = runningJob(cluster);
+        String id = checkpointingJob(cluster);
         TestingFlink.JobManager flink = TestingFlink.jobManager(cluster);
         String first = flinkJobId(id);
         String checkpoint = "file:/data/checkpoints/" + id + "/" + first + "/chk-3";
@@ -142,7 +129,7 @@ class CheckpointRestoreTest {
     @Test
     void aCheckpointFlinkReportsOnlyAfterTheRunWasSeenEndedIsReadAtTheRestart() {
         String cluster = runningCluster(companion, TEAM_A, "chklate");
-        String id = runningJob(cluster);
+        String id = checkpointingJob(cluster);
         TestingFlink.JobManager flink = TestingFlink.jobManager(cluster);
         String first = flinkJobId(id);
         as(TEAM_A).post("/api/v1/jobs/{id}/cancel", id).then().statusCode(202);
@@ -161,7 +148,7 @@ class CheckpointRestoreTest {
     @Test
     void aRunsEndIsRecordedWithItsLatestCheckpointOnceFlinkNoLongerAnswersFromBeforeIt() {
         String cluster = runningCluster(companion, TEAM_A, "chkstale");
-        String id = runningJob(cluster);
+        String id = checkpointingJob(cluster);
         TestingFlink.JobManager flink = TestingFlink.jobManager(cluster);
         String first = flinkJobId(id);
         String checkpoint = "file:/data/checkpoints/" + id + "/" + first + "/chk-8";
@@ -177,7 +164,7 @@ class CheckpointRestoreTest {
     @Test
     void aRunWhoseLatestCheckpointWasNotRetainedEndsWithoutOneAfterTheSettleTimeout() {
         String cluster = runningCluster(companion, TEAM_A, "chkgone");
-        String id = runningJob(cluster);
+        String id = checkpointingJob(cluster);
         TestingFlink.JobManager flink = TestingFlink.jobManager(cluster);
         String first = flinkJobId(id);
         flink.checkpoint(first, 4, "file:/data/checkpoints/" + id + "/" + first + "/chk-4", Instant.now());

@@ -2,7 +2,9 @@ package dev.slipway.submission;
 
 import static dev.slipway.submission.TestSupport.TEAM_A;
 import static dev.slipway.submission.TestSupport.as;
+import static dev.slipway.submission.TestSupport.awaitJob;
 import static dev.slipway.submission.TestSupport.runningCluster;
+import static dev.slipway.submission.TestSupport.runningJob;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
@@ -64,18 +66,6 @@ class ClusterDeletionTest {
                 .filter(JobStatusChanged.class::isInstance)
                 .map(event -> ((JobStatusChanged) event).status())
                 .toList();
-    }
-
-    private static String runningJob(String cluster) {
-        String id = JobsTest.upload(TEAM_A, JobsTest.JAR, cluster, JobsTest.MAIN).post("/api/v1/jobs").then().statusCode(201)
-                .extract().path("id");
-        awaitJob(id, "RUNNING");
-        return id;
-    }
-
-    private static void awaitJob(String id, String status) {
-        await().atMost(WAIT).untilAsserted(() -> as(TEAM_A).get("/api/v1/jobs/{id}", id).then()
-                .body("status", equalTo(status)).body("operation", nullValue()));
     }
 
     @Test

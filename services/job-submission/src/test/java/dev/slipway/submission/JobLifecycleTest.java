@@ -2,8 +2,10 @@ package dev.slipway.submission;
 
 import static dev.slipway.submission.TestSupport.TEAM_A;
 import static dev.slipway.submission.TestSupport.as;
+import static dev.slipway.submission.TestSupport.awaitJob;
 import static dev.slipway.submission.TestSupport.create;
 import static dev.slipway.submission.TestSupport.elastic;
+import static dev.slipway.submission.TestSupport.flinkJobId;
 import static dev.slipway.submission.TestSupport.uniqueName;
 import static dev.slipway.submission.TestSupport.write;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,15 +78,6 @@ class JobLifecycleTest {
         await().atMost(WAIT).untilAsserted(() -> as(TEAM_A).get("/api/v1/clusters/{id}", cluster).then().body("status",
                 equalTo("RUNNING")));
         return cluster;
-    }
-
-    private static void awaitJob(String id, String status) {
-        await().atMost(WAIT).untilAsserted(() -> as(TEAM_A).get("/api/v1/jobs/{id}", id).then()
-                .body("status", equalTo(status)).body("operation", nullValue()));
-    }
-
-    private static String flinkJobId(String id) {
-        return as(TEAM_A).get("/api/v1/jobs/{id}", id).then().extract().path("flinkJobId");
     }
 
     @Test

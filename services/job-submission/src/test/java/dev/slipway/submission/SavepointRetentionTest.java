@@ -2,11 +2,13 @@ package dev.slipway.submission;
 
 import static dev.slipway.submission.TestSupport.TEAM_A;
 import static dev.slipway.submission.TestSupport.as;
+import static dev.slipway.submission.TestSupport.awaitJob;
+import static dev.slipway.submission.TestSupport.job;
 import static dev.slipway.submission.TestSupport.runningCluster;
+import static dev.slipway.submission.TestSupport.runningJob;
+import static dev.slipway.submission.TestSupport.savepoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.nullValue;
 
 import dev.slipway.testkit.InjectKafkaCompanion;
 import dev.slipway.testkit.KafkaTestResource;
@@ -35,28 +37,6 @@ class SavepointRetentionTest {
 
     @InjectKafkaCompanion
     KafkaCompanion companion;
-
-    private static String runningJob(String cluster) {
-        String id = JobsTest.upload(TEAM_A, JobsTest.JAR, cluster, JobsTest.MAIN)
-                .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
-        awaitJob(id, "RUNNING");
-        return id;
-    }
-
-    private static void awaitJob(String id, String status) {
-        await().atMost(WAIT).untilAsserted(() -> as(TEAM_A).get("/api/v1/jobs/{id}", id).then()
-                .body("status", equalTo(status)).body("operation", nullValue()));
-    }
-
-    private static JsonPath job(String id) {
-        return as(TEAM_A).get("/api/v1/jobs/{id}", id).then().statusCode(200).extract().jsonPath();
-    }
-
-    private static String savepoint(String id) {
-        as(TEAM_A).post("/api/v1/jobs/{id}/savepoints", id).then().statusCode(202);
-        awaitJob(id, "RUNNING");
-        return job(id).getString("latestSavepoint");
-    }
 
     @Test
     void onlyTheNewestSavepointsStayAndOlderOnesAreDisposedOfThroughFlink() {
@@ -115,9 +95,7 @@ class SavepointRetentionTest {
         String id = runningJob(cluster);
         TestingFlink.JobManager flink = TestingFlink.jobManager(cluster);
         String first = savepoint(id);
-        String other = JobsTest.upload(TEAM_A, JobsTest.JAR, cluster, JobsTest.MAIN).multiPart("savepointPath", first)
-                .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
-        awaitJob(other, "RUNNING");
+        runningJob(JobsTest.upload(TEAM_A, JobsTest.JAR, cluster, JobsTest.MAIN).multiPart("savepointPath", first));
         String second = savepoint(id);
         savepoint(id);
         savepoint(id);

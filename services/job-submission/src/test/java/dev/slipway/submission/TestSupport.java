@@ -3,6 +3,7 @@ package dev.slipway.submission;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +14,7 @@ import dev.slipway.contracts.resources.PodRole;
 import dev.slipway.contracts.resources.ResourceEvent;
 import dev.slipway.messaging.EventRecords;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
@@ -26,7 +28,7 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Test helpers: tenants' requests, cluster bodies, reading and writing events. */
+/** Test helpers: tenants' requests, cluster bodies, team A's jobs, reading and writing events. */
 final class TestSupport {
 
     static final String TEAM_A = "Bearer team-a-token-0123456789";
@@ -120,5 +122,42 @@ final class TestSupport {
                     .fromRecords(EventRecords.toRecord(event, "/test", null))
                     .awaitCompletion();
         }
+    }
+
+    // ---- jobs of team A ----
+
+    private static final Duration JOB_WAIT = Duration.ofSeconds(20);
+
+    /** A JAR job of team A on the cluster, once it runs. */
+    static String runningJob(String cluster) {
+        return runningJob(JobsTest.upload(TEAM_A, JobsTest.JAR, cluster, JobsTest.MAIN));
+    }
+
+    /** The job this upload (team A's) creates, once it runs. */
+    static String runningJob(RequestSpecification upload) {
+        String id = upload.post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+        awaitJob(id, "RUNNING");
+        return id;
+    }
+
+    /** Until team A's job is in {@code status} with no action in progress. */
+    static void awaitJob(String id, String status) {
+        await().atMost(JOB_WAIT).untilAsserted(() -> as(TEAM_A).get("/api/v1/jobs/{id}", id).then()
+                .body("status", equalTo(status)).body("operation", nullValue()));
+    }
+
+    static JsonPath job(String id) {
+        return as(TEAM_A).get("/api/v1/jobs/{id}", id).then().statusCode(200).extract().jsonPath();
+    }
+
+    static String flinkJobId(String id) {
+        return job(id).getString("flinkJobId");
+    }
+
+    /** A savepoint of the running job, once taken: its path. */
+    static String savepoint(String id) {
+        as(TEAM_A).post("/api/v1/jobs/{id}/savepoints", id).then().statusCode(202);
+        awaitJob(id, "RUNNING");
+        return job(id).getString("latestSavepoint");
     }
 }
