@@ -79,12 +79,12 @@ class SavepointRetentionRulesTest {
         JobVersion first = new JobVersion();
         first.savepointPath = "file:/sp/j/savepoint-3";
         JobVersion second = new JobVersion();
-        Set<String> inUse = SavepointRetention.inUse(job, List.of(first, second));
+        Set<String> inUse = SavepointRetention.startPoints(List.of(job), List.of(first, second));
         assertThat(inUse).containsExactlyInAnyOrder("file:/sp/j/savepoint-5", "file:/sp/j/savepoint-1", "file:/sp/j/savepoint-2",
                 "file:/sp/j/savepoint-3");
         assertThat(paths(SavepointRetention.toDispose(savepoints, inUse, 1))).containsExactly("file:/sp/j/savepoint-4");
         job.restoredFrom = "file:/chk/j/f1/chk-9"; // restored from a checkpoint: savepoint-1 is free
-        assertThat(paths(SavepointRetention.toDispose(savepoints, SavepointRetention.inUse(job, List.of(first, second)), 1)))
+        assertThat(paths(SavepointRetention.toDispose(savepoints, SavepointRetention.startPoints(List.of(job), List.of(first, second)), 1)))
                 .containsExactly("file:/sp/j/savepoint-4", "file:/sp/j/savepoint-1");
     }
 

@@ -10,8 +10,9 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Which of a job's savepoints go: all but the {@code kept} newest that are still there, except any the job may still start
- * from (its latest savepoint, what its run restored from, what a pending submit restores from, a version's initial savepoint).
+ * Which of a job's savepoints go: all but the {@code kept} newest that are still there, except any a job may still start
+ * from (its latest savepoint, what its run restored from, what a pending submit restores from, a version's initial savepoint),
+ * this job or another that was given the path.
  * Savepoints Slipway did not take (paths a user gave) are never its to dispose of: they are not in the list.
  */
 public final class SavepointRetention {
@@ -35,12 +36,14 @@ public final class SavepointRetention {
                 .toList();
     }
 
-    /** The paths the job may still start from. */
-    public static Set<String> inUse(Job job, List<JobVersion> versions) {
+    /** The paths these jobs and versions may still start from. */
+    public static Set<String> startPoints(List<Job> jobs, List<JobVersion> versions) {
         Set<String> paths = new HashSet<>();
-        paths.add(job.latestSavepoint);
-        paths.add(job.restoredFrom);
-        paths.add(job.opRestorePath);
+        for (Job job : jobs) {
+            paths.add(job.latestSavepoint);
+            paths.add(job.restoredFrom);
+            paths.add(job.opRestorePath);
+        }
         versions.forEach(version -> paths.add(version.savepointPath));
         paths.removeIf(Objects::isNull);
         return paths;

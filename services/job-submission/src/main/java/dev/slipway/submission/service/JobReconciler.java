@@ -38,8 +38,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -235,13 +235,11 @@ public class JobReconciler {
         if (job.operation != Operation.NONE || upTo.equals(retainedUpTo.get(job.id))) {
             return;
         }
-        JobService.Retained retained = await(() -> jobs.retained(job.id));
-        List<JobSavepoint> beyond = SavepointRetention.toDispose(retained.savepoints(),
-                SavepointRetention.inUse(job, retained.versions()), config.savepointsKept());
-        // Another job may start from one of them (a path given at its creation or with a new version): those stay.
-        Set<String> elsewhere = beyond.isEmpty() ? Set.of()
-                : await(() -> jobs.referencedElsewhere(job.id, beyond.stream().map(s -> s.path).toList()));
-        List<JobSavepoint> surplus = beyond.stream().filter(savepoint -> !elsewhere.contains(savepoint.path)).toList();
+        List<JobSavepoint> savepoints = await(() -> jobs.savepoints(job.id));
+        // What this job or another (given the path at its creation or with a new version) may still start from stays.
+        List<String> there = savepoints.stream().filter(JobSavepoint::kept).map(savepoint -> savepoint.path).toList();
+        Set<String> inUse = there.isEmpty() ? Set.of() : await(() -> jobs.startPoints(there));
+        List<JobSavepoint> surplus = SavepointRetention.toDispose(savepoints, inUse, config.savepointsKept());
         if (surplus.isEmpty()) {
             retainedUpTo.put(job.id, upTo);
             return;

@@ -24,6 +24,7 @@ import dev.slipway.submission.job.JobRequest;
 import dev.slipway.submission.job.JobTransitions;
 import dev.slipway.submission.job.JobValidator;
 import dev.slipway.submission.job.Operation;
+import dev.slipway.submission.job.SavepointRetention;
 import dev.slipway.submission.messaging.OutboxRelay;
 import dev.slipway.submission.tenant.Tenant;
 import io.smallrye.mutiny.Uni;
@@ -32,8 +33,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -297,34 +296,20 @@ public class JobService {
                 .getResultList());
     }
 
-    /** The job's savepoints (disposed ones included) and versions: what the savepoint retention looks at. */
-    public Uni<Retained> retained(String jobId) {
+    /** The job's savepoints, disposed ones included: what the savepoint retention looks at. */
+    public Uni<List<JobSavepoint>> savepoints(String jobId) {
         return sessions.withSession(session -> session.createSelectionQuery("from JobSavepoint where jobId = :id", JobSavepoint.class)
-                .setParameter("id", jobId).getResultList()
-                .chain(savepoints -> session.createSelectionQuery("from JobVersion where jobId = :id", JobVersion.class)
-                        .setParameter("id", jobId).getResultList()
-                        .map(versions -> new Retained(savepoints, versions))));
+                .setParameter("id", jobId).getResultList());
     }
 
-    public record Retained(List<JobSavepoint> savepoints, List<JobVersion> versions) {
-    }
-
-    /** Which of {@code paths} other jobs may start from: their latest savepoint, restore points and versions' savepoints. */
-    public Uni<Set<String>> referencedElsewhere(String jobId, List<String> paths) {
+    /** Which of {@code paths} any job may still start from ({@link SavepointRetention#startPoints}), its own or another's. */
+    public Uni<Set<String>> startPoints(List<String> paths) {
         return sessions.withSession(session -> session.createSelectionQuery(
-                        "from Job where id <> :id and (latestSavepoint in (:paths) or restoredFrom in (:paths) or opRestorePath in (:paths))",
-                        Job.class)
-                .setParameter("id", jobId).setParameter("paths", paths).getResultList()
-                .chain(jobs -> session.createSelectionQuery("from JobVersion where jobId <> :id and savepointPath in (:paths)",
-                                JobVersion.class)
-                        .setParameter("id", jobId).setParameter("paths", paths).getResultList()
-                        .map(versions -> {
-                            Set<String> referenced = new HashSet<>();
-                            jobs.forEach(job -> referenced.addAll(Arrays.asList(job.latestSavepoint, job.restoredFrom, job.opRestorePath)));
-                            versions.forEach(version -> referenced.add(version.savepointPath));
-                            referenced.retainAll(paths);
-                            return referenced;
-                        })));
+                        "from Job where latestSavepoint in (:paths) or restoredFrom in (:paths) or opRestorePath in (:paths)", Job.class)
+                .setParameter("paths", paths).getResultList()
+                .chain(jobs -> session.createSelectionQuery("from JobVersion where savepointPath in (:paths)", JobVersion.class)
+                        .setParameter("paths", paths).getResultList()
+                        .map(versions -> SavepointRetention.startPoints(jobs, versions))));
     }
 
     /** Records a step of a savepoint's disposal (its trigger, its end). */
