@@ -7,6 +7,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -34,6 +35,11 @@ public final class Http {
     }
 
     /** GET as JSON; {@code what} names the service in errors ("the resource-scheduler"). */
+    /** A query value or path segment, URL-encoded (UTF-8). */
+    static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
     public static JsonNode get(String what, String url, String bearer) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET()
                 .header("Accept", "application/json");

@@ -2,8 +2,6 @@ package dev.slipway.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.contracts.auth.ClusterTokens;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -102,7 +100,7 @@ public final class PlatformClient {
 
     /** The cluster's log records, newest first; {@code query} adds parameters ({@code &q=..&limit=..}). */
     public JsonNode logs(String cluster, String query) {
-        return Http.get(INDEXER, settings.indexerUrl() + "/api/v1/logs?clusterId=" + URLEncoder.encode(cluster, StandardCharsets.UTF_8)
+        return Http.get(INDEXER, settings.indexerUrl() + "/api/v1/logs?clusterId=" + Http.encode(cluster)
                 + query, readerToken(cluster));
     }
 

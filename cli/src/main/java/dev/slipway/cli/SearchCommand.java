@@ -1,8 +1,6 @@
 package dev.slipway.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -45,13 +43,13 @@ final class SearchCommand implements Callable<Integer> {
         ClusterCommands.requireClusterId(spec, cluster);
         StringBuilder query = new StringBuilder("&limit=").append(limit);
         if (!words.isEmpty()) {
-            query.append("&q=").append(encode(String.join(" ", words)));
+            query.append("&q=").append(Http.encode(String.join(" ", words)));
         }
         if (level != null) {
-            query.append("&level=").append(encode(level));
+            query.append("&level=").append(Http.encode(level));
         }
         if (pod != null) {
-            query.append("&pod=").append(encode(pod));
+            query.append("&pod=").append(Http.encode(pod));
         }
         JsonNode answer = new PlatformClient(Settings.load()).logs(cluster, query.toString());
         if (output.json()) {
@@ -64,9 +62,5 @@ final class SearchCommand implements Callable<Integer> {
         }
         System.out.println(answer.path("total").asLong() + " records match; by level: " + answer.path("levels"));
         return SlipwayCli.OK;
-    }
-
-    private static String encode(String text) {
-        return URLEncoder.encode(text, StandardCharsets.UTF_8);
     }
 }

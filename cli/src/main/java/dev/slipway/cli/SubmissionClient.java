@@ -2,8 +2,6 @@ package dev.slipway.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -37,11 +35,11 @@ public final class SubmissionClient {
     }
 
     public JsonNode cluster(String id) {
-        return Http.get(SUBMISSION, url + "/clusters/" + encode(id), token);
+        return Http.get(SUBMISSION, url + "/clusters/" + Http.encode(id), token);
     }
 
     public JsonNode deleteCluster(String id, boolean force) {
-        return Http.delete(SUBMISSION, url + "/clusters/" + encode(id) + (force ? "?force=true" : ""), token);
+        return Http.delete(SUBMISSION, url + "/clusters/" + Http.encode(id) + (force ? "?force=true" : ""), token);
     }
 
     /** Until the cluster is RUNNING; a DEGRADED, DELETING or DELETED cluster ends the wait with its reason. */
@@ -95,16 +93,16 @@ public final class SubmissionClient {
     }
 
     public JsonNode jobs(String cluster) {
-        return Http.get(SUBMISSION, url + "/jobs" + (cluster == null ? "" : "?clusterId=" + encode(cluster)), token);
+        return Http.get(SUBMISSION, url + "/jobs" + (cluster == null ? "" : "?clusterId=" + Http.encode(cluster)), token);
     }
 
     public JsonNode job(String id) {
-        return Http.get(SUBMISSION, url + "/jobs/" + encode(id), token);
+        return Http.get(SUBMISSION, url + "/jobs/" + Http.encode(id), token);
     }
 
     /** cancel, savepoints, stop, restart, rollback, migrate: 202 with the job, its {@code operation} in progress. */
     public JsonNode act(String id, String action, String body) {
-        return Http.post(SUBMISSION, url + "/jobs/" + encode(id) + "/" + action, body, token);
+        return Http.post(SUBMISSION, url + "/jobs/" + Http.encode(id) + "/" + action, body, token);
     }
 
     /** Until the job has no action in progress and is in one of {@code wanted} or has ended; answers the job. */
@@ -128,9 +126,5 @@ public final class SubmissionClient {
     static String reason(JsonNode resource) {
         String reason = resource.path("failureCause").asText(resource.path("statusReason").asText(""));
         return reason.isBlank() ? "" : ": " + reason.lines().findFirst().orElse(reason);
-    }
-
-    private static String encode(String segment) {
-        return URLEncoder.encode(segment, StandardCharsets.UTF_8);
     }
 }
