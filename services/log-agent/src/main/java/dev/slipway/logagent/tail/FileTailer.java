@@ -27,11 +27,15 @@ public final class FileTailer implements Closeable {
     public record Settings(Path root, ZoneId zone, int maxRecordBytes, long flushIdleMillis) {
     }
 
+    /** Consecutive listings of the pod directory that did not show this file; see {@link #missedListing()}. */
+    static final int LISTINGS_MISSED_BEFORE_GONE = 2;
+
     private final Settings settings;
     private final FileIdentity identity;
     private final PodDirectory pod;
     private final FileChannel channel;
     private Path path;
+    private int missedListings;
     private boolean rotated;
     private boolean gone;
     private boolean stale;
@@ -88,6 +92,23 @@ public final class FileTailer implements Closeable {
 
     boolean gone() {
         return gone;
+    }
+
+    /**
+     * Missing from this listing of its pod directory. One miss is not enough to finish the file: a
+     * listing that races with log4j's rollover (the rename, then the new file) can see neither the
+     * old name nor the new one, and a file finished too early is later found under its new name as
+     * a new generation and shipped again from its start. Two listings in a row are.
+     */
+    void missedListing() {
+        if (++missedListings >= LISTINGS_MISSED_BEFORE_GONE) {
+            markGone();
+        }
+    }
+
+    /** Listed this round, under whatever name. */
+    void listed() {
+        missedListings = 0;
     }
 
     /** Seen again under {@code current} (the same name, or the rotated one). */
@@ -150,8 +171,19 @@ public final class FileTailer implements Closeable {
             lastGrowthMillis = nowMillis;
         }
         if (size < position) {
-            // Truncated in place: what was read before still ships; the file starts over as a new generation.
+            // Truncated in place: what was read before still ships. The file starts over as a new generation
+            // only if it begins as before; with another first line it is another file, which the next listing
+            // follows on its own (reading it here too would ship it twice).
             flush(out, nowMillis);
+            String fingerprint = FileIdentity.fingerprint(channel);
+            if (fingerprint == null) {
+                return; // emptied, its new first line not complete yet
+            }
+            if (!fingerprint.equals(identity.fingerprint())) {
+                markGone();
+                exhausted = true;
+                return;
+            }
             generation++;
             position = 0;
         }

@@ -48,7 +48,7 @@ public final class LogTail implements Closeable {
         LOG.info("Following the logs under {}; {} file positions remembered in {}", settings.root(), remembered.size(), store.file());
     }
 
-    /** Lists the pod directories: new files are followed, renamed ones recognised, missing ones finished. */
+    /** Lists the pod directories: new files are followed, renamed ones recognised, ones missing from two listings in a row finished. */
     public void discover(long nowMillis) {
         Set<Path> livePods = new HashSet<>();
         for (Path clusterDir : list(settings.root())) {
@@ -78,12 +78,18 @@ public final class LogTail implements Closeable {
                         LOG.warn("Cannot follow {}: {}", file, e.toString());
                     }
                 }
-                pod.tailers.stream().filter(t -> !seen.contains(t)).forEach(FileTailer::markGone);
+                for (FileTailer tailer : pod.tailers) {
+                    if (seen.contains(tailer)) {
+                        tailer.listed();
+                    } else {
+                        tailer.missedListing();
+                    }
+                }
             }
         }
         pods.forEach((dir, pod) -> {
             if (!livePods.contains(dir)) {
-                pod.tailers.forEach(FileTailer::markGone);
+                pod.tailers.forEach(FileTailer::missedListing);
             }
         });
         if (!discoveredOnce) {
@@ -109,7 +115,9 @@ public final class LogTail implements Closeable {
                 tailer.seenAt(file, size);
                 return tailer;
             }
-            // Same inode, other content: truncated and written anew, or a reused inode. A new file.
+            // Same inode, other content: truncated and written anew, or a reused inode. A new file, and this
+            // one is finished now (not after missed listings): its channel would otherwise read the new content.
+            tailer.markGone();
         }
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
         boolean kept = false;
