@@ -37,6 +37,8 @@ class LogAgentKafkaOutageTest {
             appendLines(log, expected, 0, 5);
             thread.start();
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(topic.messages()).containsExactlyElementsOf(expected));
+            // The agent counts a batch once its send returns, which may be after the consumer saw the records.
+            await().atMost(Duration.ofSeconds(10)).until(() -> agent.shippedRecords() >= expected.size());
             long shippedBefore = agent.shippedRecords();
 
             broker.stop();

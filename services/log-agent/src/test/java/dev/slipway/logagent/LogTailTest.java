@@ -46,7 +46,11 @@ class LogTailTest {
         dir = FlinkLogs.podDirectory(root, "c-1", "c-1-tm-1", "TASK_MANAGER");
         log = dir.resolve("c-1-tm-1.log");
         // No idle wait: the last record of a live file ships at the next read.
-        tail = new LogTail(new FileTailer.Settings(root, ZoneOffset.UTC, 64 * 1024, 0),
+        tail = tail(0);
+    }
+
+    private LogTail tail(long flushIdleMillis) {
+        return new LogTail(new FileTailer.Settings(root, ZoneOffset.UTC, 64 * 1024, flushIdleMillis),
                 new OffsetStore(elsewhere.resolve("offsets")));
     }
 
@@ -77,6 +81,32 @@ class LogTailTest {
         shipped.addAll(messages(readAndAcknowledge()));
         assertThat(shipped).containsExactly("three", "four");
         assertThat(tail.files()).isEqualTo(2);
+    }
+
+    @Test
+    void aRolledFileWhoseNewNameNoListingShowedYetShipsItsLastLineBeforeTheNewFile() throws Exception {
+        tail.close();
+        tail = tail(60_000); // a live file's last record waits a minute for continuation lines
+        append(log, line(0, "INFO", "a.B", "one") + line(1, "INFO", "a.B", "two"));
+        tail.discover(++now);
+        List<String> shipped = new ArrayList<>(messages(readAndAcknowledge()));
+        assertThat(shipped).containsExactly("one");
+
+        // The listing sees the current name only, which already belongs to the new file.
+        append(log, line(2, "INFO", "a.B", "three"));
+        Path away = elsewhere.resolve("in-flight.log");
+        Files.move(log, away);
+        append(log, line(3, "INFO", "a.B", "four") + line(4, "INFO", "a.B", "five"));
+        tail.discover(++now);
+        shipped.addAll(messages(readAndAcknowledge()));
+        Files.move(away, dir.resolve("c-1-tm-1.log.1"));
+        tail.discover(++now);
+        shipped.addAll(messages(readAndAcknowledge()));
+        assertThat(shipped).containsExactly("one", "two", "three", "four");
+
+        now += 60_000;
+        shipped.addAll(messages(readAndAcknowledge()));
+        assertThat(shipped).containsExactly("one", "two", "three", "four", "five");
     }
 
     @Test

@@ -111,6 +111,16 @@ public final class FileTailer implements Closeable {
         missedListings = 0;
     }
 
+    /** Another file has this one's name: it was rolled or deleted, and its last line is complete as it is. */
+    void superseded() {
+        rotated = true;
+    }
+
+    /** Rolled: never written again. */
+    boolean rotated() {
+        return rotated;
+    }
+
     /** Seen again under {@code current} (the same name, or the rotated one). */
     void seenAt(Path current, long size) {
         this.path = current;

@@ -105,7 +105,15 @@ public final class LogTail implements Closeable {
         long inode = inode(file);
         long size = Files.size(file);
         for (FileTailer tailer : pod.tailers) {
-            if (tailer.gone() || tailer.identity().inode() != inode) {
+            if (tailer.gone()) {
+                continue;
+            }
+            if (tailer.identity().inode() != inode) {
+                if (tailer.path().equals(file)) {
+                    // Its name belongs to another file now: it was rolled (or deleted), so it is never written again,
+                    // even while no listing has shown its new name yet.
+                    tailer.superseded();
+                }
                 continue;
             }
             if (tailer.listedSize() == size && tailer.path().equals(file)) {

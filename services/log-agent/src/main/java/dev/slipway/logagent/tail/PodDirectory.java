@@ -41,10 +41,14 @@ final class PodDirectory {
         }
     }
 
-    /** Oldest first: files that are gone, then rolled files by descending index, then the current one. */
+    /**
+     * Oldest first: files that are gone, then rolled files by descending index, then the current one (a rolled file still
+     * known by the current one's name, its new name not listed yet, before the file that took that name).
+     */
     void sortOldestFirst() {
         tailers.sort(Comparator.comparing((FileTailer t) -> !t.gone())
                 .thenComparing(t -> LogFiles.baseName(t.path()))
-                .thenComparing(t -> -LogFiles.rotationIndex(t.path())));
+                .thenComparing(t -> -LogFiles.rotationIndex(t.path()))
+                .thenComparing(t -> !t.rotated()));
     }
 }
