@@ -1,10 +1,8 @@
 package dev.slipway.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,7 +63,7 @@ class ElasticClusterFlink120Test {
         String cluster = "lts-warm";
         platform.createCluster(cluster, Scenarios.elastic(cluster, FLINK_VERSION, 2, 5));
         FlinkRest flink = platform.awaitJobManager(cluster);
-        await("warm TaskManagers registered").atMost(Duration.ofSeconds(60)).until(() -> flink.taskManagers().size() == 2);
+        Scenarios.awaitIdleTaskManagers(flink, 2, 2);
 
         // 1.20's taskmanager.load-balance.mode SLOTS spreads too.
         Scenarios.assertTwoTasksSpreadOnePerTaskManager(platform, flink);

@@ -53,7 +53,7 @@ class ElasticClusterTest {
         String cluster = "elastic-warm";
         platform.createCluster(cluster, Scenarios.elastic(cluster, FLINK_VERSION, 2, 5));
         FlinkRest flink = platform.awaitJobManager(cluster);
-        await("warm TaskManagers registered").atMost(Duration.ofSeconds(60)).until(() -> flink.taskManagers().size() == 2);
+        Scenarios.awaitIdleTaskManagers(flink, 2, 2);
 
         Scenarios.runBoundedSumToItsResult(platform, flink, 4);
 
@@ -66,7 +66,7 @@ class ElasticClusterTest {
         String cluster = "static-two";
         platform.createCluster(cluster, Scenarios.staticCluster(cluster, FLINK_VERSION, 2));
         FlinkRest flink = platform.awaitJobManager(cluster);
-        await("static TaskManagers registered").atMost(Duration.ofSeconds(60)).until(() -> flink.taskManagers().size() == 2);
+        Scenarios.awaitIdleTaskManagers(flink, 2, 2);
 
         Scenarios.assertTwoTasksSpreadOnePerTaskManager(platform, flink);
 

@@ -59,6 +59,15 @@ final class Scenarios {
         assertThat(platform.liveTaskManagers(cluster)).isEmpty();
     }
 
+    /**
+     * {@code count} TaskManagers registered with all their {@code slots} free. A TaskManager is listed as soon as it
+     * registers and reports its slots a moment later: a job submitted in between finds too few slots and asks for more.
+     */
+    static void awaitIdleTaskManagers(FlinkRest flink, int count, int slots) {
+        await(count + " TaskManagers registered with their slots").atMost(Duration.ofSeconds(60))
+                .until(() -> flink.freeSlots().values(), free -> free.size() == count && free.stream().allMatch(n -> n == slots));
+    }
+
     /** Two tasks on two TaskManagers of two slots: SLOTS load balancing puts one on each. */
     static void assertTwoTasksSpreadOnePerTaskManager(Platform platform, FlinkRest flink) {
         String jar = flink.uploadJar(platform.exampleJobsJar().toFile());

@@ -113,7 +113,9 @@ class PodProvisionerTest {
         PodReady ready = (PodReady) facts().get(1);
         int restPort = given().get("/api/v1/clusters/{id}/jobmanager", cluster).then().statusCode(200).extract().path("restPort");
         assertThat(ready.address()).isEqualTo("127.0.0.1:" + restPort);
-        given().get("http://127.0.0.1:" + restPort + "/overview").then().statusCode(200);
+        // Ready is the port open; Flink's REST handlers answer 503 until the dispatcher is elected, a moment later.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().get("http://127.0.0.1:" + restPort + "/overview").then().statusCode(200));
         given().get("/api/v1/local/pods").then().statusCode(200).body("$", hasItem(cluster + "/" + pod));
 
         String deleteTrace = "5ce0a3d4e1f2b3c4d5e6f708192a3b4c";

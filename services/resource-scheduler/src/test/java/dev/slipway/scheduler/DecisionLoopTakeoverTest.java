@@ -67,11 +67,13 @@ class DecisionLoopTakeoverTest {
             }
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(clusters)
                     .allSatisfy(cluster -> assertThat(provisioned(decisions, cluster)).hasSize(2)));
-            assertThat(first.ownedClusters()).containsAll(clusters);
+            // The loop takes the clusters' new state in once the decisions are acknowledged, a moment after they are on the topic.
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(first.ownedClusters()).containsAll(clusters));
             // Their pods wait for the 120 s start timeout: a tick now would change nothing, one after it would.
             Instant requested = Instant.now();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(first.clustersDueAt(requested.plusSeconds(121))).containsAll(clusters));
             assertThat(first.clustersDueAt(requested)).doesNotContainAnyElementsOf(clusters);
-            assertThat(first.clustersDueAt(requested.plusSeconds(121))).containsAll(clusters);
 
             second = new DecisionLoop(broker.bootstrapServers(), GROUP + "-" + delivery, "b-" + delivery, 1, delivery).start();
             DecisionLoop joined = second;

@@ -61,7 +61,9 @@ class LocalProcessBackendFlink120Test {
                 && sink.of("lts-test-jm-0").contains("PodReady lts-test-jm-0"));
         String jobManagerUrl = backend.jobManager(CLUSTER).orElseThrow().restUrl();
         // Really Flink 1.20, and its TaskManager registered under its pod name with the cluster's slots.
-        assertThat(LocalBackends.get(jobManagerUrl + "/config")).contains("\"flink-version\":\"1.20.3\"");
+        // Ready is the port open; Flink's REST handlers answer 503 until the dispatcher is elected, a moment later.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(LocalBackends.get(jobManagerUrl + "/config")).contains("\"flink-version\":\"1.20.3\""));
         // Registered first, its slots reported a moment later (until then Flink lists it with 0 slots).
         await().atMost(Duration.ofSeconds(60)).until(() -> LocalBackends.get(jobManagerUrl + "/taskmanagers"),
                 body -> body.contains("\"id\":\"lts-test-tm-0\"") && body.contains("\"slotsNumber\":2"));
