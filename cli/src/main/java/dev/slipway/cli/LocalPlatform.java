@@ -305,6 +305,9 @@ public final class LocalPlatform {
                     "-Dslipway.job-submission.tenants." + Settings.LOCAL_TENANT + ".token=" + Settings.LOCAL_TENANT_TOKEN));
             default -> throw new IllegalArgumentException(service.name());
         }
+        // A platform on this machine for its user: the development secret (when SLIPWAY_CLUSTER_TOKEN_SECRET is not set)
+        // is fine here, and the services refuse it elsewhere.
+        command.add("-Dslipway.allow-development-secret=true");
         command.add("-jar");
         command.add(service.jar().toString());
         return command;

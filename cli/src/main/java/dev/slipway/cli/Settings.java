@@ -1,5 +1,6 @@
 package dev.slipway.cli;
 
+import dev.slipway.contracts.auth.ClusterTokens;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,7 +17,7 @@ import java.util.Properties;
  */
 public final class Settings {
 
-    public static final String DEFAULT_SECRET = "local-development-secret-change-me";
+    public static final String DEFAULT_SECRET = ClusterTokens.DEVELOPMENT_SECRET;
     /** The tenant token job-submission accepts for local use (when it runs). */
     public static final String LOCAL_TENANT = "local";
     public static final String LOCAL_TENANT_TOKEN = "local-development-token";

@@ -66,7 +66,8 @@ class PlatformLifecycleTest {
         environment.put("SLIPWAY_STATE_DIR", state.toString());
         Path repository = Path.of(System.getProperty("slipway.home", "..")).toAbsolutePath().normalize();
         environment.put("SLIPWAY_HOME", repository.toString());
-        environment.put("SLIPWAY_CLUSTER_TOKEN_SECRET", "cli-test-secret-of-enough-length");
+        // No SLIPWAY_CLUSTER_TOKEN_SECRET, as a user runs ./slipway: the development secret, which the services accept only
+        // because the launcher says this is a development machine (they refuse it otherwise: e2e DevelopmentSecretTest).
         cli = new CliProcess(repository, work, environment);
     }
 
@@ -177,8 +178,10 @@ class PlatformLifecycleTest {
         assertThat(requested).as("1 TaskManager for the SQL job, 2 more for bounded-sum").hasSize(3);
         assertThat(released).containsExactlyInAnyOrderElementsOf(requested);
 
-        // The provisioner: only the JobManager still runs.
-        assertThat(get(provisioner() + "/api/v1/local/pods")).extracting(JsonNode::asText).containsExactly(cluster + "/" + cluster + "-jm-0");
+        // The provisioner: only the JobManager still runs (a released TaskManager's JVM takes a few seconds to stop).
+        await("TaskManager processes ended").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                assertThat(get(provisioner() + "/api/v1/local/pods")).extracting(JsonNode::asText)
+                        .containsExactly(cluster + "/" + cluster + "-jm-0"));
 
         // Flink: both jobs ran, the bounded one to its end.
         JsonNode jobManager = get(provisioner() + "/api/v1/clusters/" + cluster + "/jobmanager");

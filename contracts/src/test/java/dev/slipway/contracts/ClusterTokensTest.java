@@ -43,4 +43,14 @@ class ClusterTokensTest {
         assertThat(tokens.verifyReader("c-1", null)).isFalse();
         assertThat(tokens.verifyReader("c-1", "slwr1.%%")).isFalse();
     }
+
+    @Test
+    void theDevelopmentSecretSignsOnlyWhereDevelopmentIsAllowedAndThePlaceholderNowhere() {
+        assertThat(ClusterTokens.unfitForProduction(ClusterTokens.DEVELOPMENT_SECRET, false)).hasValueSatisfying(reason ->
+                assertThat(reason).contains("SLIPWAY_CLUSTER_TOKEN_SECRET").contains("SLIPWAY_ALLOW_DEVELOPMENT_SECRET=true"));
+        assertThat(ClusterTokens.unfitForProduction(ClusterTokens.DEVELOPMENT_SECRET, true)).isEmpty();
+        assertThat(ClusterTokens.unfitForProduction("REPLACE-ME-with-a-long-random-secret", true)).hasValueSatisfying(reason ->
+                assertThat(reason).contains("placeholder").contains("SLIPWAY_CLUSTER_TOKEN_SECRET"));
+        assertThat(ClusterTokens.unfitForProduction("a-platform-secret-of-some-length", false)).isEmpty();
+    }
 }

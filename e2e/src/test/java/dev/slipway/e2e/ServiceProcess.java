@@ -32,6 +32,14 @@ public final class ServiceProcess implements AutoCloseable {
 
     public static ServiceProcess start(String name, Path quarkusApp, int port, Map<String, String> properties, Path logDirectory)
             throws IOException {
+        ServiceProcess service = launch(name, quarkusApp, port, properties, logDirectory);
+        service.awaitReady();
+        return service;
+    }
+
+    /** Started, not waited for: for a start that is meant to fail ({@link #awaitExit}). */
+    public static ServiceProcess launch(String name, Path quarkusApp, int port, Map<String, String> properties, Path logDirectory)
+            throws IOException {
         Path jar = quarkusApp.resolve("quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build the service first (./mvnw -B install -DskipTests)");
@@ -44,9 +52,13 @@ public final class ServiceProcess implements AutoCloseable {
         Files.createDirectories(logDirectory);
         Path log = logDirectory.resolve(name + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        ServiceProcess service = new ServiceProcess(name, process, "http://127.0.0.1:" + port, log);
-        service.awaitReady();
-        return service;
+        return new ServiceProcess(name, process, "http://127.0.0.1:" + port, log);
+    }
+
+    /** The exit code, once the process has ended by itself. */
+    public int awaitExit(Duration atMost) {
+        await(name + " exits (log: " + log + ")").atMost(atMost).pollInterval(Duration.ofMillis(200)).until(() -> !process.isAlive());
+        return process.exitValue();
     }
 
     private void awaitReady() {

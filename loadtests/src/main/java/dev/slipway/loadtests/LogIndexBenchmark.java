@@ -139,7 +139,8 @@ public final class LogIndexBenchmark {
     private Process launch(String jar, String bootstrap, Path data) throws IOException {
         List<String> command = new ArrayList<>(List.of("java", "-Xmx1g", "-Dkafka.bootstrap.servers=" + bootstrap,
                 "-Dquarkus.http.port=" + port, "-Dslipway.indexer.data-dir=" + data.toAbsolutePath(),
-                "-Dslipway.indexer.logs.retention=30d", "-Dslipway.indexer.operator-token=" + OPERATOR_TOKEN));
+                "-Dslipway.indexer.logs.retention=30d", "-Dslipway.indexer.operator-token=" + OPERATOR_TOKEN,
+                "-Dslipway.indexer.cluster-token-secret=log-index-benchmark-secret"));
         // Extra settings of the indexer under test, e.g. -Dslipway.indexer.logs.refresh-interval=1s
         String options = System.getProperty("bench.indexer.options", "").trim();
         if (!options.isEmpty()) {

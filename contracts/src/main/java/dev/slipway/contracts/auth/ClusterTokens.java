@@ -5,6 +5,7 @@ import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -27,6 +28,14 @@ public final class ClusterTokens {
     /** Prepended to the cluster id for a reader token; a cluster id (a DNS label) never holds it. */
     private static final String READER_MESSAGE = "reader\n";
 
+    /**
+     * The secret every service falls back to when {@code SLIPWAY_CLUSTER_TOKEN_SECRET} is not set: known to everybody, so
+     * fit for a development machine only (see {@link #unfitForProduction}).
+     */
+    public static final String DEVELOPMENT_SECRET = "local-development-secret-change-me";
+    /** How the example Secret of deploy/k8s marks the values to replace. */
+    public static final String PLACEHOLDER_PREFIX = "REPLACE-ME";
+
     private final SecretKeySpec key;
 
     public ClusterTokens(String secret) {
@@ -34,6 +43,24 @@ public final class ClusterTokens {
             throw new IllegalArgumentException("the cluster token secret must have at least 16 characters");
         }
         this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM);
+    }
+
+    /**
+     * Why {@code secret} must not sign tokens of a platform others can reach, or empty when it may: the example's
+     * placeholder never may; the development value only where the operator said this is a development machine
+     * ({@code developmentAllowed}). With either, anybody could forge any cluster's tokens.
+     */
+    public static Optional<String> unfitForProduction(String secret, boolean developmentAllowed) {
+        if (secret != null && secret.startsWith(PLACEHOLDER_PREFIX)) {
+            return Optional.of("the cluster token secret is still the example's placeholder: set SLIPWAY_CLUSTER_TOKEN_SECRET"
+                    + " to a secret of your own (openssl rand -base64 32), the same for every Slipway service");
+        }
+        if (DEVELOPMENT_SECRET.equals(secret) && !developmentAllowed) {
+            return Optional.of("the cluster token secret is the development value everybody knows, so anybody could forge"
+                    + " cluster tokens: set SLIPWAY_CLUSTER_TOKEN_SECRET to a secret of your own (openssl rand -base64 32), the same"
+                    + " for every Slipway service, or, on a development machine, SLIPWAY_ALLOW_DEVELOPMENT_SECRET=true");
+        }
+        return Optional.empty();
     }
 
     public String issue(String clusterId) {

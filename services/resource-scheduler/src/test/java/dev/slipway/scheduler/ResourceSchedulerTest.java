@@ -20,6 +20,8 @@ import dev.slipway.contracts.resources.PodCreated;
 import dev.slipway.contracts.resources.PodReady;
 import dev.slipway.contracts.resources.PodRole;
 import dev.slipway.messaging.EventRecords;
+import dev.slipway.rest.problems.ConcurrencyLimit;
+import dev.slipway.scheduler.service.ReplayService;
 import dev.slipway.testkit.InjectKafkaCompanion;
 import dev.slipway.testkit.KafkaTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -27,6 +29,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import jakarta.inject.Inject;
 import io.quarkus.test.common.http.TestHTTPResource;
 import java.net.URI;
 import java.net.URL;
@@ -36,6 +39,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -56,6 +60,9 @@ class ResourceSchedulerTest {
 
     @InjectKafkaCompanion
     KafkaCompanion companion;
+
+    @Inject
+    ReplayService replays;
 
     @TestHTTPResource("/")
     URL root;
@@ -127,8 +134,10 @@ class ResourceSchedulerTest {
         }
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(decided()).filteredOn(ProvisionPod.class::isInstance).hasSize(2)); // the JobManager and one TaskManager
-        given().header("Authorization", reader()).get("/api/v1/clusters/{id}/state", cluster).then().statusCode(200)
-                .body("liveTaskManagers", is(1));
+        // The read view follows the topics on a thread of its own: it may be a moment behind the decisions.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().header("Authorization", reader()).get("/api/v1/clusters/{id}/state", cluster).then().statusCode(200)
+                        .body("liveTaskManagers", is(1)));
     }
 
     @Test
@@ -171,8 +180,9 @@ class ResourceSchedulerTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(decided())
                 .filteredOn(DeletePod.class::isInstance).singleElement()
                 .satisfies(delete -> assertThat(delete.reason()).isEqualTo("Flink released " + pod + " (idle for 30 s); it served request r-1")));
-        given().header("Authorization", reader()).get("/api/v1/clusters/{id}/decisions?limit=1", cluster).then().statusCode(200)
-                .body("[0].type", equalTo("DeletePod")).body("size()", is(1));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().header("Authorization", reader()).get("/api/v1/clusters/{id}/decisions?limit=1", cluster).then().statusCode(200)
+                        .body("[0].type", equalTo("DeletePod")).body("size()", is(1)));
     }
 
     @Test
@@ -256,7 +266,8 @@ class ResourceSchedulerTest {
         created(0, 10, 300);
         await().atMost(Duration.ofSeconds(30)).until(() -> !decided().isEmpty());
         String path = "/api/v1/clusters/{id}/decisions";
-        given().header("Authorization", reader()).get(path, cluster).then().statusCode(200).body("size()", is(decided().size()));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().header("Authorization", reader()).get(path, cluster).then().statusCode(200).body("size()", is(decided().size())));
         given().header("Authorization", token()).get(path, cluster).then().statusCode(200);
         given().header("Authorization", "Bearer " + OPERATOR).get(path, cluster).then().statusCode(200);
         given().get(path, cluster).then().statusCode(401).contentType("application/problem+json")
@@ -317,16 +328,42 @@ class ResourceSchedulerTest {
                 .post("/api/v1/clusters/{id}/resource-requests", cluster).then().statusCode(202);
         await().atMost(Duration.ofSeconds(30)).until(() -> decided().size() >= 6);
 
-        given().contentType(ContentType.JSON).header("Authorization", reader()).body("{\"warmPool\":0}")
-                .post("/api/v1/clusters/{id}/replay", cluster)
-                .then().statusCode(200)
-                .body("reproduced", is(true))
-                .body("whatIf.policy", equalTo("warm pool 0"))
-                .body("recorded.decisionsByType.ProvisionPod", is(6));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().contentType(ContentType.JSON).header("Authorization", reader()).body("{\"warmPool\":0}")
+                        .post("/api/v1/clusters/{id}/replay", cluster)
+                        .then().statusCode(200)
+                        .body("reproduced", is(true))
+                        .body("whatIf.policy", equalTo("warm pool 0"))
+                        .body("recorded.decisionsByType.ProvisionPod", is(6)));
         given().contentType(ContentType.JSON).header("Authorization", reader()).body("{\"warmPool\":-1}")
                 .post("/api/v1/clusters/{id}/replay", cluster)
                 .then().statusCode(400).body("errors[0].field", equalTo("warmPool"));
         given().contentType(ContentType.JSON).header("Authorization", "Bearer " + OPERATOR).body("{}")
                 .post("/api/v1/clusters/{id}/replay", Clusters.newId()).then().statusCode(404);
+    }
+
+    @Test
+    void aReplayBeyondTheLimitIsAnswered429WithRetryAfterAndTheNextOneRuns() {
+        created(0, 10, 300);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().header("Authorization", reader())
+                .get("/api/v1/clusters/{id}/state", cluster).then().statusCode(200));
+
+        // Every permit held, as by replays still running: the next one is turned away at once, not queued.
+        List<ConcurrencyLimit.Permit> running = new ArrayList<>();
+        try {
+            while (replays.limit().available() > 0) {
+                running.add(replays.limit().enter());
+            }
+            given().contentType(ContentType.JSON).header("Authorization", reader()).body("{}")
+                    .post("/api/v1/clusters/{id}/replay", cluster)
+                    .then().statusCode(429).contentType("application/problem+json").header("Retry-After", "5")
+                    .body("title", equalTo("Too many replays at once"))
+                    .body("detail", containsString(running.size() + " replays are running"));
+        } finally {
+            running.forEach(ConcurrencyLimit.Permit::close);
+        }
+        given().contentType(ContentType.JSON).header("Authorization", reader()).body("{}")
+                .post("/api/v1/clusters/{id}/replay", cluster).then().statusCode(200).body("reproduced", is(true));
+        assertThat(replays.limit().available()).isEqualTo(2);
     }
 }

@@ -143,6 +143,8 @@ class DeployManifestsTest {
         for (String service : List.of("resource-scheduler", "pod-provisioner", "job-submission", "log-metric-indexer")) {
             assertThat(secretRefs(container(deployment(service)))).as(service)
                     .containsEntry("SLIPWAY_CLUSTER_TOKEN_SECRET", "SLIPWAY_CLUSTER_TOKEN_SECRET");
+            // ... and never let it be the development value anybody knows (the services refuse it unless told this).
+            assertThat(environmentNames(container(deployment(service)))).as(service).doesNotContain("SLIPWAY_ALLOW_DEVELOPMENT_SECRET");
         }
         // The operator reads every cluster on the two services that people read across clusters.
         for (String service : List.of("resource-scheduler", "log-metric-indexer")) {

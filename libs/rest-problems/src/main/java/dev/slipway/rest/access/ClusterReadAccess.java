@@ -15,8 +15,6 @@ import java.util.Optional;
  */
 public final class ClusterReadAccess {
 
-    private static final String BEARER = "Bearer ";
-
     private final ClusterTokens tokens;
     private final Optional<byte[]> operatorToken;
 
@@ -73,8 +71,9 @@ public final class ClusterReadAccess {
     }
 
     private static String token(String authorization, String accessToken) {
-        if (authorization != null && authorization.startsWith(BEARER) && !authorization.substring(BEARER.length()).isBlank()) {
-            return authorization.substring(BEARER.length()).trim();
+        Optional<String> bearer = BearerToken.of(authorization);
+        if (bearer.isPresent()) {
+            return bearer.get();
         }
         if (accessToken != null && !accessToken.isBlank()) {
             return accessToken.trim();

@@ -1,6 +1,8 @@
 package dev.slipway.rest.problems;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** An error answered as application/problem+json, with the fields at fault when there are any. */
 public class ProblemException extends RuntimeException {
@@ -9,17 +11,24 @@ public class ProblemException extends RuntimeException {
     private final String type;
     private final String title;
     private final List<Problem.FieldError> errors;
+    private final Duration retryAfter;
 
     public ProblemException(int status, String title, String detail) {
         this(status, Problem.BLANK, title, detail, List.of());
     }
 
     public ProblemException(int status, String type, String title, String detail, List<Problem.FieldError> errors) {
+        this(status, type, title, detail, errors, null);
+    }
+
+    private ProblemException(int status, String type, String title, String detail, List<Problem.FieldError> errors,
+            Duration retryAfter) {
         super(detail);
         this.status = status;
         this.type = type;
         this.title = title;
         this.errors = List.copyOf(errors);
+        this.retryAfter = retryAfter;
     }
 
     public static ProblemException notFound(String what, String id) {
@@ -34,6 +43,19 @@ public class ProblemException extends RuntimeException {
     /** One query parameter or field that is not valid: 400 naming it. */
     public static ProblemException invalid(String field, String message) {
         return invalid(List.of(new Problem.FieldError(field, message)));
+    }
+
+    /**
+     * 429: the service does this for a limited number of callers at once, all of them busy now; the answer's
+     * {@code Retry-After} says when to ask again.
+     */
+    public static ProblemException tooManyRequests(String title, String detail, Duration retryAfter) {
+        return new ProblemException(429, Problem.BLANK, title, detail, List.of(), retryAfter);
+    }
+
+    /** For the {@code Retry-After} header, when there is one. */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
     }
 
     public Problem problem() {

@@ -30,6 +30,10 @@ public class ProblemMappers {
         if (e.problem().status() == 401) {
             return Response.fromResponse(response).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
         }
+        if (e.retryAfter().isPresent()) {
+            long seconds = Math.max(1, e.retryAfter().get().toSeconds());
+            return Response.fromResponse(response).header(HttpHeaders.RETRY_AFTER, Long.toString(seconds)).build();
+        }
         return response;
     }
 

@@ -1,5 +1,6 @@
 package dev.slipway.submission.tenant;
 
+import dev.slipway.rest.access.BearerToken;
 import dev.slipway.rest.problems.ProblemException;
 import dev.slipway.submission.config.SubmissionConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,7 +15,6 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class TenantDirectory {
 
-    private static final String BEARER = "Bearer ";
     /** Tenant names end up in cluster specs, labels and logs. */
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
@@ -40,10 +40,9 @@ public class TenantDirectory {
 
     /** 401 without a bearer token or with one no tenant has. */
     public Tenant require(String authorization) {
-        if (authorization == null || !authorization.startsWith(BEARER)) {
-            throw new ProblemException(401, "Missing API token", "send 'Authorization: Bearer <your tenant's API token>'");
-        }
-        byte[] presented = authorization.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
+        byte[] presented = BearerToken.of(authorization)
+                .orElseThrow(() -> new ProblemException(401, "Missing API token", "send 'Authorization: Bearer <your tenant's API token>'"))
+                .getBytes(StandardCharsets.UTF_8);
         Tenant found = null;
         for (Entry entry : entries) {
             // Every entry is compared, in constant time, so the answer's timing tells nothing about the tokens.

@@ -1,6 +1,7 @@
 package dev.slipway.scheduler.auth;
 
 import dev.slipway.contracts.auth.ClusterTokens;
+import dev.slipway.rest.access.BearerToken;
 import dev.slipway.rest.access.ClusterReadAccess;
 import dev.slipway.rest.problems.ProblemException;
 import dev.slipway.scheduler.config.SchedulerConfig;
@@ -16,8 +17,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 @Startup
 public class ClusterTokenCheck {
 
-    private static final String BEARER = "Bearer ";
-
     private final ClusterTokens tokens;
     private final ClusterReadAccess readers;
 
@@ -28,11 +27,9 @@ public class ClusterTokenCheck {
 
     /** 401 without a bearer token, 403 with a token that is not this cluster's. */
     public void require(String clusterId, String authorization) {
-        if (authorization == null || !authorization.startsWith(BEARER)) {
-            throw new ProblemException(401, "Missing cluster token",
-                    "send 'Authorization: Bearer <token>' with the token issued when cluster " + clusterId + " was created");
-        }
-        if (!tokens.verify(clusterId, authorization.substring(BEARER.length()).trim())) {
+        String token = BearerToken.of(authorization).orElseThrow(() -> new ProblemException(401, "Missing cluster token",
+                "send 'Authorization: Bearer <token>' with the token issued when cluster " + clusterId + " was created"));
+        if (!tokens.verify(clusterId, token)) {
             throw new ProblemException(403, "Token not valid for this cluster",
                     "the token presented was not issued for cluster " + clusterId);
         }

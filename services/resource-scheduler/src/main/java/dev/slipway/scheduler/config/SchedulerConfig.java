@@ -48,4 +48,11 @@ public interface SchedulerConfig {
      * cluster's reader token). Unset: nobody reads across clusters.
      */
     Optional<String> operatorToken();
+
+    /**
+     * Replays run at once, at most (each reads a cluster's whole history and decides it again, a core's work for a long
+     * history); one more is answered 429 with Retry-After, so replays never starve the decision loop.
+     */
+    @WithDefault("2")
+    int maxConcurrentReplays();
 }

@@ -6,6 +6,8 @@ import dev.slipway.contracts.json.DecodeResult;
 import dev.slipway.contracts.resources.ResourceEvent;
 import dev.slipway.messaging.EventRecords;
 import dev.slipway.messaging.KafkaClientProperties;
+import dev.slipway.rest.problems.ConcurrencyLimit;
+import dev.slipway.scheduler.config.SchedulerConfig;
 import dev.slipway.scheduling.Policy;
 import dev.slipway.scheduling.replay.DeterminismCheck;
 import dev.slipway.scheduling.replay.ProvisionerModel;
@@ -36,13 +38,29 @@ public class ReplayService {
 
     private static final int DIFFERENCES_SHOWN = 20;
 
-    private final String bootstrapServers;
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
 
-    public ReplayService(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    private final String bootstrapServers;
+    private final ConcurrencyLimit running;
+
+    public ReplayService(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, SchedulerConfig config) {
         this.bootstrapServers = bootstrapServers;
+        this.running = new ConcurrencyLimit(config.maxConcurrentReplays(), "replays", RETRY_AFTER);
     }
 
+    /** 429 while {@code slipway.scheduler.max-concurrent-replays} replays are running. */
     public ReplayAnswer replay(String clusterId, Policy whatIf) {
+        try (ConcurrencyLimit.Permit permit = running.enter()) {
+            return replayNow(clusterId, whatIf);
+        }
+    }
+
+    /** The limit replays run under; tests hold its permits to see the 429. */
+    public ConcurrencyLimit limit() {
+        return running;
+    }
+
+    private ReplayAnswer replayNow(String clusterId, Policy whatIf) {
         List<ResourceEvent> events = new ArrayList<>();
         List<Decision> published = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> reader = reader()) {
