@@ -110,6 +110,26 @@ class LogTailTest {
     }
 
     @Test
+    void afterARestartWhoseFirstListingRacedWithARolloverTheRolledFileGoesOnFromItsRememberedPosition() throws Exception {
+        append(log, line(0, "INFO", "a.B", "one") + line(1, "INFO", "a.B", "two"));
+        tail.discover(++now);
+        assertThat(messages(readAndAcknowledge())).containsExactly("one", "two");
+        tail.close();
+
+        // While the agent is down the file is rolled; its first listing after the start sees neither name.
+        append(log, line(2, "INFO", "a.B", "three"));
+        Path away = elsewhere.resolve("in-flight.log");
+        Files.move(log, away);
+        tail = tail(0);
+        tail.discover(++now);
+        Files.move(away, dir.resolve("c-1-tm-1.log.1"));
+        append(log, line(3, "INFO", "a.B", "four"));
+        tail.discover(++now);
+
+        assertThat(messages(readAndAcknowledge())).containsExactly("three", "four");
+    }
+
+    @Test
     void aFileMissingFromTwoListingsInARowIsReadToItsEndAndFinished() throws Exception {
         append(log, line(0, "INFO", "a.B", "one"));
         tail.discover(++now);
@@ -148,6 +168,24 @@ class LogTailTest {
         assertThat(messages(again)).containsExactly("fresh");
         assertThat(again.get(0).offset()).isZero();
         assertThat(again.get(0).eventId()).isNotEqualTo(first.get(0).eventId());
+        tail.discover(++now);
+        assertThat(readAndAcknowledge()).isEmpty();
+    }
+
+    @Test
+    void aFileRewrittenInPlaceLongerThanBeforeWithAnotherFirstLineIsShippedOnceAsANewFile() throws Exception {
+        append(log, line(0, "INFO", "a.B", "one"));
+        tail.discover(++now);
+        assertThat(messages(readAndAcknowledge())).containsExactly("one");
+
+        // Longer than what was read: the size never drops below the old reader's position.
+        String rewritten = line(7, "INFO", "a.B", "new one") + line(8, "INFO", "a.B", "new two") + line(9, "INFO", "a.B", "new three");
+        try (FileChannel channel = FileChannel.open(log, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(rewritten.getBytes(StandardCharsets.UTF_8)), 0);
+        }
+        assertThat(readAndAcknowledge()).isEmpty();
+        tail.discover(++now);
+        assertThat(messages(readAndAcknowledge())).containsExactly("new one", "new two", "new three");
         tail.discover(++now);
         assertThat(readAndAcknowledge()).isEmpty();
     }

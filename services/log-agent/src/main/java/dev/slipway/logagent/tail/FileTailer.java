@@ -177,23 +177,26 @@ public final class FileTailer implements Closeable {
         }
         long size = channel.size();
         if (size != observedSize) {
-            observedSize = size;
-            lastGrowthMillis = nowMillis;
-        }
-        if (size < position) {
-            // Truncated in place: what was read before still ships. The file starts over as a new generation
-            // only if it begins as before; with another first line it is another file, which the next listing
-            // follows on its own (reading it here too would ship it twice).
-            flush(out, nowMillis);
+            // Changed since the last look: still the file this reader follows? Rewritten in place with another first line
+            // (longer or shorter than before) it is another file, which the next listing follows on its own: reading it
+            // here too would ship it twice. What was read before still ships.
             String fingerprint = FileIdentity.fingerprint(channel);
             if (fingerprint == null) {
-                return; // emptied, its new first line not complete yet
+                flush(out, nowMillis);
+                return; // emptied, its new first line not complete yet: looked at again at the next read
             }
             if (!fingerprint.equals(identity.fingerprint())) {
+                flush(out, nowMillis);
                 markGone();
                 exhausted = true;
                 return;
             }
+            observedSize = size;
+            lastGrowthMillis = nowMillis;
+        }
+        if (size < position) {
+            // Truncated in place and begun again with the same first line: the file starts over as a new generation.
+            flush(out, nowMillis);
             generation++;
             position = 0;
         }

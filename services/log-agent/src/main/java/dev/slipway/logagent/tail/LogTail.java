@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -37,7 +38,8 @@ public final class LogTail implements Closeable {
     private final ByteBuffer buffer;
     /** Generations of files finished in this run: the same identity again (truncated to nothing, same first line) is a new generation. */
     private final Map<FileIdentity, Integer> finishedGenerations = new LinkedHashMap<>();
-    private boolean discoveredOnce;
+    /** Listings so far, up to the point the remembered positions of files not found are let go. */
+    private int listings;
     private int nextPod;
 
     public LogTail(FileTailer.Settings settings, OffsetStore store) {
@@ -48,43 +50,34 @@ public final class LogTail implements Closeable {
         LOG.info("Following the logs under {}; {} file positions remembered in {}", settings.root(), remembered.size(), store.file());
     }
 
-    /** Lists the pod directories: new files are followed, renamed ones recognised, ones missing from two listings in a row finished. */
+    /**
+     * Lists the pod directories: new files are followed, renamed ones recognised, ones missing from two listings in a row
+     * finished. A directory that could not be listed (out of file handles, say) tells nothing: its files are neither seen
+     * nor missed this round.
+     */
     public void discover(long nowMillis) {
+        List<Path> clusterDirs = list(settings.root());
+        if (clusterDirs == null) {
+            return;
+        }
         Set<Path> livePods = new HashSet<>();
-        for (Path clusterDir : list(settings.root())) {
+        for (Path clusterDir : clusterDirs) {
             if (!Files.isDirectory(clusterDir, LinkOption.NOFOLLOW_LINKS) || hidden(clusterDir)) {
                 continue;
             }
-            for (Path podDir : list(clusterDir)) {
+            List<Path> podDirs = list(clusterDir);
+            if (podDirs == null) {
+                pods.keySet().stream().filter(dir -> dir.getParent().equals(clusterDir)).forEach(livePods::add);
+                continue;
+            }
+            for (Path podDir : podDirs) {
                 if (!Files.isDirectory(podDir, LinkOption.NOFOLLOW_LINKS) || hidden(podDir)) {
                     continue;
                 }
                 livePods.add(podDir);
                 PodDirectory pod = pods.computeIfAbsent(podDir, PodDirectory::new);
                 pod.refreshInfo();
-                Set<FileTailer> seen = new HashSet<>();
-                for (Path file : list(podDir)) {
-                    if (!LogFiles.isLog(file) || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                        continue;
-                    }
-                    try {
-                        FileTailer tailer = identify(pod, file, nowMillis);
-                        if (tailer != null) {
-                            seen.add(tailer);
-                        }
-                    } catch (NoSuchFileException e) {
-                        // rotated or deleted between listing and looking: the next round sees it
-                    } catch (IOException e) {
-                        LOG.warn("Cannot follow {}: {}", file, e.toString());
-                    }
-                }
-                for (FileTailer tailer : pod.tailers) {
-                    if (seen.contains(tailer)) {
-                        tailer.listed();
-                    } else {
-                        tailer.missedListing();
-                    }
-                }
+                discover(pod, nowMillis);
             }
         }
         pods.forEach((dir, pod) -> {
@@ -92,12 +85,44 @@ public final class LogTail implements Closeable {
                 pod.tailers.forEach(FileTailer::missedListing);
             }
         });
-        if (!discoveredOnce) {
-            discoveredOnce = true;
+        if (listings < FileTailer.LISTINGS_MISSED_BEFORE_GONE && ++listings == FileTailer.LISTINGS_MISSED_BEFORE_GONE) {
+            // Kept as long as a file may be missed: a first listing that raced with a rollover finds the file later.
             if (!remembered.isEmpty()) {
                 LOG.info("{} remembered files are gone: {}", remembered.size(), remembered.values());
             }
             remembered.clear();
+        }
+    }
+
+    private void discover(PodDirectory pod, long nowMillis) {
+        List<Path> files = list(pod.directory());
+        if (files == null) {
+            return;
+        }
+        Set<FileTailer> seen = new HashSet<>();
+        boolean complete = true;
+        for (Path file : files) {
+            if (!LogFiles.isLog(file) || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            try {
+                FileTailer tailer = identify(pod, file, nowMillis);
+                if (tailer != null) {
+                    seen.add(tailer);
+                }
+            } catch (NoSuchFileException e) {
+                // rotated or deleted between listing and looking: the next round sees it
+            } catch (IOException e) {
+                LOG.warn("Cannot follow {}: {}", file, e.toString());
+                complete = false;
+            }
+        }
+        for (FileTailer tailer : pod.tailers) {
+            if (seen.contains(tailer)) {
+                tailer.listed();
+            } else if (complete) {
+                tailer.missedListing();
+            }
         }
     }
 
@@ -258,14 +283,16 @@ public final class LogTail implements Closeable {
         return path.getFileName().toString().startsWith(".");
     }
 
+    /** The directory's entries, sorted; none when it is gone; null when it could not be listed. */
     private static List<Path> list(Path dir) {
         List<Path> entries = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             stream.forEach(entries::add);
         } catch (NoSuchFileException e) {
-            // gone
-        } catch (IOException e) {
+            return List.of();
+        } catch (IOException | DirectoryIteratorException e) {
             LOG.warn("Cannot list {}: {}", dir, e.toString());
+            return null;
         }
         entries.sort(null);
         return entries;
