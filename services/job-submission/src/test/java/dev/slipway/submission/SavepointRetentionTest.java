@@ -90,6 +90,27 @@ class SavepointRetentionTest {
     }
 
     @Test
+    void aJobWhoseRunEndedKeepsOnlyItsNewestSavepointsToo() {
+        String cluster = runningCluster(companion, TEAM_A, "spended");
+        String id = runningJob(cluster);
+        TestingFlink.JobManager flink = TestingFlink.jobManager(cluster);
+        String first = savepoint(id);
+        String second = savepoint(id);
+        // Stopped with a savepoint: the third, taken as the run ends, so retention finds it with no run alive.
+        as(TEAM_A).post("/api/v1/jobs/{id}/stop", id).then().statusCode(202);
+        awaitJob(id, "FINISHED");
+        String stopped = job(id).getString("latestSavepoint");
+        assertThat(stopped).isNotIn(first, second);
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(flink.disposed).containsExactly(first));
+        JsonPath job = job(id);
+        assertThat(job.getString("status")).isEqualTo("FINISHED");
+        assertThat(job.getList("savepoints.path", String.class)).containsExactly(first, second, stopped);
+        assertThat(job.getString("savepoints[0].disposedAt")).isNotNull();
+        assertThat(job.getList("savepoints.disposedAt", String.class).subList(1, 3)).containsOnlyNulls();
+    }
+
+    @Test
     void aSavepointAnotherJobStartedFromStays() {
         String cluster = runningCluster(companion, TEAM_A, "spother");
         String id = runningJob(cluster);

@@ -44,6 +44,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
@@ -180,8 +181,9 @@ public class JobReconciler {
         List<Job> active = await(jobs::active);
         Map<String, String> urls = new HashMap<>();
         Map<String, Cluster> clusters = new HashMap<>();
+        List<Job> ended = await(() -> jobs.endedWithSavepointsBeyond(config.savepointsKept()));
         endedRuns.keySet().retainAll(active.stream().map(job -> job.flinkJobId).filter(Objects::nonNull).toList());
-        retainedUpTo.keySet().retainAll(active.stream().map(job -> job.id).toList());
+        retainedUpTo.keySet().retainAll(Stream.concat(active.stream(), ended.stream()).map(job -> job.id).toList());
         for (Job job : active) {
             if (!running) {
                 return;
@@ -195,6 +197,28 @@ public class JobReconciler {
                         + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
                 urls.remove(clusterOfStep(job));
             }
+        }
+        for (Job job : ended) {
+            if (!running) {
+                return;
+            }
+            retainSavepointsOfEndedJob(job, urls, clusters);
+        }
+    }
+
+    /**
+     * A job whose run ended keeps its newest savepoints too: the others are disposed of through its cluster's JobManager
+     * while the cluster is there. Without a JobManager they wait (its status is not touched: the job itself is fine).
+     */
+    private void retainSavepointsOfEndedJob(Job job, Map<String, String> urls, Map<String, Cluster> clusters) throws Throwable {
+        if (deleted(cluster(job.clusterId, clusters))) {
+            return; // nothing may dispose of them now; they stay as they are
+        }
+        try {
+            retainSavepoints(job, url(job.clusterId, urls));
+        } catch (IOException e) {
+            LOG.debugf("job %s: its savepoints wait for the JobManager of cluster %s: %s", job.id, job.clusterId, e.toString());
+            urls.remove(job.clusterId);
         }
     }
 

@@ -296,6 +296,21 @@ public class JobService {
                 .getResultList());
     }
 
+    /**
+     * Jobs whose last run ended (and nothing is asked of them) with more than {@code kept} savepoints still there: the
+     * savepoint retention's work once no run of theirs is alive.
+     */
+    public Uni<List<Job>> endedWithSavepointsBeyond(int kept) {
+        return sessions.withSession(session -> session.createSelectionQuery(
+                        "from Job j where j.operation = :none and j.status in (:terminal) and (select count(s) from JobSavepoint s"
+                                + " where s.jobId = j.id and s.disposedAt is null and s.disposalError is null) > :kept order by j.updatedAt",
+                        Job.class)
+                .setParameter("none", Operation.NONE)
+                .setParameter("terminal", List.of(JobStatus.FAILED, JobStatus.FINISHED, JobStatus.CANCELED))
+                .setParameter("kept", (long) kept)
+                .getResultList());
+    }
+
     /** The job's savepoints, disposed ones included: what the savepoint retention looks at. */
     public Uni<List<JobSavepoint>> savepoints(String jobId) {
         return sessions.withSession(session -> session.createSelectionQuery("from JobSavepoint where jobId = :id", JobSavepoint.class)
