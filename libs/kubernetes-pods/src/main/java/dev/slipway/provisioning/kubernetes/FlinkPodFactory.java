@@ -277,8 +277,9 @@ public final class FlinkPodFactory {
                 ? List.of(containerPort("rpc", JobManagerAddress.DEFAULT_RPC_PORT), containerPort("blob", BLOB_PORT),
                         containerPort("rest", JobManagerAddress.DEFAULT_REST_PORT))
                 : List.of(containerPort("rpc", TASK_MANAGER_RPC_PORT)));
-        // Ready once the process answers on its port: REST for a JobManager, RPC for a TaskManager.
-        main.setReadinessProbe(tcpProbe(jobManager ? JobManagerAddress.DEFAULT_REST_PORT : TASK_MANAGER_RPC_PORT));
+        // Ready once the process answers: a JobManager's REST API (it answers 503 while its dispatcher is not elected yet,
+        // though the port is open), a TaskManager's RPC port.
+        main.setReadinessProbe(jobManager ? restProbe() : tcpProbe(TASK_MANAGER_RPC_PORT));
         main.setEnv(env(main.getEnv()));
         main.setVolumeMounts(mounts(main.getVolumeMounts(), decision));
         return main;
@@ -362,6 +363,16 @@ public final class FlinkPodFactory {
 
     private static ServicePort servicePort(String name, int port) {
         return new ServicePortBuilder().withName(name).withPort(port).withNewTargetPort(port).withProtocol("TCP").build();
+    }
+
+    private static Probe restProbe() {
+        return new ProbeBuilder()
+                .withNewHttpGet()
+                .withPath("/overview")
+                .withNewPort(JobManagerAddress.DEFAULT_REST_PORT)
+                .endHttpGet()
+                .withPeriodSeconds(2)
+                .build();
     }
 
     private static Probe tcpProbe(int port) {

@@ -114,7 +114,8 @@ class FlinkPodFactoryTest {
         assertThat(pod.getSpec().getTopologySpreadConstraints()).isNullOrEmpty();
         assertThat(main(pod).getPorts()).extracting("name", "containerPort")
                 .containsExactly(tuple("rpc", 6123), tuple("blob", 6124), tuple("rest", 8081));
-        assertThat(main(pod).getReadinessProbe().getTcpSocket().getPort().getIntVal()).isEqualTo(8081);
+        assertThat(main(pod).getReadinessProbe().getHttpGet().getPath()).isEqualTo("/overview");
+        assertThat(main(pod).getReadinessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(8081);
         assertThat(main(pod).getResources().getLimits()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "cpu", new Quantity("500m"), "memory", new Quantity("768Mi")));
     }

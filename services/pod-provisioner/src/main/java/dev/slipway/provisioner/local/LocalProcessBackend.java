@@ -15,9 +15,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -205,12 +207,41 @@ public final class LocalProcessBackend implements PodBackend {
         if (!pod.process.isAlive() || pod.stopping) {
             return;
         }
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(settings.host(), pod.pod.probePort()), 200);
+        if (pod.pod.role() == PodRole.JOB_MANAGER ? restAnswers(pod.pod) : acceptsConnections(pod.pod)) {
             report(PodFacts.ready(pod.pod.clusterId(), pod.pod.podName(), pod.pod.role(), node(), pod.pod.address(settings.host()),
                     clock.instant()));
-        } catch (IOException notYet) {
+        } else {
             probes.schedule(() -> probe(pod), 100, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** A TaskManager is ready once its RPC port takes connections. */
+    private boolean acceptsConnections(LocalPod pod) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(settings.host(), pod.probePort()), 200);
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    /**
+     * A JobManager is ready once its REST API answers: it opens the port before its dispatcher is elected, and answers 503
+     * until then, so an open port alone would send the first job submission into that 503.
+     */
+    private boolean restAnswers(LocalPod pod) {
+        try {
+            HttpURLConnection overview = (HttpURLConnection) URI.create("http://" + pod.address(settings.host()) + "/overview")
+                    .toURL().openConnection();
+            overview.setConnectTimeout(200);
+            overview.setReadTimeout(2_000);
+            try {
+                return overview.getResponseCode() == 200;
+            } finally {
+                overview.disconnect();
+            }
+        } catch (IOException notYet) {
+            return false;
         }
     }
 
