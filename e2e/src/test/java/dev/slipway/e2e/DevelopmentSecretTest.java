@@ -25,7 +25,9 @@ class DevelopmentSecretTest {
         try (ServiceProcess scheduler = ServiceProcess.launch("resource-scheduler-development-secret",
                 repository.resolve("services/resource-scheduler/target/quarkus-app"), FreePorts.next(),
                 Map.of("kafka.bootstrap.servers", "127.0.0.1:" + FreePorts.next(),
-                        "slipway.scheduler.cluster-token-secret", ClusterTokens.DEVELOPMENT_SECRET), work)) {
+                        "slipway.scheduler.cluster-token-secret", ClusterTokens.DEVELOPMENT_SECRET,
+                        // over SLIPWAY_ALLOW_DEVELOPMENT_SECRET, should this machine's environment have it
+                        "slipway.allow-development-secret", "false"), work)) {
             assertThat(scheduler.awaitExit(Duration.ofSeconds(60))).isNotZero();
             assertThat(Files.readString(scheduler.log())).contains("slipway.scheduler.cluster-token-secret")
                     .contains("set SLIPWAY_CLUSTER_TOKEN_SECRET to a secret of your own")

@@ -345,6 +345,7 @@ class ResourceSchedulerTest {
     @Test
     void aReplayBeyondTheLimitIsAnswered429WithRetryAfterAndTheNextOneRuns() {
         created(0, 10, 300);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !decided().isEmpty()); // the JobManager's ProvisionPod
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().header("Authorization", reader())
                 .get("/api/v1/clusters/{id}/state", cluster).then().statusCode(200));
 
@@ -362,8 +363,9 @@ class ResourceSchedulerTest {
         } finally {
             running.forEach(ConcurrencyLimit.Permit::close);
         }
-        given().contentType(ContentType.JSON).header("Authorization", reader()).body("{}")
-                .post("/api/v1/clusters/{id}/replay", cluster).then().statusCode(200).body("reproduced", is(true));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().contentType(ContentType.JSON)
+                .header("Authorization", reader()).body("{}")
+                .post("/api/v1/clusters/{id}/replay", cluster).then().statusCode(200).body("reproduced", is(true)));
         assertThat(replays.limit().available()).isEqualTo(2);
     }
 }

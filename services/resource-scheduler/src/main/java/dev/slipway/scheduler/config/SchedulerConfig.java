@@ -3,6 +3,7 @@ package dev.slipway.scheduler.config;
 import dev.slipway.scheduler.messaging.Delivery;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -54,5 +55,6 @@ public interface SchedulerConfig {
      * history); one more is answered 429 with Retry-After, so replays never starve the decision loop.
      */
     @WithDefault("2")
+    @Min(1)
     int maxConcurrentReplays();
 }
