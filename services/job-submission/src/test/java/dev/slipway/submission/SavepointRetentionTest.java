@@ -111,6 +111,31 @@ class SavepointRetentionTest {
     }
 
     @Test
+    void aSavepointNoRunStartsFromAnyMoreGoesWhenTheNextRunStartsElsewhere() {
+        String cluster = runningCluster(companion, TEAM_A, "spagain");
+        String id = runningJob(cluster);
+        TestingFlink.JobManager flink = TestingFlink.jobManager(cluster);
+        String first = savepoint(id);
+        as(TEAM_A).post("/api/v1/jobs/{id}/stop", id).then().statusCode(202);
+        awaitJob(id, "FINISHED");
+        String stopped = job(id).getString("latestSavepoint");
+        as(TEAM_A).post("/api/v1/jobs/{id}/restart", id).then().statusCode(202);
+        awaitJob(id, "RUNNING");
+        savepoint(id);
+        String fourth = savepoint(id);
+        // Beyond the newest two: the stop's, which the run restored from (stays), and the first (goes).
+        await().atMost(WAIT).untilAsserted(() -> assertThat(flink.disposed).containsExactly(first));
+
+        // Cancelled without a savepoint and restarted from the newest: no run starts from the stop's savepoint any more.
+        as(TEAM_A).post("/api/v1/jobs/{id}/cancel", id).then().statusCode(202);
+        awaitJob(id, "CANCELED");
+        as(TEAM_A).post("/api/v1/jobs/{id}/restart", id).then().statusCode(202);
+        awaitJob(id, "RUNNING");
+        assertThat(job(id).getString("restoredFrom.path")).isEqualTo(fourth);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(flink.disposed).containsExactlyInAnyOrder(first, stopped));
+    }
+
+    @Test
     void aSavepointAnotherJobStartedFromStays() {
         String cluster = runningCluster(companion, TEAM_A, "spother");
         String id = runningJob(cluster);

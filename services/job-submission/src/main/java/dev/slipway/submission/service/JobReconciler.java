@@ -80,8 +80,8 @@ public class JobReconciler {
     private final Semaphore wakeUp = new Semaphore(0);
     /** Runs seen ended whose end waits for Flink's word on their latest checkpoint, with when they were first seen so. */
     private final Map<String, Instant> endedRuns = new ConcurrentHashMap<>();
-    /** Job id to its latest savepoint's time when nothing was left to dispose of: nothing to look at until a newer one. */
-    private final Map<String, Instant> retainedUpTo = new ConcurrentHashMap<>();
+    /** Job id to what the job was when nothing was left to dispose of: nothing to look at until it changes. */
+    private final Map<String, RetentionLook> retainedUpTo = new ConcurrentHashMap<>();
     private volatile boolean running;
     private Thread thread;
     private Connection leaderConnection;
@@ -250,12 +250,23 @@ public class JobReconciler {
     }
 
     /**
+     * What decides which of a job's savepoints stay, as far as the job itself goes: its latest savepoint, its run and what that
+     * run restored from. Another savepoint, or a new run that no longer starts from an old one, may leave one to dispose of.
+     */
+    private record RetentionLook(Instant latestSavepointAt, int runs, String restoredFrom) {
+
+        static RetentionLook of(Job job) {
+            return new RetentionLook(job.latestSavepointAt, job.runs, job.restoredFrom);
+        }
+    }
+
+    /**
      * Disposes of the job's savepoints beyond the newest {@code savepoints-kept} through its cluster's JobManager, one step
-     * of each per pass (trigger, then read the outcome). Looks again only once the job took a newer savepoint.
+     * of each per pass (trigger, then read the outcome). Looks again only once the job took a newer savepoint or started
+     * another run.
      */
     private void retainSavepoints(Job job, String url) throws Throwable {
-        // The time of the job's latest savepoint (EPOCH: none yet) when nothing was left to dispose of.
-        Instant upTo = job.latestSavepointAt == null ? Instant.EPOCH : job.latestSavepointAt;
+        RetentionLook upTo = RetentionLook.of(job);
         if (job.operation != Operation.NONE || upTo.equals(retainedUpTo.get(job.id))) {
             return;
         }
