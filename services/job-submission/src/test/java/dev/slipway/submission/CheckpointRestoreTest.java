@@ -4,6 +4,7 @@ import static dev.slipway.submission.TestSupport.TEAM_A;
 import static dev.slipway.submission.TestSupport.as;
 import static dev.slipway.submission.TestSupport.awaitJob;
 import static dev.slipway.submission.TestSupport.flinkJobId;
+import static dev.slipway.submission.TestSupport.restart;
 import static dev.slipway.submission.TestSupport.runningCluster;
 import static dev.slipway.submission.TestSupport.runningJob;
 import static dev.slipway.submission.TestSupport.savepoint;
@@ -94,8 +95,7 @@ class CheckpointRestoreTest {
         as(TEAM_A).get("/api/v1/jobs/{id}", id).then().body("latestCheckpoint", equalTo(checkpoint))
                 .body("latestSavepoint", equalTo(savepoint));
 
-        as(TEAM_A).post("/api/v1/jobs/{id}/restart", id).then().statusCode(202);
-        awaitJob(id, "RUNNING");
+        restart(id);
         String second = flinkJobId(id);
         assertThat(flink.runs.get(second).savepointPath()).isEqualTo(checkpoint);
         as(TEAM_A).get("/api/v1/jobs/{id}", id).then()
@@ -118,8 +118,7 @@ class CheckpointRestoreTest {
         awaitJob(id, "CANCELED");
         as(TEAM_A).get("/api/v1/jobs/{id}", id).then().body("latestCheckpoint", equalTo(checkpoint));
 
-        as(TEAM_A).post("/api/v1/jobs/{id}/restart", id).then().statusCode(202);
-        awaitJob(id, "RUNNING");
+        restart(id);
         assertThat(flink.runs.get(flinkJobId(id)).savepointPath()).isEqualTo(savepoint);
         as(TEAM_A).get("/api/v1/jobs/{id}", id).then()
                 .body("restoredFrom.path", equalTo(savepoint))
@@ -138,8 +137,7 @@ class CheckpointRestoreTest {
 
         String checkpoint = "file:/data/checkpoints/" + id + "/" + first + "/chk-9";
         flink.checkpoint(first, 9, checkpoint, Instant.now());
-        as(TEAM_A).post("/api/v1/jobs/{id}/restart", id).then().statusCode(202);
-        awaitJob(id, "RUNNING");
+        restart(id);
         assertThat(flink.runs.get(flinkJobId(id)).savepointPath()).isEqualTo(checkpoint);
         as(TEAM_A).get("/api/v1/jobs/{id}", id).then().body("latestCheckpoint", equalTo(checkpoint))
                 .body("restoredFrom.kind", equalTo("CHECKPOINT"));

@@ -4,9 +4,11 @@ import static dev.slipway.submission.TestSupport.TEAM_A;
 import static dev.slipway.submission.TestSupport.as;
 import static dev.slipway.submission.TestSupport.awaitJob;
 import static dev.slipway.submission.TestSupport.job;
+import static dev.slipway.submission.TestSupport.restart;
 import static dev.slipway.submission.TestSupport.runningCluster;
 import static dev.slipway.submission.TestSupport.runningJob;
 import static dev.slipway.submission.TestSupport.savepoint;
+import static dev.slipway.submission.TestSupport.stop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -64,11 +66,8 @@ class SavepointRetentionTest {
         TestingFlink.JobManager flink = TestingFlink.jobManager(cluster);
         flink.refuseDisposals = "Permission denied: savepoint-1";
         String first = savepoint(id);
-        as(TEAM_A).post("/api/v1/jobs/{id}/stop", id).then().statusCode(202);
-        awaitJob(id, "FINISHED");
-        String stopped = job(id).getString("latestSavepoint");
-        as(TEAM_A).post("/api/v1/jobs/{id}/restart", id).then().statusCode(202);
-        awaitJob(id, "RUNNING");
+        String stopped = stop(id);
+        restart(id);
         assertThat(job(id).getString("restoredFrom.path")).isEqualTo(stopped);
         String third = savepoint(id);
         String fourth = savepoint(id);
@@ -97,9 +96,7 @@ class SavepointRetentionTest {
         String first = savepoint(id);
         String second = savepoint(id);
         // Stopped with a savepoint: the third, taken as the run ends, so retention finds it with no run alive.
-        as(TEAM_A).post("/api/v1/jobs/{id}/stop", id).then().statusCode(202);
-        awaitJob(id, "FINISHED");
-        String stopped = job(id).getString("latestSavepoint");
+        String stopped = stop(id);
         assertThat(stopped).isNotIn(first, second);
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(flink.disposed).containsExactly(first));
@@ -116,11 +113,8 @@ class SavepointRetentionTest {
         String id = runningJob(cluster);
         TestingFlink.JobManager flink = TestingFlink.jobManager(cluster);
         String first = savepoint(id);
-        as(TEAM_A).post("/api/v1/jobs/{id}/stop", id).then().statusCode(202);
-        awaitJob(id, "FINISHED");
-        String stopped = job(id).getString("latestSavepoint");
-        as(TEAM_A).post("/api/v1/jobs/{id}/restart", id).then().statusCode(202);
-        awaitJob(id, "RUNNING");
+        String stopped = stop(id);
+        restart(id);
         savepoint(id);
         String fourth = savepoint(id);
         // Beyond the newest two: the stop's, which the run restored from (stays), and the first (goes).
@@ -129,8 +123,7 @@ class SavepointRetentionTest {
         // Cancelled without a savepoint and restarted from the newest: no run starts from the stop's savepoint any more.
         as(TEAM_A).post("/api/v1/jobs/{id}/cancel", id).then().statusCode(202);
         awaitJob(id, "CANCELED");
-        as(TEAM_A).post("/api/v1/jobs/{id}/restart", id).then().statusCode(202);
-        awaitJob(id, "RUNNING");
+        restart(id);
         assertThat(job(id).getString("restoredFrom.path")).isEqualTo(fourth);
         await().atMost(WAIT).untilAsserted(() -> assertThat(flink.disposed).containsExactlyInAnyOrder(first, stopped));
     }

@@ -154,6 +154,19 @@ final class TestSupport {
         return job(id).getString("flinkJobId");
     }
 
+    /** Stops the running job with a savepoint and waits for FINISHED: the stop's savepoint. */
+    static String stop(String id) {
+        as(TEAM_A).post("/api/v1/jobs/{id}/stop", id).then().statusCode(202);
+        awaitJob(id, "FINISHED");
+        return job(id).getString("latestSavepoint");
+    }
+
+    /** Restarts the job from its newest restore point and waits for RUNNING. */
+    static void restart(String id) {
+        as(TEAM_A).post("/api/v1/jobs/{id}/restart", id).then().statusCode(202);
+        awaitJob(id, "RUNNING");
+    }
+
     /** A savepoint of the running job, once taken: its path. */
     static String savepoint(String id) {
         as(TEAM_A).post("/api/v1/jobs/{id}/savepoints", id).then().statusCode(202);
