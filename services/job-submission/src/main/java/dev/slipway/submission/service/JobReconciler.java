@@ -81,7 +81,7 @@ public class JobReconciler {
     /** Runs seen ended whose end waits for Flink's word on their latest checkpoint, with when they were first seen so. */
     private final Map<String, Instant> endedRuns = new ConcurrentHashMap<>();
     /** Job id to what the job was when nothing was left to dispose of: nothing to look at until it changes. */
-    private final Map<String, RetentionLook> retainedUpTo = new ConcurrentHashMap<>();
+    private final Map<String, RetentionLook> retentionLooks = new ConcurrentHashMap<>();
     private volatile boolean running;
     private Thread thread;
     private Connection leaderConnection;
@@ -183,7 +183,7 @@ public class JobReconciler {
         Map<String, Cluster> clusters = new HashMap<>();
         List<Job> ended = await(() -> jobs.endedWithSavepointsBeyond(config.savepointsKept()));
         endedRuns.keySet().retainAll(active.stream().map(job -> job.flinkJobId).filter(Objects::nonNull).toList());
-        retainedUpTo.keySet().retainAll(Stream.concat(active.stream(), ended.stream()).map(job -> job.id).toList());
+        retentionLooks.keySet().retainAll(Stream.concat(active.stream(), ended.stream()).map(job -> job.id).toList());
         for (Job job : active) {
             if (!running) {
                 return;
@@ -211,6 +211,9 @@ public class JobReconciler {
      * while the cluster is there. Without a JobManager they wait (its status is not touched: the job itself is fine).
      */
     private void retainSavepointsOfEndedJob(Job job, Map<String, String> urls, Map<String, Cluster> clusters) throws Throwable {
+        if (!retentionDue(job)) {
+            return; // looked at as it is now, before its cluster and JobManager are looked up
+        }
         if (deleted(cluster(job.clusterId, clusters))) {
             return; // nothing may dispose of them now; they stay as they are
         }
@@ -260,23 +263,28 @@ public class JobReconciler {
         }
     }
 
+    /** Nothing is asked of the job, and it changed since retention last found nothing to dispose of. */
+    private boolean retentionDue(Job job) {
+        return job.operation == Operation.NONE && !RetentionLook.of(job).equals(retentionLooks.get(job.id));
+    }
+
     /**
      * Disposes of the job's savepoints beyond the newest {@code savepoints-kept} through its cluster's JobManager, one step
      * of each per pass (trigger, then read the outcome). Looks again only once the job took a newer savepoint or started
      * another run.
      */
     private void retainSavepoints(Job job, String url) throws Throwable {
-        RetentionLook upTo = RetentionLook.of(job);
-        if (job.operation != Operation.NONE || upTo.equals(retainedUpTo.get(job.id))) {
+        if (!retentionDue(job)) {
             return;
         }
+        RetentionLook look = RetentionLook.of(job);
         List<JobSavepoint> savepoints = await(() -> jobs.savepoints(job.id));
         // What this job or another (given the path at its creation or with a new version) may still start from stays.
         List<String> there = savepoints.stream().filter(JobSavepoint::kept).map(savepoint -> savepoint.path).toList();
         Set<String> inUse = there.isEmpty() ? Set.of() : await(() -> jobs.startPoints(there));
         List<JobSavepoint> surplus = SavepointRetention.toDispose(savepoints, inUse, config.savepointsKept());
         if (surplus.isEmpty()) {
-            retainedUpTo.put(job.id, upTo);
+            retentionLooks.put(job.id, look);
             return;
         }
         for (JobSavepoint savepoint : surplus) {

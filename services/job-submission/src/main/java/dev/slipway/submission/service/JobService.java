@@ -33,6 +33,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,9 @@ public class JobService {
     };
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
     };
+
+    /** The statuses a run ends in ({@link JobStatus#terminal}), for queries. */
+    private static final List<JobStatus> TERMINAL = Arrays.stream(JobStatus.values()).filter(JobStatus::terminal).toList();
 
     private final Mutiny.SessionFactory sessions;
     private final ObjectMapper json;
@@ -292,7 +296,7 @@ public class JobService {
                         "from Job where operation <> :none or (flinkJobId is not null and status not in (:terminal)) order by updatedAt",
                         Job.class)
                 .setParameter("none", Operation.NONE)
-                .setParameter("terminal", List.of(JobStatus.FAILED, JobStatus.FINISHED, JobStatus.CANCELED))
+                .setParameter("terminal", TERMINAL)
                 .getResultList());
     }
 
@@ -306,7 +310,7 @@ public class JobService {
                                 + " where s.jobId = j.id and s.disposedAt is null and s.disposalError is null) > :kept order by j.updatedAt",
                         Job.class)
                 .setParameter("none", Operation.NONE)
-                .setParameter("terminal", List.of(JobStatus.FAILED, JobStatus.FINISHED, JobStatus.CANCELED))
+                .setParameter("terminal", TERMINAL)
                 .setParameter("kept", (long) kept)
                 .getResultList());
     }
