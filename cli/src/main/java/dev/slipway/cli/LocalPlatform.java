@@ -61,7 +61,7 @@ public final class LocalPlatform {
 
     public Map<String, Service> services() {
         Map<String, Service> services = new LinkedHashMap<>();
-        services.put(INFRA, new Service(INFRA, "Kafka + PostgreSQL", settings.kafkaPort, "127.0.0.1:" + settings.kafkaPort, null,
+        services.put(INFRA, new Service(INFRA, "Kafka + PostgreSQL + ZooKeeper", settings.kafkaPort, "127.0.0.1:" + settings.kafkaPort, null,
                 "SLIPWAY_KAFKA_PORT", null));
         services.put(SCHEDULER, quarkus(SCHEDULER, settings.schedulerPort, "SLIPWAY_SCHEDULER_PORT"));
         services.put(PROVISIONER, quarkus(PROVISIONER, settings.provisionerPort, "SLIPWAY_PROVISIONER_PORT"));
@@ -96,6 +96,7 @@ public final class LocalPlatform {
             checkPort(service.port(), service.name().equals(INFRA) ? "Kafka" : service.title(), service.envVar(), busy);
             if (service.name().equals(INFRA)) {
                 checkPort(settings.postgresPort, "PostgreSQL", "SLIPWAY_POSTGRES_PORT", busy);
+                checkPort(settings.zooKeeperPort, "ZooKeeper", "SLIPWAY_ZOOKEEPER_PORT", busy);
             }
         }
         if (!busy.isEmpty()) {
@@ -106,6 +107,7 @@ public final class LocalPlatform {
         Properties addresses = new Properties();
         addresses.setProperty("kafka.bootstrap", "127.0.0.1:" + settings.kafkaPort);
         addresses.setProperty("postgres.url", "jdbc:postgresql://127.0.0.1:" + settings.postgresPort + "/slipway");
+        addresses.setProperty("zookeeper.quorum", "127.0.0.1:" + settings.zooKeeperPort);
         addresses.setProperty("scheduler.url", services.get(SCHEDULER).url());
         addresses.setProperty("provisioner.url", services.get(PROVISIONER).url());
         addresses.setProperty("submission.url", services.get(SUBMISSION).url());
@@ -263,8 +265,10 @@ public final class LocalPlatform {
                 command.addAll(List.of("-Xmx512m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
                         "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn", "-Dorg.slf4j.simpleLogger.log.kafka=warn",
                         "-Dorg.slf4j.simpleLogger.log.state.change.logger=warn",
+                        "-Dorg.slf4j.simpleLogger.log.org.apache.zookeeper=warn",
                         "-cp", ownClasspath(), "dev.slipway.testkit.LocalInfrastructure",
-                        settings.stateDir.toString(), Integer.toString(settings.kafkaPort), Integer.toString(settings.postgresPort)));
+                        settings.stateDir.toString(), Integer.toString(settings.kafkaPort), Integer.toString(settings.postgresPort),
+                        Integer.toString(settings.zooKeeperPort)));
                 return command;
             }
             case LOG_AGENT -> {
@@ -291,6 +295,8 @@ public final class LocalPlatform {
                     "-Dslipway.provisioner.cluster-token-secret=" + settings.secret,
                     "-Dslipway.provisioner.scheduler-url=http://127.0.0.1:" + settings.schedulerPort,
                     "-Dslipway.provisioner.local.root=" + settings.podsDir(),
+                    "-Dslipway.provisioner.high-availability.zookeeper-quorum=127.0.0.1:" + settings.zooKeeperPort,
+                    "-Dslipway.provisioner.high-availability.storage-dir=" + settings.stateDir.resolve("ha").toUri(),
                     "-Dslipway.provisioner.local.distributions=" + settings.home.resolve("flink")));
             case SUBMISSION -> command.addAll(List.of("-Xmx384m", "-Dquarkus.http.port=" + service.port(),
                     "-Dkafka.bootstrap.servers=" + kafka,
@@ -526,7 +532,8 @@ public final class LocalPlatform {
         for (Service service : services().values()) {
             Optional<ProcessHandle> process = running(service.name());
             String url = switch (service.name()) {
-                case INFRA -> settings.kafkaBootstrap() + " (Kafka), " + settings.postgresUrl();
+                case INFRA -> settings.kafkaBootstrap() + " (Kafka), " + settings.postgresUrl() + ", " + settings.zooKeeperQuorum()
+                        + " (ZooKeeper)";
                 case SCHEDULER -> settings.schedulerUrl();
                 case PROVISIONER -> settings.provisionerUrl();
                 case INDEXER -> settings.indexerUrl();

@@ -24,10 +24,11 @@ final class PlatformCommands {
     }
 
     @Command(name = "up", mixinStandardHelpOptions = true,
-            description = {"Start Kafka + PostgreSQL and the services in the background (local Flink pods), wait until each is "
+            description = {"Start Kafka, PostgreSQL, ZooKeeper and the services in the background (local Flink pods), wait until each is "
                     + "healthy, and print the URLs. State and logs live under $SLIPWAY_STATE_DIR (.slipway) and survive "
                     + "down/up. Services already running are left alone.",
-                    "Ports: SLIPWAY_KAFKA_PORT (9092), SLIPWAY_POSTGRES_PORT (5432), SLIPWAY_SCHEDULER_PORT (8081), "
+                    "Ports: SLIPWAY_KAFKA_PORT (9092), SLIPWAY_POSTGRES_PORT (5432), SLIPWAY_ZOOKEEPER_PORT (2181), "
+                            + "SLIPWAY_SCHEDULER_PORT (8081), "
                             + "SLIPWAY_PROVISIONER_PORT (8082), SLIPWAY_SUBMISSION_PORT (8083), SLIPWAY_INDEXER_PORT (8084)."})
     static final class Up implements Callable<Integer> {
 

@@ -26,6 +26,8 @@ public final class Settings {
     public final Path stateDir;
     public final int kafkaPort;
     public final int postgresPort;
+    /** ZooKeeper of Flink's high availability, started with Kafka and PostgreSQL. */
+    public final int zooKeeperPort;
     public final int schedulerPort;
     public final int provisionerPort;
     public final int submissionPort;
@@ -33,12 +35,13 @@ public final class Settings {
     public final String secret;
     private final Properties recorded;
 
-    private Settings(Path home, Path stateDir, int kafkaPort, int postgresPort, int schedulerPort, int provisionerPort,
+    private Settings(Path home, Path stateDir, int kafkaPort, int postgresPort, int zooKeeperPort, int schedulerPort, int provisionerPort,
             int submissionPort, int indexerPort, String secret, Properties recorded) {
         this.home = home;
         this.stateDir = stateDir;
         this.kafkaPort = kafkaPort;
         this.postgresPort = postgresPort;
+        this.zooKeeperPort = zooKeeperPort;
         this.schedulerPort = schedulerPort;
         this.provisionerPort = provisionerPort;
         this.submissionPort = submissionPort;
@@ -60,7 +63,7 @@ public final class Settings {
             }
         }
         return new Settings(home, state,
-                port("SLIPWAY_KAFKA_PORT", 9092), port("SLIPWAY_POSTGRES_PORT", 5432),
+                port("SLIPWAY_KAFKA_PORT", 9092), port("SLIPWAY_POSTGRES_PORT", 5432), port("SLIPWAY_ZOOKEEPER_PORT", 2181),
                 port("SLIPWAY_SCHEDULER_PORT", 8081), port("SLIPWAY_PROVISIONER_PORT", 8082),
                 port("SLIPWAY_SUBMISSION_PORT", 8083), port("SLIPWAY_INDEXER_PORT", 8084),
                 env("SLIPWAY_CLUSTER_TOKEN_SECRET", DEFAULT_SECRET), recorded);
@@ -132,6 +135,11 @@ public final class Settings {
 
     public String postgresUrl() {
         return recorded.getProperty("postgres.url", "jdbc:postgresql://127.0.0.1:" + postgresPort + "/slipway");
+    }
+
+    /** ZooKeeper of Flink's high availability, as JobManagers reach it. */
+    public String zooKeeperQuorum() {
+        return recorded.getProperty("zookeeper.quorum", "127.0.0.1:" + zooKeeperPort);
     }
 
     /** Records the addresses {@code up} started the platform on. */

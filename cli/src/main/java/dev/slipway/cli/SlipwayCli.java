@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
                 "  SLIPWAY_STATE_DIR (.slipway)        SLIPWAY_KAFKA_PORT (9092)",
                 "  SLIPWAY_POSTGRES_PORT (5432)        SLIPWAY_SCHEDULER_PORT (8081)",
                 "  SLIPWAY_PROVISIONER_PORT (8082)     SLIPWAY_SUBMISSION_PORT (8083)",
-                "  SLIPWAY_INDEXER_PORT (8084)",
+                "  SLIPWAY_INDEXER_PORT (8084)         SLIPWAY_ZOOKEEPER_PORT (2181)",
                 "  SLIPWAY_CLUSTER_TOKEN_SECRET (a development value)",
                 "  SLIPWAY_TENANT_TOKEN (the local tenant's token that 'up' configures)",
                 "Exit codes: 0 ok, 1 failure, 2 usage."})

@@ -58,7 +58,7 @@ class PlatformLifecycleTest {
         state = work.resolve("state");
         ports = new HashMap<>();
         Set<Integer> taken = new HashSet<>();
-        for (String name : List.of("SLIPWAY_KAFKA_PORT", "SLIPWAY_POSTGRES_PORT", "SLIPWAY_SCHEDULER_PORT", "SLIPWAY_PROVISIONER_PORT",
+        for (String name : List.of("SLIPWAY_KAFKA_PORT", "SLIPWAY_POSTGRES_PORT", "SLIPWAY_ZOOKEEPER_PORT", "SLIPWAY_SCHEDULER_PORT", "SLIPWAY_PROVISIONER_PORT",
                 "SLIPWAY_SUBMISSION_PORT", "SLIPWAY_INDEXER_PORT")) {
             ports.put(name, Integer.toString(freePort(taken)));
         }

@@ -3,6 +3,7 @@ package dev.slipway.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,5 +71,14 @@ class ElasticClusterFlink120Test {
 
         assertThat(Scenarios.requestedTaskManagers(platform, cluster)).as("no TaskManager had to be requested").isEmpty();
         Scenarios.awaitWarmPoolStays(platform, flink, cluster, 2);
+    }
+
+    @Test
+    void onFlink120AJobManagerKilledIsReplacedAndRecoversTheRunningJobFromItsLatestCheckpoint() throws Exception {
+        String cluster = "lts-ha";
+        platform.createCluster(cluster, Scenarios.elastic(cluster, FLINK_VERSION, 0, 60));
+        Duration recovery = Scenarios.jobManagerKilledTheJobRecoversFromItsLatestCheckpoint(platform, cluster);
+        System.out.printf("Flink %s: JobManager killed, job RUNNING again from its checkpoint after %d ms%n", FLINK_VERSION,
+                recovery.toMillis());
     }
 }

@@ -98,4 +98,13 @@ class ElasticClusterTest {
                 .anyMatch(reason -> reason.startsWith(victim + " failed (Killed, exit 137)"));
         flink.cancel(job);
     }
+
+    @Test
+    void aJobManagerKilledIsReplacedAndRecoversTheRunningJobFromItsLatestCheckpoint() throws Exception {
+        String cluster = "elastic-ha";
+        platform.createCluster(cluster, Scenarios.elastic(cluster, FLINK_VERSION, 0, 60));
+        Duration recovery = Scenarios.jobManagerKilledTheJobRecoversFromItsLatestCheckpoint(platform, cluster);
+        System.out.printf("Flink %s: JobManager killed, job RUNNING again from its checkpoint after %d ms%n", FLINK_VERSION,
+                recovery.toMillis());
+    }
 }

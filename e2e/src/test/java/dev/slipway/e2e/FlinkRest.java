@@ -71,6 +71,12 @@ public final class FlinkRest {
                 .getLong("counts.completed");
     }
 
+    /** The id of the job's latest completed checkpoint. */
+    public long latestCompletedCheckpoint(String jobId) {
+        return given().get(url + "/jobs/" + jobId + "/checkpoints").then().statusCode(200).extract().jsonPath()
+                .getLong("latest.completed.id");
+    }
+
     /** The id of the checkpoint the job last restored from, or null if it never restored. */
     public Long restoredCheckpoint(String jobId) {
         JsonPath json = given().get(url + "/jobs/" + jobId + "/checkpoints").then().statusCode(200).extract().jsonPath();

@@ -13,6 +13,7 @@ import dev.slipway.messaging.EventRecords;
 import dev.slipway.messaging.KafkaClientProperties;
 import dev.slipway.messaging.TopicSetup;
 import dev.slipway.testkit.EmbeddedKafkaBroker;
+import dev.slipway.testkit.EmbeddedZooKeeperServer;
 import dev.slipway.testkit.FreePorts;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
@@ -42,6 +43,8 @@ public final class Platform implements AutoCloseable {
     public final Path repository = Path.of(System.getProperty("slipway.e2e.root", "..")).toAbsolutePath().normalize();
     public final Path work;
     public final EmbeddedKafkaBroker broker;
+    /** Flink's high availability: every cluster's JobManagers elect their leader and keep their jobs here. */
+    public final EmbeddedZooKeeperServer zooKeeper;
     public final ServiceProcess scheduler;
     public final ServiceProcess provisioner;
     private final KafkaProducer<String, byte[]> producer;
@@ -52,6 +55,7 @@ public final class Platform implements AutoCloseable {
         deleteRecursively(work);
         Files.createDirectories(work);
         broker = EmbeddedKafkaBroker.onRandomPorts().start();
+        zooKeeper = EmbeddedZooKeeperServer.at(work.resolve("zookeeper"), 0).start();
         TopicSetup.ensure(broker.bootstrapServers(), 2, (short) 1);
         producer = new KafkaProducer<>(KafkaClientProperties.idempotentProducer(broker.bootstrapServers()), new StringSerializer(),
                 new ByteArraySerializer());
@@ -67,7 +71,14 @@ public final class Platform implements AutoCloseable {
                         "slipway.provisioner.scheduler-url", scheduler.url(),
                         "slipway.provisioner.topic-partitions", "2",
                         "slipway.provisioner.local.root", podsRoot().toString(),
+                        "slipway.provisioner.high-availability.zookeeper-quorum", zooKeeper.connectString(),
+                        "slipway.provisioner.high-availability.storage-dir", highAvailabilityRoot().toUri().toString(),
                         "slipway.provisioner.local.distributions", repository.resolve("flink").toString()), work);
+    }
+
+    /** Where JobManagers keep their jobs' graphs, jars and checkpoint metadata: {@code <root>/<cluster id>}. */
+    public Path highAvailabilityRoot() {
+        return work.resolve("ha");
     }
 
     /** Where the local pod backend keeps each pod's directory, {@code <cluster>/<pod>/} with its Flink log. */
@@ -155,6 +166,7 @@ public final class Platform implements AutoCloseable {
         scheduler.close();
         producer.close(Duration.ofSeconds(5));
         broker.close();
+        zooKeeper.close();
     }
 
     private static void deleteRecursively(Path directory) throws IOException {

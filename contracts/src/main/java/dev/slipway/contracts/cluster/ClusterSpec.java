@@ -25,7 +25,9 @@ public record ClusterSpec(
         @JsonPropertyDescription("TaskManagers this cluster may hold under its tenant's quota; 0 means no quota") int tenantQuotaTaskManagers,
         FailurePolicy failures,
         NetworkProfile network,
-        @JsonPropertyDescription("Flink configuration overrides (keys the platform controls are refused upstream)") Map<String, String> flinkConfiguration) {
+        @JsonPropertyDescription("Flink configuration overrides (keys the platform controls are refused upstream)") Map<String, String> flinkConfiguration,
+        @JsonPropertyDescription("Whether the JobManagers run with Flink's high availability (the platform's ZooKeeper or Kubernetes"
+                + " leader election, state under the cluster's HA storage); missing means true") Boolean highAvailability) {
 
     public static final String DEFAULT_FLINK_VERSION = "2.2.0";
 
@@ -61,6 +63,23 @@ public record ClusterSpec(
         }
         // Sorted, so the same spec always serializes (and hashes into decision ids) the same way.
         flinkConfiguration = flinkConfiguration == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(flinkConfiguration));
+        if (highAvailability == null) {
+            highAvailability = Boolean.TRUE; // on unless the spec turns it off (specs written before the field had none)
+        }
+    }
+
+    /** A spec with high availability on, the default. */
+    public ClusterSpec(String name, String tenant, ClusterMode mode, String flinkVersion, ProcessSize jobManager, int jobManagerReplicas,
+            ProcessSize taskManager, int slotsPerTaskManager, int staticTaskManagers, ElasticPolicy elastic, int tenantQuotaTaskManagers,
+            FailurePolicy failures, NetworkProfile network, Map<String, String> flinkConfiguration) {
+        this(name, tenant, mode, flinkVersion, jobManager, jobManagerReplicas, taskManager, slotsPerTaskManager, staticTaskManagers,
+                elastic, tenantQuotaTaskManagers, failures, network, flinkConfiguration, Boolean.TRUE);
+    }
+
+    /** This spec with high availability on or off. */
+    public ClusterSpec withHighAvailability(boolean enabled) {
+        return new ClusterSpec(name, tenant, mode, flinkVersion, jobManager, jobManagerReplicas, taskManager, slotsPerTaskManager,
+                staticTaskManagers, elastic, tenantQuotaTaskManagers, failures, network, flinkConfiguration, enabled);
     }
 
     /** The most TaskManagers this cluster may have at once: the mode's own bound and the tenant quota. */

@@ -58,6 +58,11 @@ public final class FlinkProcessConfiguration {
     private FlinkProcessConfiguration() {
     }
 
+    /** Whether the platform sets this key on every pod, so a user's configuration (cluster or job) never may. */
+    public static boolean platformOwned(String key) {
+        return PLATFORM_KEYS.contains(key) || key.startsWith("slipway.") || HighAvailability.platformKey(key);
+    }
+
     public static String mainClass(ProvisionPod pod) {
         if (pod.role() == PodRole.TASK_MANAGER) {
             return TASK_MANAGER_MAIN;
@@ -80,7 +85,7 @@ public final class FlinkProcessConfiguration {
             conf.putAll(metrics.defaults());
         }
         for (Map.Entry<String, String> user : spec.flinkConfiguration().entrySet()) {
-            if (!PLATFORM_KEYS.contains(user.getKey())) {
+            if (!platformOwned(user.getKey())) {
                 conf.put(user.getKey(), user.getValue());
             }
         }
@@ -108,6 +113,11 @@ public final class FlinkProcessConfiguration {
             conf.put(CLUSTER_ID, pod.clusterId());
             conf.put(SCHEDULER_URL, platform.schedulerUrl());
             conf.put(CLUSTER_TOKEN, platform.clusterToken());
+        }
+        HighAvailability highAvailability = platform.highAvailability();
+        if (highAvailability != null && spec.highAvailability()) {
+            // JobManagers and TaskManagers alike: TaskManagers find the leading JobManager through it.
+            conf.putAll(highAvailability.configuration(pod.clusterId(), spec.network()));
         }
         if (metrics != null) {
             // Every JobManager and TaskManager ships its metrics, whatever reporters the user adds.

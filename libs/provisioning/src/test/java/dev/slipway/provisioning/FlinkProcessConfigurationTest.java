@@ -153,4 +153,70 @@ class FlinkProcessConfigurationTest {
         assertThat(FlinkProcessConfiguration.toYaml(Map.of("a.b", "it's: 1")))
                 .isEqualTo("a.b: 'it''s: 1'\n");
     }
+
+    private static final PlatformAccess WITH_ZOOKEEPER = new PlatformAccess("http://scheduler:8081", "slw1.token", null,
+            HighAvailability.zooKeeper("zk-0:2181,zk-1:2181", "file:///var/slipway/ha/"));
+
+    @Test
+    void everyPodOfAClusterGetsZooKeeperHighAvailabilityUnderItsOwnClusterId() {
+        ClusterSpec spec = spec(ClusterMode.ELASTIC, "2.2.0", NetworkProfile.POD_NETWORK, Map.of());
+        for (PodRole role : PodRole.values()) {
+            Map<String, String> conf = FlinkProcessConfiguration.of(pod(spec, role, "orders-x"), JOB_MANAGER, WITH_ZOOKEEPER);
+            assertThat(conf).as(role.name())
+                    .containsEntry("high-availability.type", "zookeeper")
+                    .containsEntry("high-availability.cluster-id", "orders")
+                    .containsEntry("high-availability.storageDir", "file:///var/slipway/ha")
+                    .containsEntry("high-availability.zookeeper.quorum", "zk-0:2181,zk-1:2181")
+                    .containsEntry("high-availability.zookeeper.path.root", "/slipway")
+                    .containsEntry("high-availability.zookeeper.client.session-timeout", "8000");
+        }
+    }
+
+    @Test
+    void theHostNetworkNoticesADeadLeaderSoonerThanThePodNetwork() {
+        ClusterSpec host = spec(ClusterMode.STATIC, "1.20.3", NetworkProfile.HOST_NETWORK, Map.of());
+        assertThat(FlinkProcessConfiguration.of(pod(host, PodRole.JOB_MANAGER, "orders-jm-0"), JOB_MANAGER, WITH_ZOOKEEPER))
+                .containsEntry("high-availability.zookeeper.client.session-timeout", "6000");
+        assertThat(HighAvailability.sessionTimeout(NetworkProfile.HOST_NETWORK))
+                .isLessThan(HighAvailability.sessionTimeout(NetworkProfile.POD_NETWORK));
+    }
+
+    @Test
+    void aSpecThatTurnsHighAvailabilityOffOrAPlatformWithoutItRunsWithout() {
+        ClusterSpec off = spec(ClusterMode.ELASTIC, "2.2.0", NetworkProfile.POD_NETWORK, Map.of()).withHighAvailability(false);
+        assertThat(FlinkProcessConfiguration.of(pod(off, PodRole.JOB_MANAGER, "orders-jm-0"), JOB_MANAGER, WITH_ZOOKEEPER))
+                .doesNotContainKeys("high-availability.type", "high-availability.cluster-id");
+        ClusterSpec on = spec(ClusterMode.ELASTIC, "2.2.0", NetworkProfile.POD_NETWORK, Map.of());
+        assertThat(on.highAvailability()).as("on by default").isTrue();
+        assertThat(FlinkProcessConfiguration.of(pod(on, PodRole.JOB_MANAGER, "orders-jm-0"), JOB_MANAGER, PLATFORM))
+                .doesNotContainKeys("high-availability.type", "high-availability.cluster-id");
+    }
+
+    @Test
+    void highAvailabilityKeysAreThePlatformsAndAUsersAreDropped() {
+        ClusterSpec spec = spec(ClusterMode.ELASTIC, "2.2.0", NetworkProfile.POD_NETWORK,
+                Map.of("high-availability.type", "none", "high-availability.storageDir", "file:///tmp/mine", "high-availability", "NONE",
+                        "kubernetes.cluster-id", "theirs", "state.backend.type", "rocksdb"));
+        Map<String, String> conf = FlinkProcessConfiguration.of(pod(spec, PodRole.JOB_MANAGER, "orders-jm-0"), JOB_MANAGER, WITH_ZOOKEEPER);
+        assertThat(conf).containsEntry("high-availability.type", "zookeeper")
+                .containsEntry("high-availability.storageDir", "file:///var/slipway/ha")
+                .containsEntry("state.backend.type", "rocksdb")
+                .doesNotContainKeys("high-availability", "kubernetes.cluster-id");
+        assertThat(FlinkProcessConfiguration.platformOwned("high-availability.zookeeper.client.session-timeout")).isTrue();
+        assertThat(FlinkProcessConfiguration.platformOwned("slipway.anything")).isTrue();
+        assertThat(FlinkProcessConfiguration.platformOwned("state.backend.type")).isFalse();
+    }
+
+    @Test
+    void kubernetesHighAvailabilityNamesItsConfigMapsAfterTheCluster() {
+        PlatformAccess kubernetes = new PlatformAccess("http://scheduler:8081", "slw1.token", null,
+                HighAvailability.kubernetes("s3://state/ha", "flink-jobs"));
+        ClusterSpec spec = spec(ClusterMode.ELASTIC, "2.2.0", NetworkProfile.POD_NETWORK, Map.of());
+        assertThat(FlinkProcessConfiguration.of(pod(spec, PodRole.JOB_MANAGER, "orders-jm-0"), JOB_MANAGER, kubernetes))
+                .containsEntry("high-availability.type", "kubernetes")
+                .containsEntry("kubernetes.cluster-id", "orders")
+                .containsEntry("kubernetes.namespace", "flink-jobs")
+                .containsEntry("high-availability.storageDir", "s3://state/ha")
+                .doesNotContainKey("high-availability.zookeeper.quorum");
+    }
 }

@@ -57,7 +57,7 @@ public record Policy(
                 failures.maxBackoffSeconds());
         return new ClusterSpec(spec.name(), spec.tenant(), spec.mode(), spec.flinkVersion(), spec.jobManager(),
                 spec.jobManagerReplicas(), spec.taskManager(), spec.slotsPerTaskManager(), spec.staticTaskManagers(),
-                elastic, spec.tenantQuotaTaskManagers(), failures, spec.network(), spec.flinkConfiguration());
+                elastic, spec.tenantQuotaTaskManagers(), failures, spec.network(), spec.flinkConfiguration(), spec.highAvailability());
     }
 
     /** "warm pool 0, idle timeout 60 s", or "as recorded". */

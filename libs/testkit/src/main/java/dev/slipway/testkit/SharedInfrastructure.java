@@ -5,7 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Kafka broker and one PostgreSQL per JVM, started on first use and stopped at exit, shared by
+ * One Kafka broker, one PostgreSQL and one ZooKeeper per JVM, started on first use and stopped at exit, shared by
  * every test class (JUnit extension and Quarkus test resource alike). When
  * {@code KAFKA_BOOTSTRAP_SERVERS} or {@code SLIPWAY_DB_URL} (with {@code SLIPWAY_DB_USER} and
  * {@code SLIPWAY_DB_PASSWORD}) are set, those servers are used and nothing is started.
@@ -21,6 +21,7 @@ public final class SharedInfrastructure {
 
     private static KafkaEndpoint kafka;
     private static DatabaseEndpoint database;
+    private static EmbeddedZooKeeperServer zooKeeper;
 
     private SharedInfrastructure() {
     }
@@ -51,6 +52,14 @@ public final class SharedInfrastructure {
             }
         }
         return database;
+    }
+
+    /** The ZooKeeper of Flink's high availability in this JVM, started on first use. */
+    public static synchronized EmbeddedZooKeeperServer zooKeeper() {
+        if (zooKeeper == null) {
+            zooKeeper = EmbeddedZooKeeperServer.onRandomPort().start();
+        }
+        return zooKeeper;
     }
 
     private static Optional<String> env(String name) {

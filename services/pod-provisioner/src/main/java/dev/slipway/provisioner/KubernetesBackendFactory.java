@@ -2,6 +2,7 @@ package dev.slipway.provisioner;
 
 import dev.slipway.contracts.auth.ClusterTokens;
 import dev.slipway.provisioner.config.ProvisionerConfig;
+import dev.slipway.provisioning.HighAvailability;
 import dev.slipway.provisioning.MetricsShipping;
 import dev.slipway.provisioning.PodBackend;
 import dev.slipway.provisioning.kubernetes.KubernetesBackendSettings;
@@ -27,13 +28,14 @@ public class KubernetesBackendFactory {
     }
 
     /** @param metrics where every pod's metric reporter ships; null for no reporter */
-    public PodBackend create(ProvisionerConfig config, ClusterTokens tokens, MetricsShipping metrics) {
+    /** @param highAvailability how JobManagers elect their leader and keep their jobs; null for none */
+    public PodBackend create(ProvisionerConfig config, ClusterTokens tokens, MetricsShipping metrics, HighAvailability highAvailability) {
         ProvisionerConfig.Kubernetes kubernetes = config.kubernetes();
         KubernetesClient api = client.get();
         Pod template = kubernetes.podTemplateFile().map(KubernetesBackendFactory::readTemplate).orElse(null);
         KubernetesBackendSettings settings = new KubernetesBackendSettings(kubernetes.images(), null, null,
                 kubernetes.serviceAccount().orElse(null), config.schedulerUrl(), tokens::issue, kubernetes.logHostPath(), template,
-                metrics);
+                metrics, highAvailability);
         return new KubernetesPodBackend(api, kubernetes.namespace().orElse(api.getNamespace()), settings, Clock.systemUTC());
     }
 

@@ -10,6 +10,7 @@ import dev.slipway.provisioner.local.LocalProcessBackend;
 import dev.slipway.provisioner.messaging.DecisionApplier;
 import dev.slipway.provisioner.messaging.FactPublisher;
 import dev.slipway.provisioner.messaging.PodTraces;
+import dev.slipway.provisioning.HighAvailability;
 import dev.slipway.provisioning.MetricsShipping;
 import dev.slipway.provisioning.PodBackend;
 import io.quarkus.runtime.ShutdownEvent;
@@ -51,9 +52,10 @@ public class ProvisionerRuntime {
         ClusterTokens tokens = new ClusterTokens(config.clusterTokenSecret());
         facts = new FactPublisher(bootstrapServers, tracing, traces);
         MetricsShipping metrics = metricsShipping();
+        HighAvailability highAvailability = highAvailability();
         backend = switch (config.backend()) {
-            case LOCAL -> localBackend(tokens, metrics);
-            case KUBERNETES -> kubernetes.get().create(config, tokens, metrics);
+            case LOCAL -> localBackend(tokens, metrics, highAvailability);
+            case KUBERNETES -> kubernetes.get().create(config, tokens, metrics, highAvailability);
         };
         backend.start(facts);
         applier = new DecisionApplier(bootstrapServers, config.consumerGroup(), backend, tracing, traces).start();
@@ -70,12 +72,39 @@ public class ProvisionerRuntime {
         return new MetricsShipping(metrics.bootstrapServers().orElse(bootstrapServers), metrics.interval());
     }
 
-    private LocalProcessBackend localBackend(ClusterTokens tokens, MetricsShipping metrics) {
+    /**
+     * How clusters get Flink's high availability; null when it is switched off here (every JobManager then runs without it,
+     * and job-submission restarts a lost job from its newest checkpoint).
+     */
+    private HighAvailability highAvailability() {
+        ProvisionerConfig.HighAvailability ha = config.highAvailability();
+        if (ha.type() == ProvisionerConfig.HighAvailability.Type.NONE) {
+            LOG.warn("high availability is off (slipway.provisioner.high-availability.type=NONE): a JobManager that dies takes its"
+                    + " jobs with it, and job-submission restarts them from their newest checkpoint");
+            return null;
+        }
+        if (ha.type() == ProvisionerConfig.HighAvailability.Type.KUBERNETES) {
+            if (config.backend() != ProvisionerConfig.Backend.KUBERNETES) {
+                throw new IllegalStateException("slipway.provisioner.high-availability.type=KUBERNETES needs the KUBERNETES backend;"
+                        + " use ZOOKEEPER with the LOCAL backend");
+            }
+            String storage = ha.storageDir().orElseThrow(() -> new IllegalStateException("Kubernetes high availability needs"
+                    + " storage every JobManager pod reaches: set slipway.provisioner.high-availability.storage-dir (e.g."
+                    + " s3://bucket/slipway/ha)"));
+            return HighAvailability.kubernetes(storage, config.kubernetes().namespace().orElse(null));
+        }
+        String storage = ha.storageDir().orElseGet(() -> Path.of(config.local().root()).toAbsolutePath().normalize()
+                .resolveSibling("ha").toUri().toString());
+        LOG.infof("high availability through ZooKeeper at %s, storage %s", ha.zookeeperQuorum(), storage);
+        return HighAvailability.zooKeeper(ha.zookeeperQuorum(), storage);
+    }
+
+    private LocalProcessBackend localBackend(ClusterTokens tokens, MetricsShipping metrics, HighAvailability highAvailability) {
         ProvisionerConfig.Local local = config.local();
         LocalBackendSettings settings = new LocalBackendSettings(Path.of(local.root()).toAbsolutePath(),
                 new FlinkDistributions(Path.of(local.distributions()).toAbsolutePath()),
                 local.java().orElseGet(LocalBackendSettings::currentJava), local.host(), config.schedulerUrl(), tokens,
-                local.stopGrace(), metrics);
+                local.stopGrace(), metrics, highAvailability);
         return new LocalProcessBackend(settings, Clock.systemUTC());
     }
 

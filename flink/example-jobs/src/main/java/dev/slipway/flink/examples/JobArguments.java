@@ -40,6 +40,11 @@ final class JobArguments {
         return value == null ? defaultValue : Long.parseLong(value);
     }
 
+    String getString(String name, String defaultValue) {
+        String value = values.get(name);
+        return value == null ? defaultValue : value;
+    }
+
     double getDouble(String name, double defaultValue) {
         String value = values.get(name);
         return value == null ? defaultValue : Double.parseDouble(value);

@@ -169,7 +169,7 @@ public final class FlinkPodFactory {
      */
     public Map<String, String> flinkConfiguration(ProvisionPod decision) {
         PlatformAccess platform = new PlatformAccess(settings.schedulerUrl(),
-                settings.clusterToken().apply(decision.clusterId()), settings.metrics());
+                settings.clusterToken().apply(decision.clusterId()), settings.metrics(), settings.highAvailability());
         Map<String, String> conf = new LinkedHashMap<>();
         FlinkProcessConfiguration.of(decision, jobManagerAddress(decision.clusterId()), platform)
                 .forEach((key, value) -> conf.put(key, value.replace("$", "$$")));

@@ -1,6 +1,7 @@
 package dev.slipway.provisioning.kubernetes;
 
 import dev.slipway.contracts.auth.ClusterTokens;
+import dev.slipway.provisioning.HighAvailability;
 import dev.slipway.provisioning.MetricsShipping;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -21,6 +22,7 @@ import java.util.function.Function;
  * @param logRoot           host directory the node log agent reads; a pod logs into {@code <logRoot>/<cluster>/<pod>/}
  * @param podTemplate       optional user pod template merged underneath the platform's pod; null for none
  * @param metrics           where every pod's metric reporter ships; null for no reporter
+ * @param highAvailability  how JobManagers elect their leader and keep their jobs; null for none
  */
 public record KubernetesBackendSettings(
         Map<String, String> images,
@@ -31,7 +33,8 @@ public record KubernetesBackendSettings(
         Function<String, String> clusterToken,
         String logRoot,
         Pod podTemplate,
-        MetricsShipping metrics) {
+        MetricsShipping metrics,
+        HighAvailability highAvailability) {
 
     public static final String DEFAULT_IMAGE_PATTERN = "flink:{version}-java17";
     public static final String DEFAULT_PULL_POLICY = "IfNotPresent";
@@ -53,12 +56,12 @@ public record KubernetesBackendSettings(
 
     /** Defaults for everything but the scheduler URL and the token issuer; no metric reporter. */
     public static KubernetesBackendSettings of(String schedulerUrl, ClusterTokens tokens) {
-        return new KubernetesBackendSettings(null, null, null, null, schedulerUrl, tokens::issue, null, null, null);
+        return new KubernetesBackendSettings(null, null, null, null, schedulerUrl, tokens::issue, null, null, null, null);
     }
 
     public KubernetesBackendSettings withPodTemplate(Pod template) {
         return new KubernetesBackendSettings(images, imagePattern, imagePullPolicy, serviceAccountName, schedulerUrl,
-                clusterToken, logRoot, template, metrics);
+                clusterToken, logRoot, template, metrics, highAvailability);
     }
 
     /** A pod template as a user writes it: a Pod manifest in YAML (or JSON). */

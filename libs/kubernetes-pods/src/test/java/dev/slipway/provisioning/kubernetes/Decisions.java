@@ -11,6 +11,7 @@ import dev.slipway.contracts.decisions.Placement;
 import dev.slipway.contracts.decisions.ProvisionPod;
 import dev.slipway.contracts.resources.PodRole;
 import dev.slipway.provisioning.MetricsShipping;
+import dev.slipway.provisioning.HighAvailability;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -22,13 +23,15 @@ final class Decisions {
     static final ClusterTokens TOKENS = new ClusterTokens("a-test-secret-of-enough-length");
     static final String SCHEDULER_URL = "http://resource-scheduler:8080";
     static final String KAFKA = "kafka.slipway.svc:9092";
+    static final String HA_STORAGE = "s3://state/slipway/ha";
 
     private Decisions() {
     }
 
     static KubernetesBackendSettings settings() {
         return new KubernetesBackendSettings(Map.of("2.2.0", "registry.example/flink:2.2.0-slipway"), null, "Always",
-                "flink", SCHEDULER_URL, TOKENS::issue, null, null, new MetricsShipping(KAFKA, Duration.ofSeconds(10)));
+                "flink", SCHEDULER_URL, TOKENS::issue, null, null, new MetricsShipping(KAFKA, Duration.ofSeconds(10)),
+                HighAvailability.kubernetes(HA_STORAGE, null));
     }
 
     static ClusterSpec spec(ClusterMode mode, NetworkProfile network, Map<String, String> flinkConfiguration) {

@@ -26,7 +26,16 @@ public record ClusterRequest(
         Elastic elastic,
         Failures failures,
         NetworkProfile network,
-        Map<String, String> flinkConfiguration) {
+        Map<String, String> flinkConfiguration,
+        Boolean highAvailability) {
+
+    /** A request that leaves high availability as it is (on, for a new cluster). */
+    public ClusterRequest(String name, ClusterMode mode, String flinkVersion, Size jobManager, Integer jobManagerReplicas,
+            Size taskManager, Integer slotsPerTaskManager, Integer staticTaskManagers, Elastic elastic, Failures failures,
+            NetworkProfile network, Map<String, String> flinkConfiguration) {
+        this(name, mode, flinkVersion, jobManager, jobManagerReplicas, taskManager, slotsPerTaskManager, staticTaskManagers, elastic,
+                failures, network, flinkConfiguration, null);
+    }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Size(Double cpu, Integer memoryMb, Integer diskMb) {
@@ -59,6 +68,6 @@ public record ClusterRequest(
         return new ClusterRequest(spec.name(), spec.mode(), spec.flinkVersion(), Size.of(spec.jobManager()),
                 spec.jobManagerReplicas(), Size.of(spec.taskManager()), spec.slotsPerTaskManager(),
                 spec.mode() == ClusterMode.STATIC ? spec.staticTaskManagers() : null, Elastic.of(spec.elastic()),
-                Failures.of(spec.failures()), spec.network(), spec.flinkConfiguration());
+                Failures.of(spec.failures()), spec.network(), spec.flinkConfiguration(), spec.highAvailability());
     }
 }

@@ -46,7 +46,6 @@ public final class ClusterValidator {
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
     /** Fixed TaskManager ports collide when two TaskManagers share a node's network. */
     private static final Set<String> FIXED_PORT_KEYS = Set.of("taskmanager.rpc.port", "taskmanager.data.port");
-    private static final Set<String> HIGH_AVAILABILITY_KEYS = Set.of("high-availability.type", "high-availability");
 
     private final List<String> supportedLines;
 
@@ -96,9 +95,10 @@ public final class ClusterValidator {
         ProcessSize taskManager = size(r.taskManager(), "taskManager", DEFAULT_TASK_MANAGER, MIN_TASK_MANAGER_MB, errors);
         int replicas = between(r.jobManagerReplicas(), 1, "jobManagerReplicas", 1, MAX_JOB_MANAGER_REPLICAS, errors);
         Map<String, String> configuration = r.flinkConfiguration() == null ? Map.of() : r.flinkConfiguration();
-        if (replicas > 1 && HIGH_AVAILABILITY_KEYS.stream().noneMatch(configuration::containsKey)) {
+        boolean highAvailability = r.highAvailability() == null || r.highAvailability();
+        if (replicas > 1 && !highAvailability) {
             errors.add(new FieldError("jobManagerReplicas",
-                    "more than one JobManager needs high availability: set flinkConfiguration[high-availability.type]"));
+                    "standby JobManagers take over through high availability: leave highAvailability on, or ask for 1 replica"));
         }
         int slots = between(r.slotsPerTaskManager(), 1, "slotsPerTaskManager", 1, MAX_SLOTS, errors);
 
@@ -127,12 +127,13 @@ public final class ClusterValidator {
             immutable("mode", current.mode(), r.mode(), errors);
             immutable("flinkVersion", current.flinkVersion(), version, errors);
             immutable("jobManager", current.jobManager(), jobManager, errors);
+            immutable("highAvailability", current.highAvailability(), r.highAvailability(), errors);
         }
         if (!errors.isEmpty()) {
             return new Outcome(null, List.copyOf(errors));
         }
         ClusterSpec spec = new ClusterSpec(r.name(), tenant, r.mode(), version, jobManager, replicas, taskManager, slots,
-                staticTaskManagers, elastic, 0, failures, network, configuration);
+                staticTaskManagers, elastic, 0, failures, network, configuration, highAvailability);
         return new Outcome(spec, List.of());
     }
 
@@ -210,7 +211,7 @@ public final class ClusterValidator {
             String field = "flinkConfiguration[" + key + "]";
             if (key == null || !KEY.matcher(key).matches()) {
                 errors.add(new FieldError(field, "not a Flink configuration key"));
-            } else if (FlinkProcessConfiguration.PLATFORM_KEYS.contains(key) || key.startsWith("slipway.")) {
+            } else if (FlinkProcessConfiguration.platformOwned(key)) {
                 errors.add(new FieldError(field, "'" + key + "' is set by the platform and cannot be overridden"));
             } else if (value == null || value.length() > MAX_VALUE_LENGTH) {
                 errors.add(new FieldError(field, "needs a value of at most " + MAX_VALUE_LENGTH + " characters"));

@@ -98,7 +98,7 @@ public final class JobValidator {
                 String field = "flinkConfiguration[" + key + "]";
                 if (!KEY.matcher(key).matches()) {
                     errors.add(new FieldError(field, "is not a Flink configuration key"));
-                } else if (FlinkProcessConfiguration.PLATFORM_KEYS.contains(key) || key.startsWith("slipway.")) {
+                } else if (FlinkProcessConfiguration.platformOwned(key)) {
                     errors.add(new FieldError(field, "'" + key + "' is set by the platform and cannot be overridden"));
                 } else if (entry.getValue() == null) {
                     errors.add(new FieldError(field, "must have a value"));

@@ -226,7 +226,7 @@ public class ClusterService {
     private static ClusterSpec withShare(ClusterSpec s, int share) {
         return new ClusterSpec(s.name(), s.tenant(), s.mode(), s.flinkVersion(), s.jobManager(), s.jobManagerReplicas(),
                 s.taskManager(), s.slotsPerTaskManager(), s.staticTaskManagers(), s.elastic(), share, s.failures(), s.network(),
-                s.flinkConfiguration());
+                s.flinkConfiguration(), s.highAvailability());
     }
 
     private static String quotaField(ClusterSpec spec) {

@@ -37,6 +37,8 @@ public interface ProvisionerConfig {
 
     Metrics metrics();
 
+    HighAvailability highAvailability();
+
     enum Backend {
         LOCAL,
         KUBERNETES
@@ -76,6 +78,31 @@ public interface ProvisionerConfig {
         /** How often each Flink process reports; a cluster's {@code metrics.reporter.slipway.interval} overrides it. */
         @WithDefault("10s")
         Duration interval();
+    }
+
+    /** Flink's high availability for every cluster whose spec leaves it on (the default). */
+    interface HighAvailability {
+
+        /** ZOOKEEPER (the default), KUBERNETES (ConfigMap leader election; the Kubernetes backend only) or NONE. */
+        @WithDefault("ZOOKEEPER")
+        Type type();
+
+        /** ZooKeeper's {@code host:port[,host:port]} as Flink pods reach it. */
+        @WithDefault("127.0.0.1:2181")
+        String zookeeperQuorum();
+
+        /**
+         * Where JobManagers keep job graphs, jars and checkpoint metadata, shared by all of a cluster's JobManagers
+         * ({@code <dir>/<cluster id>}); default with the LOCAL backend: {@code ha} beside {@code local.root}. The KUBERNETES
+         * backend needs shared storage here, such as {@code s3://bucket/slipway/ha}.
+         */
+        Optional<String> storageDir();
+
+        enum Type {
+            ZOOKEEPER,
+            KUBERNETES,
+            NONE
+        }
     }
 
     interface Kubernetes {

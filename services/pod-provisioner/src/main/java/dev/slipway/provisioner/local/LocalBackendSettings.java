@@ -1,6 +1,7 @@
 package dev.slipway.provisioner.local;
 
 import dev.slipway.contracts.auth.ClusterTokens;
+import dev.slipway.provisioning.HighAvailability;
 import dev.slipway.provisioning.MetricsShipping;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,9 +15,16 @@ import java.time.Duration;
  * @param tokens issues each cluster's credential for its JobManager
  * @param stopGrace how long a stopped process may take before it is killed
  * @param metrics where each process's metric reporter ships; null for no reporter
+ * @param highAvailability how JobManagers elect their leader and keep their jobs; null for none
  */
 public record LocalBackendSettings(Path root, FlinkDistributions distributions, String javaCommand, String host, String schedulerUrl,
-        ClusterTokens tokens, Duration stopGrace, MetricsShipping metrics) {
+        ClusterTokens tokens, Duration stopGrace, MetricsShipping metrics, HighAvailability highAvailability) {
+
+    /** Settings without high availability. */
+    public LocalBackendSettings(Path root, FlinkDistributions distributions, String javaCommand, String host, String schedulerUrl,
+            ClusterTokens tokens, Duration stopGrace, MetricsShipping metrics) {
+        this(root, distributions, javaCommand, host, schedulerUrl, tokens, stopGrace, metrics, null);
+    }
 
     /** The {@code java} of this JVM. */
     public static String currentJava() {

@@ -153,7 +153,8 @@ public final class LocalProcessBackend implements PodBackend {
         int probePort = taskManager ? ports[0] : jobManager.restPort();
 
         Map<String, String> configuration = new LinkedHashMap<>(FlinkProcessConfiguration.of(decision, jobManager,
-                new PlatformAccess(settings.schedulerUrl(), settings.tokens().issue(decision.clusterId()), settings.metrics())));
+                new PlatformAccess(settings.schedulerUrl(), settings.tokens().issue(decision.clusterId()), settings.metrics(),
+                        settings.highAvailability())));
         configuration.put("io.tmp.dirs", tmp.toString());
         configuration.put("web.tmpdir", tmp.toString());
         configuration.put("blob.storage.directory", tmp.toString());
