@@ -16,11 +16,13 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -309,5 +311,101 @@ class JobSubmissionTest {
 
         api().post("/api/v1/jobs/{id}/cancel", id).then().statusCode(202);
         awaitJob(id, "CANCELED");
+    }
+
+    /** An ELASTIC cluster of the tenant's, RUNNING; with or without high availability. */
+    private static String runningCluster(String name, boolean highAvailability) {
+        String id = api().contentType("application/json").body("""
+                {"name":"%s","mode":"ELASTIC","jobManager":{"cpu":0.5,"memoryMb":1024},
+                 "taskManager":{"cpu":0.5,"memoryMb":1024},"slotsPerTaskManager":2,
+                 "elastic":{"warmPool":0,"maxTaskManagers":4,"idleTimeoutSeconds":60},"highAvailability":%s}
+                """.formatted(name, highAvailability)).post("/api/v1/clusters").then().statusCode(201).extract().path("id");
+        await("cluster " + id + " RUNNING").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                .until(() -> api().get("/api/v1/clusters/{id}", id).then().extract().path("status"), "RUNNING"::equals);
+        return id;
+    }
+
+    /** KeyedCounts (keyed running counts written to files under {@code out}) through the API, RUNNING with checkpoints. */
+    private static String runningKeyedCounts(String clusterId, Path out) {
+        String id = api().multiPart("jar", platform.exampleJobsJar().toFile(), "application/java-archive")
+                .multiPart("clusterId", clusterId)
+                .multiPart("entryClass", Scenarios.KEYED_COUNTS)
+                .multiPart("parallelism", "2")
+                .multiPart("args", "--out").multiPart("args", out.toString())
+                .multiPart("args", "--rate").multiPart("args", "100")
+                .multiPart("args", "--checkpoint-ms").multiPart("args", "500")
+                .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+        String run = awaitJob(id, "RUNNING").getString("flinkJobId");
+        FlinkRest jobManager = platform.awaitJobManager(clusterId);
+        awaitTasksRunning(jobManager, run);
+        await("checkpoints of " + run).atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                .until(() -> jobManager.completedCheckpoints(run), completed -> completed >= 3);
+        await("the run's latest checkpoint recorded while it runs").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                .until(() -> job(id).getString("latestCheckpoint"), path -> path != null && path.contains("/" + run + "/chk-"));
+        return id;
+    }
+
+    /** kill -9 of the cluster's JobManager; answers the statuses the job showed until {@code done} held. */
+    private static List<String> killJobManagerAndFollow(String clusterId, String id, Predicate<JsonPath> done)
+            throws IOException {
+        String jobManager = platform.pods(clusterId).getString("find { it.role == 'JOB_MANAGER' && it.status == 'READY' }.name");
+        ProcessHandle.of(platform.pid(clusterId, jobManager)).orElseThrow().destroyForcibly();
+        List<String> seen = new ArrayList<>();
+        await("job " + id + " back after its JobManager was killed").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    JsonPath now = job(id);
+                    String status = now.getString("status");
+                    if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(status)) {
+                        seen.add(status);
+                    }
+                    assertThat(status).as("job " + id + ": " + now.getString("statusReason")).isNotEqualTo("FAILED");
+                    return done.test(now);
+                });
+        return seen;
+    }
+
+    @Test
+    void aJobWhoseJobManagerIsKilledIsRecoveringThenTheSameRunGoesOnFromItsCheckpoint() throws IOException {
+        String ha = runningCluster("e2e-ha", true);
+        Path out = platform.work.resolve("counts").resolve(ha);
+        String id = runningKeyedCounts(ha, out);
+        String run = job(id).getString("flinkJobId");
+
+        List<String> statuses = killJobManagerAndFollow(ha, id, now -> "RUNNING".equals(now.getString("status"))
+                && "CHECKPOINT".equals(now.getString("restoredFrom.kind")));
+        assertThat(statuses).as("what the job showed").contains("RECOVERING");
+        JsonPath recovered = job(id);
+        assertThat(recovered.getString("flinkJobId")).as("the same run, recovered from the HA store").isEqualTo(run);
+        assertThat(recovered.getString("restoredFrom.path")).contains("/" + run + "/chk-");
+        FlinkRest replaced = platform.awaitJobManager(ha);
+        awaitTasksRunning(replaced, run);
+        assertThat(replaced.restoredCheckpoint(run)).isNotNull();
+
+        api().post("/api/v1/jobs/{id}/cancel", id).then().statusCode(202);
+        awaitJob(id, "CANCELED");
+        Scenarios.assertCountsWithoutGapNorFreshStart(out);
+    }
+
+    @Test
+    void withoutHighAvailabilityALostRunIsRestartedByThePlatformFromItsNewestCheckpoint() throws IOException {
+        String noHa = runningCluster("e2e-no-ha", false);
+        Path out = platform.work.resolve("counts").resolve(noHa);
+        String id = runningKeyedCounts(noHa, out);
+        String run = job(id).getString("flinkJobId");
+
+        List<String> statuses = killJobManagerAndFollow(noHa, id, now -> "RUNNING".equals(now.getString("status"))
+                && !run.equals(now.getString("flinkJobId")) && now.get("operation") == null);
+        assertThat(statuses).as("what the job showed").contains("RECOVERING");
+        JsonPath restarted = job(id);
+        String second = restarted.getString("flinkJobId");
+        assertThat(restarted.getString("restoredFrom.kind")).isEqualTo("CHECKPOINT");
+        assertThat(restarted.getString("restoredFrom.path")).as("the newest checkpoint the lost run left").contains("/" + run + "/chk-");
+        FlinkRest replaced = platform.awaitJobManager(noHa);
+        awaitTasksRunning(replaced, second);
+        assertThat(replaced.restoredCheckpoint(second)).as("Flink says it restored").isNotNull();
+
+        api().post("/api/v1/jobs/{id}/cancel", id).then().statusCode(202);
+        awaitJob(id, "CANCELED");
+        Scenarios.assertCountsWithoutGapNorFreshStart(out);
     }
 }

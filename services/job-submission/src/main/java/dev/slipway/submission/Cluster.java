@@ -1,5 +1,8 @@
 package dev.slipway.submission;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.slipway.contracts.cluster.ClusterSpec;
+import dev.slipway.contracts.json.EventJson;
 import dev.slipway.submission.cluster.ClusterStatus;
 import dev.slipway.submission.cluster.Lifecycle;
 import jakarta.persistence.Column;
@@ -64,4 +67,13 @@ public class Cluster {
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+
+    /** Whether the cluster's JobManagers run with high availability (the spec's, on unless it says otherwise). */
+    public boolean highAvailability() {
+        try {
+            return EventJson.mapper().readValue(spec, ClusterSpec.class).highAvailability();
+        } catch (JsonProcessingException | RuntimeException unreadable) {
+            return false; // a spec that does not read says nothing of high availability: do not count on it
+        }
+    }
 }

@@ -131,6 +131,18 @@ public class Job {
     @Column(name = "op_started_at")
     public Instant opStartedAt;
 
+    /** SUBMIT: not before this instant (the back-off of an automatic restart); null: at once. */
+    @Column(name = "op_not_before")
+    public Instant opNotBefore;
+
+    /** Automatic restarts of lost runs since {@link #autoRestartWindowFrom}. */
+    @Column(name = "auto_restarts", nullable = false)
+    public int autoRestarts;
+
+    /** When the window of {@link #autoRestarts} began. */
+    @Column(name = "auto_restart_window_from")
+    public Instant autoRestartWindowFrom;
+
     /** Why the last action failed (kept after it ended, cleared by the next). */
     @Column(name = "op_error", columnDefinition = "text")
     public String opError;

@@ -76,6 +76,31 @@ class ClusterRulesTest {
     }
 
     @Test
+    void highAvailabilityIsOnByDefaultTheSpecMayTurnItOffAndItsKeysAreThePlatforms() {
+        assertThat(validator.forCreate(elastic(0, 5), "t").spec().highAvailability()).isTrue();
+        ClusterRequest r = elastic(0, 5);
+        ClusterRequest off = new ClusterRequest(r.name(), r.mode(), null, null, null, null, null, null, r.elastic(), null, null,
+                null, false);
+        ClusterSpec withoutHa = validator.forCreate(off, "t").spec();
+        assertThat(withoutHa.highAvailability()).isFalse();
+
+        ClusterRequest standbyWithoutHa = new ClusterRequest(r.name(), r.mode(), null, null, 2, null, null, null, r.elastic(), null,
+                null, null, false);
+        assertThat(validator.forCreate(standbyWithoutHa, "t").errors()).extracting(FieldError::field).containsExactly("jobManagerReplicas");
+        ClusterRequest standby = new ClusterRequest(r.name(), r.mode(), null, null, 2, null, null, null, r.elastic(), null, null, null);
+        assertThat(validator.forCreate(standby, "t").spec().jobManagerReplicas()).as("no HA key to set by hand").isEqualTo(2);
+
+        ClusterRequest keys = new ClusterRequest(r.name(), r.mode(), null, null, null, null, null, null, r.elastic(), null, null,
+                Map.of("high-availability.type", "zookeeper", "high-availability.zookeeper.quorum", "elsewhere:2181"));
+        assertThat(validator.forCreate(keys, "t").errors()).extracting(FieldError::field).containsExactlyInAnyOrder(
+                "flinkConfiguration[high-availability.type]", "flinkConfiguration[high-availability.zookeeper.quorum]");
+
+        ClusterSpec on = validator.forCreate(elastic(0, 5), "t").spec();
+        assertThat(validator.forChange(ClusterRequest.of(withoutHa), on).errors()).extracting(FieldError::field)
+                .containsExactly("highAvailability");
+    }
+
+    @Test
     void statusFollowsLifecycleHealthAndTheJobManager() {
         assertThat(StatusRules.derive(new StatusRules.Facts(Lifecycle.ACTIVE, false, null, false, null, false, 0)).status())
                 .isEqualTo(ClusterStatus.PROVISIONING);

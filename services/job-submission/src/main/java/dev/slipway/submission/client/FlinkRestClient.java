@@ -178,6 +178,16 @@ public class FlinkRestClient {
         return new LatestCheckpoint(Optional.of(new Checkpoint(path, Instant.ofEpochMilli(acknowledged))), false);
     }
 
+    /**
+     * The checkpoint the job's current execution restored from ({@code latest.restored.external_path}): after a JobManager
+     * recovered the job from its high-availability store, the checkpoint it started from. Empty when it restored none.
+     */
+    public Optional<String> restoredCheckpoint(String baseUrl, String flinkJobId) throws IOException {
+        JsonNode restored = send(get(baseUrl + "/jobs/" + flinkJobId + "/checkpoints")).path("latest").path("restored");
+        String path = restored.path("external_path").asText("");
+        return !restored.isObject() || path.isEmpty() || path.startsWith("<") ? Optional.empty() : Optional.of(path);
+    }
+
     /** The latest failure of the job ({@code GET /jobs/:jobid/exceptions}): its name and the first lines of its trace. */
     public String failureCause(String baseUrl, String flinkJobId) throws IOException {
         JsonNode answer = send(get(baseUrl + "/jobs/" + flinkJobId + "/exceptions?maxExceptions=1"));

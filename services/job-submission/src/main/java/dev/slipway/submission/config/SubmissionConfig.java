@@ -115,6 +115,27 @@ public interface SubmissionConfig {
 
         /** Removal of stored jars that no job version references any more. */
         ArtifactCollection artifactCollection();
+
+        /** Restarts of runs their JobManager lost (without high availability, or with its data gone). */
+        AutoRestart autoRestart();
+    }
+
+    /**
+     * A run its cluster's JobManager no longer knows is submitted again from the newest checkpoint found for it (or the job's
+     * newest savepoint), at most {@code max-attempts} times per {@code window}, the n-th after {@code initial-backoff} x 2^(n-1).
+     */
+    interface AutoRestart {
+
+        /** Automatic restarts per window; 0: a lost run leaves the job FAILED. */
+        @WithDefault("3")
+        @Min(0)
+        int maxAttempts();
+
+        @WithDefault("30m")
+        Duration window();
+
+        @WithDefault("2s")
+        Duration initialBackoff();
     }
 
     interface ArtifactCollection {

@@ -4,6 +4,8 @@ import dev.slipway.contracts.jobs.JobStatus;
 import dev.slipway.rest.problems.ProblemException;
 import dev.slipway.submission.Job;
 import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * How actions and what Flink reports change a job. Pure: the job entity in, the job changed (no I/O, the
@@ -205,15 +207,74 @@ public final class JobTransitions {
         end(job, now);
     }
 
-    /** The run is gone from Flink (its JobManager was replaced, without high availability). */
-    public static void lost(Job job, String cause, Instant now) {
-        job.status = JobStatus.FAILED;
-        job.failureCause = cause;
-        job.statusReason = null;
+    /**
+     * The run's JobManager is gone or not elected yet, while the cluster keeps its jobs in its high-availability store: the
+     * run lives on and a JobManager that leads again recovers it. False when it changes nothing.
+     */
+    public static boolean recovering(Job job, String reason, Instant now) {
+        if (job.status == JobStatus.RECOVERING && reason.equals(job.statusReason)) {
+            return false;
+        }
+        job.status = JobStatus.RECOVERING;
+        job.statusReason = reason;
+        job.failureCause = null;
         job.updatedAt = now;
-        if (job.operation != Operation.NONE && job.operation != Operation.SUBMIT) {
+        return true;
+    }
+
+    /** A JobManager that leads again runs the recovered run, restored from {@code checkpoint} (null: Flink named none). */
+    public static void recovered(Job job, String checkpoint, Instant now) {
+        job.status = JobStatus.RUNNING;
+        job.statusReason = checkpoint == null ? "recovered by a new JobManager"
+                : "recovered by a new JobManager from checkpoint " + checkpoint;
+        if (checkpoint != null) {
+            job.restoredFrom = checkpoint;
+            job.restoredFromKind = RestoreKind.CHECKPOINT;
+        }
+        job.failureCause = null;
+        job.updatedAt = now;
+    }
+
+    /**
+     * The run is gone from Flink (its JobManager was replaced without high availability, or its HA data is gone). The job is
+     * submitted again, same version and cluster, from its newest restore point (the newest checkpoint found for the run was
+     * recorded first), after the policy's back-off; it is FAILED instead, saying why and what to do, when it has no restore
+     * point (a restart would silently start from nothing) or had its automatic restarts for the window.
+     */
+    public static void lost(Job job, String cause, AutoRestartPolicy policy, Instant now) {
+        // The action the loss ended, if any: the user still learns why it failed.
+        String interrupted = job.operation != Operation.NONE && job.operation != Operation.SUBMIT ? cause : null;
+        if (interrupted != null) {
             failed(job, cause, now);
         }
+        Optional<RestorePoint> from = RestorePoint.latest(job);
+        Optional<AutoRestartPolicy.Attempt> attempt = policy.next(job.autoRestarts, job.autoRestartWindowFrom, now);
+        if (from.isEmpty() || attempt.isEmpty()) {
+            job.status = JobStatus.FAILED;
+            job.failureCause = cause;
+            job.statusReason = from.isEmpty()
+                    ? cause + "; not restarted: no checkpoint or savepoint of the job exists, so it would start from nothing."
+                            + " Restart it yourself (jobs restart) to start it from nothing"
+                    : cause + "; not restarted: it was restarted automatically " + policy.maxAttempts() + " times within "
+                            + policy.window() + ". Look at its logs, then restart it (jobs restart)";
+            job.updatedAt = now;
+            return;
+        }
+        int version = job.version;
+        String clusterId = job.clusterId;
+        begin(job, Operation.SUBMIT, now);
+        job.opError = interrupted;
+        job.opVersion = version;
+        job.opClusterId = clusterId;
+        restoreFromLatest(job);
+        job.opNotBefore = attempt.get().notBefore();
+        job.autoRestarts = attempt.get().number();
+        job.autoRestartWindowFrom = attempt.get().window();
+        job.status = JobStatus.RECOVERING;
+        job.failureCause = null;
+        job.statusReason = cause + "; restarting it from " + from.get().kind().name().toLowerCase(Locale.ROOT) + " "
+                + from.get().path() + " (automatic restart " + attempt.get().number() + " of " + policy.maxAttempts() + " within "
+                + policy.window() + ")";
     }
 
     /**
@@ -272,6 +333,7 @@ public final class JobTransitions {
         job.opRestoreLatest = false;
         job.opThenSubmit = false;
         job.opTriggerId = null;
+        job.opNotBefore = null;
         job.opStartedAt = now;
         job.opError = null;
         job.updatedAt = now;
@@ -286,6 +348,7 @@ public final class JobTransitions {
         job.opRestoreLatest = false;
         job.opThenSubmit = false;
         job.opTriggerId = null;
+        job.opNotBefore = null;
         job.opStartedAt = null;
         job.updatedAt = now;
     }

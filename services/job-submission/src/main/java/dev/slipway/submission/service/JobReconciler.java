@@ -12,6 +12,8 @@ import dev.slipway.submission.client.JobManagerLocator;
 import dev.slipway.submission.cluster.ClusterStatus;
 import dev.slipway.submission.cluster.Lifecycle;
 import dev.slipway.submission.config.SubmissionConfig;
+import dev.slipway.submission.job.AutoRestartPolicy;
+import dev.slipway.submission.job.CompletedCheckpoints;
 import dev.slipway.submission.job.FlinkStates;
 import dev.slipway.submission.job.JobIds;
 import dev.slipway.submission.job.JobTransitions;
@@ -77,6 +79,7 @@ public class JobReconciler {
     private final Clock clock;
     private final String savepointRoot;
     private final String checkpointRoot;
+    private final AutoRestartPolicy autoRestart;
     private final Semaphore wakeUp = new Semaphore(0);
     /** Runs seen ended whose end waits for Flink's word on their latest checkpoint, with when they were first seen so. */
     private final Map<String, Instant> endedRuns = new ConcurrentHashMap<>();
@@ -95,6 +98,8 @@ public class JobReconciler {
         this.dataSource = dataSource;
         this.config = config.jobs();
         this.clock = clock;
+        this.autoRestart = new AutoRestartPolicy(config.jobs().autoRestart().maxAttempts(), config.jobs().autoRestart().window(),
+                config.jobs().autoRestart().initialBackoff());
         this.savepointRoot = config.jobs().savepointDir()
                 .orElseGet(() -> artifacts.root().resolve("savepoints").toUri().toString())
                 .replaceAll("/+$", "");
@@ -192,9 +197,7 @@ public class JobReconciler {
                 reconcile(job, urls, clusters);
             } catch (IOException e) {
                 // The JobManager or the provisioner did not answer: say so, try again at the next pass.
-                // A refused connection has no message of its own: name the exception then.
-                note(job, "could not reach the JobManager of cluster " + clusterOfStep(job) + ": "
-                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                unreachable(job, e, clusters);
                 urls.remove(clusterOfStep(job));
             }
         }
@@ -204,6 +207,27 @@ public class JobReconciler {
             }
             retainSavepointsOfEndedJob(job, urls, clusters);
         }
+    }
+
+    /**
+     * The JobManager did not answer (gone, not elected yet, or not there yet). A run of a cluster with high availability lives
+     * on in its store, and a JobManager that leads again recovers it: the job is RECOVERING meanwhile. Otherwise the reason is
+     * noted and the next pass tries again.
+     */
+    private void unreachable(Job job, IOException e, Map<String, Cluster> clusters) throws Throwable {
+        // A refused connection has no message of its own: name the exception then.
+        String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (job.operation == Operation.NONE && job.flinkRunAlive()) {
+            Cluster own = cluster(job.clusterId, clusters);
+            if (!deleted(own) && own.highAvailability()) {
+                String reason = shorten("the JobManager of cluster " + job.clusterId + " is being replaced or re-elected (" + what
+                        + "); the run lives on in the cluster's high-availability store and resumes from its latest checkpoint once"
+                        + " a JobManager leads");
+                record(job, (j, now, effects) -> JobTransitions.recovering(j, reason, now));
+                return;
+            }
+        }
+        note(job, "could not reach the JobManager of cluster " + clusterOfStep(job) + ": " + what);
     }
 
     /**
@@ -247,7 +271,7 @@ public class JobReconciler {
         }
         if (current != null && current.flinkRunAlive()) {
             String url = url(current.clusterId, urls);
-            follow(current, url);
+            follow(current, url, own);
             retainSavepoints(current, url);
         }
     }
@@ -358,6 +382,9 @@ public class JobReconciler {
                     + " was deleted before the job was submitted there", now));
             return;
         }
+        if (read.opNotBefore != null && clock.instant().isBefore(read.opNotBefore)) {
+            return; // an automatic restart's back-off; its reason says when and from where
+        }
         if (cluster.status != ClusterStatus.RUNNING) {
             note(read, "waiting for cluster " + cluster.id + " to be RUNNING (it is " + cluster.status
                     + (cluster.statusReason == null ? "" : ": " + cluster.statusReason) + ")");
@@ -457,12 +484,14 @@ public class JobReconciler {
         });
     }
 
-    /** Reads the run's state into the job (with Flink's failure cause when it fails). */
-    private void follow(Job job, String url) throws Throwable {
+    /**
+     * Reads the run's state into the job (with Flink's failure cause when it fails), follows a recovery by a new JobManager,
+     * and records the run's latest completed checkpoint while it runs.
+     */
+    private void follow(Job job, String url, Cluster cluster) throws Throwable {
         Optional<String> state = flink.jobState(url, job.flinkJobId);
         if (state.isEmpty()) {
-            record(job, (j, now, effects) -> JobTransitions.lost(j, "the JobManager of cluster " + job.clusterId
-                    + " no longer knows Flink job " + job.flinkJobId + " (was the JobManager replaced?)", now));
+            lose(job, cluster);
             return;
         }
         Optional<JobStatus> status = FlinkStates.of(state.get());
@@ -470,6 +499,13 @@ public class JobReconciler {
             return;
         }
         JobStatus observed = status.get();
+        if (job.status == JobStatus.RECOVERING && !observed.terminal()) {
+            followRecovery(job, url, observed, state.get());
+            return;
+        }
+        if (observed == JobStatus.RUNNING) {
+            recordLatestCheckpoint(job, url);
+        }
         boolean failing = observed == JobStatus.FAILING || observed == JobStatus.FAILED;
         if (observed == job.status && !(failing && job.failureCause == null) && job.statusReason == null) {
             return;
@@ -490,6 +526,49 @@ public class JobReconciler {
             JobTransitions.observed(j, observed, cause, now);
             retained.ifPresent(c -> JobTransitions.checkpointRetained(j, c.path(), c.completedAt(), now));
         });
+    }
+
+    /**
+     * A JobManager leads again and knows the run (recovered from the cluster's high-availability store): RECOVERING until all
+     * of it runs, then RUNNING with the checkpoint it restored from.
+     */
+    private void followRecovery(Job job, String url, JobStatus observed, String flinkState) throws Throwable {
+        if (observed != JobStatus.RUNNING) {
+            String reason = "a JobManager leads again and recovers the run (Flink: " + flinkState + ")";
+            record(job, (j, now, effects) -> JobTransitions.recovering(j, reason, now));
+            return;
+        }
+        String checkpoint = flink.restoredCheckpoint(url, job.flinkJobId).orElse(null);
+        LOG.infof("job %s: run %s recovered by a new JobManager of cluster %s from %s", job.id, job.flinkJobId, job.clusterId,
+                checkpoint == null ? "no checkpoint" : "checkpoint " + checkpoint);
+        record(job, (j, now, effects) -> JobTransitions.recovered(j, checkpoint, now));
+    }
+
+    /**
+     * The JobManager answers but no longer knows the run: its cluster ran without high availability (a new JobManager knows
+     * no job), or the HA data is gone. The job restarts from the newest checkpoint the run left on storage, within the
+     * automatic restart policy, or fails saying why it did not.
+     */
+    private void lose(Job job, Cluster cluster) throws Throwable {
+        String cause = "the JobManager of cluster " + job.clusterId + " no longer knows Flink job " + job.flinkJobId
+                + (cluster != null && cluster.highAvailability() ? " (its high-availability data is gone)"
+                        : " (it was replaced, and the cluster runs without high availability)");
+        Optional<CompletedCheckpoints.Found> newest = CompletedCheckpoints.newest(checkpointDirectory(job.id) + "/" + job.flinkJobId);
+        Job recorded = record(job, (j, now, effects) -> {
+            newest.ifPresent(found -> JobTransitions.checkpointRetained(j, found.path(), found.completedAt(), now));
+            JobTransitions.lost(j, cause, autoRestart, now);
+        });
+        if (recorded != null) {
+            LOG.warnf("job %s: %s; %s", job.id, cause, recorded.statusReason);
+        }
+    }
+
+    /** While the run runs, its newest completed checkpoint is the job's latest known one: what a lost run restarts from. */
+    private void recordLatestCheckpoint(Job job, String url) throws Throwable {
+        Optional<FlinkRestClient.Checkpoint> latest = retainedCheckpoint(url, job).retained();
+        if (latest.isPresent() && JobTransitions.newerCheckpoint(job, latest.get().path(), latest.get().completedAt())) {
+            record(job, (j, now, effects) -> JobTransitions.checkpointRetained(j, latest.get().path(), latest.get().completedAt(), now));
+        }
     }
 
     /**

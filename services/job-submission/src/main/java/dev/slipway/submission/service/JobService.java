@@ -423,7 +423,7 @@ public class JobService {
 
     private OutboxMessage statusEvent(Job job, Instant now, String traceparent) {
         return OutboxMessage.of(new JobStatusChanged(JobIds.eventId(job.id, "JobStatusChanged", ++job.revision), job.clusterId, now,
-                job.id, job.version, job.flinkJobId, job.status, job.failureCause), traceparent, now);
+                job.id, job.version, job.flinkJobId, job.status, job.failureCause, job.statusReason), traceparent, now);
     }
 
     private JobVersion version(String jobId, int number, JobRequest request, Artifact artifact, Instant now) {
@@ -517,14 +517,16 @@ public class JobService {
         return job;
     }
 
-    private record Snapshot(JobStatus status, String flinkJobId, String failureCause) {
+    private record Snapshot(JobStatus status, String flinkJobId, String failureCause, String restoredFrom) {
 
         static Snapshot of(Job job) {
-            return new Snapshot(job.status, job.flinkJobId, job.failureCause);
+            return new Snapshot(job.status, job.flinkJobId, job.failureCause, job.restoredFrom);
         }
 
+        /** Also a recovery: the same run RUNNING again, restored from another checkpoint, is news for the job's history. */
         boolean sameStatus(Job job) {
-            return status == job.status && Objects.equals(flinkJobId, job.flinkJobId) && Objects.equals(failureCause, job.failureCause);
+            return status == job.status && Objects.equals(flinkJobId, job.flinkJobId) && Objects.equals(failureCause, job.failureCause)
+                    && Objects.equals(restoredFrom, job.restoredFrom);
         }
     }
 }
