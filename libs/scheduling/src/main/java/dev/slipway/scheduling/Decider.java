@@ -205,6 +205,7 @@ public final class Decider {
         out.delete(pod, what + "; removing the failed pod");
         if (!state.deleted) {
             recordFailure(state, what, out);
+            taskManagersOfALostJobManager(state, pod, out);
         }
         return true;
     }
@@ -219,8 +220,26 @@ public final class Decider {
             // Nobody here decided this: an eviction, a node loss, a kubectl delete.
             endRequestOf(state, pod);
             recordFailure(state, pod.name() + " was deleted outside Slipway", out);
+            taskManagersOfALostJobManager(state, pod, out);
         }
         return true;
+    }
+
+    /**
+     * Without high availability a TaskManager knows its JobManager by address alone, and a new JobManager knows none of the
+     * old one's jobs: once the last JobManager is gone, its TaskManagers can serve nobody (Flink would wait for them to
+     * register, and they never would). They go, and the next JobManager gets TaskManagers of its own (its warm pool, its
+     * requests, the STATIC count). With high availability they find the new leader themselves and stay.
+     */
+    private static void taskManagersOfALostJobManager(ClusterState state, PodRecord lost, Outcome out) {
+        if (lost.role() != PodRole.JOB_MANAGER || state.spec == null || state.spec.highAvailability() || state.liveJobManagers() > 0) {
+            return;
+        }
+        for (PodRecord taskManager : pods(state, pod -> pod.taskManager() && pod.live(), BY_NAME)) {
+            endRequestOf(state, taskManager);
+            out.delete(taskManager, lost.name() + " is gone and cluster " + state.clusterId() + " runs without high availability: "
+                    + taskManager.name() + " knew only that JobManager; removing it");
+        }
     }
 
     /** The pod as known, or adopted if it is new to us; null for a pod that is gone or cannot be adopted. */

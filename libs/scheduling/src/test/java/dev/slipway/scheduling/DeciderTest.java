@@ -347,6 +347,37 @@ class DeciderTest {
             readyElastic(0, 10);
             assertThat(when(c.podDeleted(50, c.pod("jm", 0)))).containsExactly("provision c1-jm-1");
         }
+
+        @Test
+        void withHighAvailabilityTheTaskManagersStayForTheNextJobManager() {
+            readyElastic(1, 10);
+            given(c.request(10, "r-1", 1), c.tmReady(14, c.pod("tm", 1)));
+            assertThat(when(c.failed(50, c.pod("jm", 0), "Killed"))).containsExactly("delete c1-jm-0", "provision c1-jm-1");
+            assertThat(state.liveTaskManagers()).isEqualTo(2);
+        }
+
+        @Test
+        void withoutHighAvailabilityTheTaskManagersOfTheLastJobManagerGoAndTheNextGetsItsOwn() {
+            given(c.created(0, ClusterEvents.elastic(1, 10, 300).withHighAvailability(false)));
+            given(c.ready(2, c.pod("jm", 0), PodRole.JOB_MANAGER, "node-a"), c.tmReady(3, c.pod("tm", 0)));
+            given(c.request(10, "r-1", 1), c.tmReady(14, c.pod("tm", 1)));
+
+            List<Decision> decisions = Decider.handle(state, c.failed(50, c.pod("jm", 0), "Killed"));
+            assertThat(Summary.of(decisions)).containsExactly("delete c1-jm-0", "delete c1-tm-0", "delete c1-tm-1",
+                    "provision c1-jm-1", "provision c1-tm-2");
+            assertThat(decisions.get(1).reason()).isEqualTo("c1-jm-0 is gone and cluster c1 runs without high availability: c1-tm-0"
+                    + " knew only that JobManager; removing it");
+            assertThat(state.openRequests()).as("the request ended with its pod; Flink's next JobManager asks again").isEmpty();
+            assertThat(when(c.podDeleted(52, c.pod("tm", 1)))).as("our own deletion is no failure").isEmpty();
+        }
+
+        @Test
+        void withoutHighAvailabilityAStaticClustersTaskManagersAreReplacedWithTheJobManager() {
+            given(c.created(0, ClusterEvents.staticCount(2).withHighAvailability(false)));
+            given(c.ready(2, c.pod("jm", 0), PodRole.JOB_MANAGER, "node-a"), c.tmReady(3, c.pod("tm", 0)), c.tmReady(3, c.pod("tm", 1)));
+            assertThat(when(c.podDeleted(50, c.pod("jm", 0)))).containsExactly("delete c1-tm-0", "delete c1-tm-1", "provision c1-jm-1",
+                    "provision c1-tm-2", "provision c1-tm-3");
+        }
     }
 
     @Nested

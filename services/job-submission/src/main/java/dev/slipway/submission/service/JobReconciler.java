@@ -559,7 +559,7 @@ public class JobReconciler {
             JobTransitions.lost(j, cause, autoRestart, now);
         });
         if (recorded != null) {
-            LOG.warnf("job %s: %s; %s", job.id, cause, recorded.statusReason);
+            LOG.warnf("job %s: %s", job.id, recorded.statusReason);
         }
     }
 
