@@ -33,10 +33,16 @@ public class KubernetesBackendFactory {
         ProvisionerConfig.Kubernetes kubernetes = config.kubernetes();
         KubernetesClient api = client.get();
         Pod template = kubernetes.podTemplateFile().map(KubernetesBackendFactory::readTemplate).orElse(null);
+        String namespace = kubernetes.namespace().orElse(api.getNamespace());
+        if (highAvailability != null && highAvailability.type() == HighAvailability.Type.KUBERNETES
+                && highAvailability.kubernetesNamespace() == null) {
+            // Flink's own default is "default": its ConfigMaps belong beside the pods.
+            highAvailability = HighAvailability.kubernetes(highAvailability.storageDir(), namespace);
+        }
         KubernetesBackendSettings settings = new KubernetesBackendSettings(kubernetes.images(), null, null,
                 kubernetes.serviceAccount().orElse(null), config.schedulerUrl(), tokens::issue, kubernetes.logHostPath(), template,
                 metrics, highAvailability);
-        return new KubernetesPodBackend(api, kubernetes.namespace().orElse(api.getNamespace()), settings, Clock.systemUTC());
+        return new KubernetesPodBackend(api, namespace, settings, Clock.systemUTC());
     }
 
     private static Pod readTemplate(String file) {

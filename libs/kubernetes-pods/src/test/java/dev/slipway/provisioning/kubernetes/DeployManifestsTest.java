@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -288,6 +289,33 @@ class DeployManifestsTest {
                 .containsExactly("ReadWriteMany");
         // The platform's log volume is still the platform's.
         assertThat(flink.getVolumeMounts()).anyMatch(m -> FlinkPodFactory.LOG_MOUNT_PATH.equals(m.getMountPath()));
+    }
+
+    @Test
+    void highAvailabilityHasItsQuorumItsStorageOnTheFlinkPodsVolumeAndItsRights() {
+        Map<String, String> provisioner = data("slipway-pod-provisioner");
+        assertThat(provisioner).containsEntry("SLIPWAY_PROVISIONER_HIGH_AVAILABILITY_TYPE", "ZOOKEEPER");
+        // The quorum is the client Service of the ensemble in this base.
+        String quorum = provisioner.get("SLIPWAY_PROVISIONER_HIGH_AVAILABILITY_ZOOKEEPER_QUORUM");
+        Service zooKeeper = named(Service.class, quorum.split(":")[0]);
+        assertThat(zooKeeper.getSpec().getPorts()).anyMatch(port -> port.getPort() == Integer.parseInt(quorum.split(":")[1]));
+        StatefulSet ensemble = named(StatefulSet.class,
+                "zookeeper");
+        assertThat(ensemble.getSpec().getReplicas()).as("a quorum that survives one loss").isEqualTo(3);
+        assertThat(ensemble.getSpec().getSelector().getMatchLabels()).isEqualTo(zooKeeper.getSpec().getSelector());
+
+        // The HA files go where the savepoints go: the flink-state claim the pod template mounts into every Flink pod.
+        String storage = provisioner.get("SLIPWAY_PROVISIONER_HIGH_AVAILABILITY_STORAGE_DIR");
+        String savepoints = data("slipway-job-submission").get("SLIPWAY_JOB_SUBMISSION_JOBS_SAVEPOINT_DIR");
+        assertThat(storage).startsWith(savepoints.substring(0, savepoints.lastIndexOf('/') + 1));
+
+        // Kubernetes HA, the other choice: the pods' ServiceAccount may edit ConfigMaps, and only the pods' one may.
+        String account = provisioner.get("SLIPWAY_PROVISIONER_KUBERNETES_SERVICE_ACCOUNT");
+        RoleBinding binding = of(RoleBinding.class).stream()
+                .filter(b -> b.getSubjects().stream().anyMatch(s -> account.equals(s.getName()))).findFirst().orElseThrow();
+        assertThat(verbs(named(Role.class, binding.getRoleRef().getName()), "configmaps"))
+                .contains("get", "list", "watch", "create", "update", "delete");
+        assertThat(verbs(named(Role.class, "pod-provisioner"), "configmaps")).isEmpty();
     }
 
     @Test

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.Volume;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -126,6 +127,20 @@ class FlinkPodFactoryTest {
 
         assertThat(flink.getPorts()).extracting("name", "containerPort").containsExactly(tuple("rpc", 6122));
         assertThat(flink.getReadinessProbe().getTcpSocket().getPort().getIntVal()).isEqualTo(6122);
+    }
+
+    @Test
+    void everyPodRunsKubernetesHighAvailabilityUnderItsClusterAsTheFlinkServiceAccount() {
+        for (ProvisionPod decision : List.of(Decisions.jobManager("orders"), Decisions.taskManager("orders", 1))) {
+            assertThat(factory.flinkConfiguration(decision)).as(decision.podName())
+                    .containsEntry("high-availability.type", "kubernetes")
+                    .containsEntry("kubernetes.cluster-id", "orders")
+                    .containsEntry("high-availability.cluster-id", "orders")
+                    .containsEntry("high-availability.storageDir", Decisions.HA_STORAGE);
+            assertThat(factory.pod(decision).getSpec().getServiceAccountName()).isEqualTo("flink");
+        }
+        ProvisionPod withoutHa = Decisions.jobManager("orders", 0, Decisions.elastic().withHighAvailability(false));
+        assertThat(factory.flinkConfiguration(withoutHa)).doesNotContainKeys("high-availability.type", "kubernetes.cluster-id");
     }
 
     @Test
