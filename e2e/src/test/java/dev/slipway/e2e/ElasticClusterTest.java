@@ -107,4 +107,20 @@ class ElasticClusterTest {
         System.out.printf("Flink %s: JobManager killed, job RUNNING again from its checkpoint after %d ms%n", FLINK_VERSION,
                 recovery.toMillis());
     }
+
+    @Test
+    void aStandbyJobManagerTakesTheLeadAndRecoversTheJobWithoutWaitingForANewPod() throws Exception {
+        String cluster = "elastic-standby";
+        platform.createCluster(cluster, Scenarios.elasticWithStandby(cluster, FLINK_VERSION));
+        Duration recovery = Scenarios.standbyJobManagerTakesOverTheRunningJob(platform, cluster);
+        System.out.printf("Flink %s: leading JobManager killed, the standby runs the job again after %d ms%n", FLINK_VERSION,
+                recovery.toMillis());
+    }
+
+    @Test
+    void zooKeeperRestartedUnderARunningJobLosesNothing() throws Exception {
+        String cluster = "elastic-zk";
+        platform.createCluster(cluster, Scenarios.elastic(cluster, FLINK_VERSION, 0, 60));
+        Scenarios.zooKeeperRestartedTheJobGoesOn(platform, cluster);
+    }
 }

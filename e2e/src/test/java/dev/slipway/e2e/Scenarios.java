@@ -41,6 +41,12 @@ final class Scenarios {
                 new ElasticPolicy(warmPool, 4, idleSeconds), 0, null, null, Map.of());
     }
 
+    /** As {@link #elastic}, with a standby JobManager beside the leader. */
+    static ClusterSpec elasticWithStandby(String name, String flinkVersion) {
+        return new ClusterSpec(name, "team-a", ClusterMode.ELASTIC, flinkVersion, SIZE, 2, SIZE, 2, 0,
+                new ElasticPolicy(0, 4, 60), 0, null, null, Map.of());
+    }
+
     static ClusterSpec staticCluster(String name, String flinkVersion, int taskManagers) {
         return new ClusterSpec(name, "team-a", ClusterMode.STATIC, flinkVersion, SIZE, 1, SIZE, 2, taskManagers, null, 0, null, null,
                 Map.of());
@@ -140,6 +146,95 @@ final class Scenarios {
                 .until(() -> replaced[0].jobState(job), "CANCELED"::equals);
         assertCountsWithoutGapNorFreshStart(out);
         return recovery;
+    }
+
+    /**
+     * {@code kill -9} of the leading JobManager of a cluster with a standby: the standby takes the lead and recovers the job
+     * from its latest checkpoint, without waiting for a new JobManager pod (the one the platform starts in its place
+     * becomes the new standby). Answers the recovery time, from the kill to all of the job's tasks RUNNING again.
+     */
+    static Duration standbyJobManagerTakesOverTheRunningJob(Platform platform, String cluster) throws IOException {
+        await("two JobManagers ready").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .until(() -> platform.pods(cluster).getList("findAll { it.role == 'JOB_MANAGER' && it.status == 'READY' }").size() == 2);
+        FlinkRest flink = platform.awaitJobManager(cluster);
+        Path out = platform.work.resolve("counts").resolve(cluster);
+        String jar = flink.uploadJar(platform.exampleJobsJar().toFile());
+        String job = flink.run(jar, KEYED_COUNTS, 2, List.of("--out", out.toString(), "--rate", "100", "--checkpoint-ms", "500"));
+        await("job " + job + " running with checkpoints").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                .until(() -> allRunning(flink, job) && flink.completedCheckpoints(job) >= 3);
+        List<String> jobManagers = platform.pods(cluster).getList("findAll { it.role == 'JOB_MANAGER' }.name");
+        String leader = jobManagers.stream().filter(pod -> leads(platform, cluster, pod)).findFirst().orElseThrow();
+        String standby = jobManagers.stream().filter(pod -> !pod.equals(leader)).findFirst().orElseThrow();
+        long checkpointBeforeKill = flink.latestCompletedCheckpoint(job);
+
+        Instant killed = Instant.now();
+        ProcessHandle.of(platform.pid(cluster, leader)).orElseThrow().destroyForcibly();
+        FlinkRest[] answering = new FlinkRest[1];
+        await("job " + job + " recovered by the standby").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    answering[0] = platform.awaitJobManager(cluster);
+                    return allRunning(answering[0], job);
+                });
+        Duration recovery = Duration.between(killed, Instant.now());
+        assertThat(leads(platform, cluster, standby)).as(standby + " took the lead").isTrue();
+        assertThat(platform.pods(cluster).getList("findAll { it.role == 'JOB_MANAGER' && it.status != 'TERMINATING' }.name",
+                String.class)).as("the replacement is a standby now").allSatisfy(pod -> {
+                    if (!pod.equals(standby)) {
+                        assertThat(leads(platform, cluster, pod)).as(pod + " leads").isFalse();
+                    }
+                });
+        assertThat(answering[0].restoredCheckpoint(job)).isGreaterThanOrEqualTo(checkpointBeforeKill);
+        long countsAtRecovery = countLines(out);
+        await("counts after the recovery").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> countLines(out) > countsAtRecovery + 200);
+        answering[0].cancel(job);
+        await("job " + job + " cancelled").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> answering[0].jobState(job), "CANCELED"::equals);
+        assertCountsWithoutGapNorFreshStart(out);
+        return recovery;
+    }
+
+    /**
+     * ZooKeeper stopped under a running job and started again: the JobManager loses its connection (and so, by Flink's rule,
+     * its lead), then wins it back and the same job goes on from its latest checkpoint, nothing lost.
+     */
+    static void zooKeeperRestartedTheJobGoesOn(Platform platform, String cluster) throws IOException {
+        FlinkRest flink = platform.awaitJobManager(cluster);
+        Path out = platform.work.resolve("counts").resolve(cluster);
+        String jar = flink.uploadJar(platform.exampleJobsJar().toFile());
+        String job = flink.run(jar, KEYED_COUNTS, 2, List.of("--out", out.toString(), "--rate", "100", "--checkpoint-ms", "500"));
+        await("job " + job + " running with checkpoints").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                .until(() -> allRunning(flink, job) && flink.completedCheckpoints(job) >= 3);
+        String jobManager = platform.pods(cluster).getString("find { it.role == 'JOB_MANAGER' && it.status == 'READY' }.name");
+        Path log = platform.podsRoot().resolve(cluster).resolve(jobManager).resolve(jobManager + ".log");
+
+        platform.zooKeeper.stop();
+        try {
+            await("the JobManager noticed").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> Files.readString(log).contains("Connection to ZooKeeper suspended"));
+        } finally {
+            platform.zooKeeper.start();
+        }
+        await("job " + job + " running again").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                .until(() -> allRunning(platform.awaitJobManager(cluster), job));
+        long counts = countLines(out);
+        await("counts after ZooKeeper came back").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> countLines(out) > counts + 200);
+        FlinkRest answering = platform.awaitJobManager(cluster);
+        answering.cancel(job);
+        await("job " + job + " cancelled").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> answering.jobState(job), "CANCELED"::equals);
+        assertCountsWithoutGapNorFreshStart(out);
+    }
+
+    /** Whether the JobManager pod's log says its dispatcher was granted the lead. */
+    private static boolean leads(Platform platform, String cluster, String pod) {
+        Path log = platform.podsRoot().resolve(cluster).resolve(pod).resolve(pod + ".log");
+        try {
+            return Files.exists(log) && Files.readString(log).contains("DefaultDispatcherRunner was granted leadership");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static boolean allRunning(FlinkRest flink, String job) {
