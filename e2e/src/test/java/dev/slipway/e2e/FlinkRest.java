@@ -84,6 +84,13 @@ public final class FlinkRest {
         return restored == null ? null : json.getLong("latest.restored.id");
     }
 
+    /** When the job last restored from a checkpoint (epoch ms, Flink's {@code restore_timestamp}), or null. */
+    public Long restoredAtMillis(String jobId) {
+        JsonPath json = given().get(url + "/jobs/" + jobId + "/checkpoints").then().statusCode(200).extract().jsonPath();
+        Object restored = json.get("latest.restored");
+        return restored == null ? null : json.getLong("latest.restored.restore_timestamp");
+    }
+
     public void cancel(String jobId) {
         given().patch(url + "/jobs/" + jobId + "?mode=cancel").then().statusCode(202);
     }
