@@ -30,6 +30,14 @@ public final class FlinkRest {
                 .post(url + "/jars/" + jarId + "/run").then().log().ifValidationFails().statusCode(200).extract().path("jobid");
     }
 
+    /** Starts the jar's entry class with job configuration of its own (Flink's {@code flinkConfiguration}); answers the job id. */
+    public String run(String jarId, String entryClass, int parallelism, List<String> programArgs, Map<String, String> configuration) {
+        return given().contentType("application/json")
+                .body(Map.of("entryClass", entryClass, "parallelism", parallelism, "programArgsList", programArgs,
+                        "flinkConfiguration", configuration))
+                .post(url + "/jars/" + jarId + "/run").then().log().ifValidationFails().statusCode(200).extract().path("jobid");
+    }
+
     public String jobState(String jobId) {
         return given().get(url + "/jobs/" + jobId).then().statusCode(200).extract().path("state");
     }

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -51,6 +52,11 @@ public final class Platform implements AutoCloseable {
     private final ClusterTokens tokens = new ClusterTokens(SECRET);
 
     public Platform(String name) throws IOException {
+        this(name, Map.of());
+    }
+
+    /** {@code provisionerSettings}: more configuration of the pod-provisioner, or other values (an object store, say). */
+    public Platform(String name, Map<String, String> provisionerSettings) throws IOException {
         work = Path.of(System.getProperty("slipway.e2e.work", "target/e2e")).resolve(name);
         deleteRecursively(work);
         Files.createDirectories(work);
@@ -65,15 +71,17 @@ public final class Platform implements AutoCloseable {
                         "slipway.scheduler.cluster-token-secret", SECRET,
                         "slipway.scheduler.tick-interval", "1s",
                         "slipway.scheduler.topic-partitions", "2"), work);
+        Map<String, String> provisionerConfiguration = new HashMap<>(Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
+                "slipway.provisioner.cluster-token-secret", SECRET,
+                "slipway.provisioner.scheduler-url", scheduler.url(),
+                "slipway.provisioner.topic-partitions", "2",
+                "slipway.provisioner.local.root", podsRoot().toString(),
+                "slipway.provisioner.high-availability.zookeeper-quorum", zooKeeper.connectString(),
+                "slipway.provisioner.high-availability.storage-dir", highAvailabilityRoot().toUri().toString(),
+                "slipway.provisioner.local.distributions", repository.resolve("flink").toString()));
+        provisionerConfiguration.putAll(provisionerSettings);
         provisioner = ServiceProcess.start("pod-provisioner", repository.resolve("services/pod-provisioner/target/quarkus-app"),
-                FreePorts.next(), Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
-                        "slipway.provisioner.cluster-token-secret", SECRET,
-                        "slipway.provisioner.scheduler-url", scheduler.url(),
-                        "slipway.provisioner.topic-partitions", "2",
-                        "slipway.provisioner.local.root", podsRoot().toString(),
-                        "slipway.provisioner.high-availability.zookeeper-quorum", zooKeeper.connectString(),
-                        "slipway.provisioner.high-availability.storage-dir", highAvailabilityRoot().toUri().toString(),
-                        "slipway.provisioner.local.distributions", repository.resolve("flink").toString()), work);
+                FreePorts.next(), provisionerConfiguration, work);
     }
 
     /** Where JobManagers keep their jobs' graphs, jars and checkpoint metadata: {@code <root>/<cluster id>}. */

@@ -111,11 +111,17 @@ final class Scenarios {
      * starting from nothing. Answers the recovery time, from the kill to all of the job's tasks RUNNING again.
      */
     static Duration jobManagerKilledTheJobRecoversFromItsLatestCheckpoint(Platform platform, String cluster) throws IOException {
+        return jobManagerKilledTheJobRecoversFromItsLatestCheckpoint(platform, cluster, Map.of());
+    }
+
+    /** As above, the job run with this configuration of its own (where its checkpoints go, say). */
+    static Duration jobManagerKilledTheJobRecoversFromItsLatestCheckpoint(Platform platform, String cluster,
+            Map<String, String> jobConfiguration) throws IOException {
         FlinkRest flink = platform.awaitJobManager(cluster);
         Path out = platform.work.resolve("counts").resolve(cluster);
         String jar = flink.uploadJar(platform.exampleJobsJar().toFile());
         String job = flink.run(jar, KEYED_COUNTS, 2, List.of("--out", out.toString(), "--rate", "100", "--keys", "8",
-                "--checkpoint-ms", "500"));
+                "--checkpoint-ms", "500"), jobConfiguration);
         await("job " + job + " running with checkpoints").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
                 .until(() -> allRunning(flink, job) && flink.completedCheckpoints(job) >= 3);
         List<String> taskManagers = platform.liveTaskManagers(cluster);
@@ -225,6 +231,17 @@ final class Scenarios {
         await("job " + job + " cancelled").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> answering.jobState(job), "CANCELED"::equals);
         assertCountsWithoutGapNorFreshStart(out);
+    }
+
+    /** Every log file of the cluster's pods, one after another. */
+    static String podLogs(Platform platform, String cluster) throws IOException {
+        StringBuilder all = new StringBuilder();
+        try (Stream<Path> files = Files.walk(platform.podsRoot().resolve(cluster))) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".log")).toList()) {
+                all.append(Files.readString(file));
+            }
+        }
+        return all.toString();
     }
 
     /** Whether the JobManager pod's log says its dispatcher was granted the lead. */

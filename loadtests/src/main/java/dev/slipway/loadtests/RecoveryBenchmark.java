@@ -30,7 +30,8 @@ import java.util.Map;
  * Each kill is timed from the kill to all of the job's tasks RUNNING again; for JobManager kills it also counts the
  * checkpoints lost: completed before the kill but newer than the one the job restored from.
  *
- * <p>Run: {@code ./mvnw -B install -DskipTests && ./mvnw -B -pl loadtests exec:exec@recovery [-Dbench.recovery.kills=5]}
+ * <p>Run: {@code ./mvnw -B install -DskipTests && ./mvnw -B -pl loadtests exec:exec@recovery [-Dbench.recovery.kills=5]
+ * [-Dbench.recovery.kinds=jobmanager,standby,taskmanager]}
  */
 public final class RecoveryBenchmark {
 
@@ -42,10 +43,11 @@ public final class RecoveryBenchmark {
 
     public static void main(String[] args) throws Exception {
         int kills = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        List<String> kinds = List.of((args.length > 1 ? args[1] : "jobmanager,standby,taskmanager").split(","));
         Map<String, List<Long>> recoveryMillis = new LinkedHashMap<>();
         Map<String, List<Long>> lostCheckpoints = new LinkedHashMap<>();
         try (Platform platform = new Platform("recovery-benchmark")) {
-            for (String kind : List.of("jobmanager", "standby", "taskmanager")) {
+            for (String kind : kinds) {
                 String cluster = "recover-" + kind;
                 platform.createCluster(cluster, spec(cluster, kind.equals("standby") ? 2 : 1));
                 FlinkRest flink = platform.awaitJobManager(cluster);
@@ -93,6 +95,9 @@ public final class RecoveryBenchmark {
         await("job " + job + " checkpointing").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200)).until(() -> {
             FlinkRest flink = platform.awaitJobManager(cluster);
             if (!allRunning(flink, job)) {
+                return false;
+            }
+            if (flink.completedCheckpoints(job) == 0) {
                 return false;
             }
             Long restored = flink.restoredCheckpoint(job);

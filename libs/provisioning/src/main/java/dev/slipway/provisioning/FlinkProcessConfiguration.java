@@ -60,7 +60,8 @@ public final class FlinkProcessConfiguration {
 
     /** Whether the platform sets this key on every pod, so a user's configuration (cluster or job) never may. */
     public static boolean platformOwned(String key) {
-        return PLATFORM_KEYS.contains(key) || key.startsWith("slipway.") || HighAvailability.platformKey(key);
+        return PLATFORM_KEYS.contains(key) || key.startsWith("slipway.") || HighAvailability.platformKey(key)
+                || ObjectStorage.CREDENTIAL_KEYS.contains(key);
     }
 
     public static String mainClass(ProvisionPod pod) {

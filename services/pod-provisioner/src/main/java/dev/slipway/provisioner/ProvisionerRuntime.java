@@ -12,6 +12,7 @@ import dev.slipway.provisioner.messaging.FactPublisher;
 import dev.slipway.provisioner.messaging.PodTraces;
 import dev.slipway.provisioning.HighAvailability;
 import dev.slipway.provisioning.MetricsShipping;
+import dev.slipway.provisioning.ObjectStorage;
 import dev.slipway.provisioning.PodBackend;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -99,12 +100,22 @@ public class ProvisionerRuntime {
         return HighAvailability.zooKeeper(ha.zookeeperQuorum(), storage);
     }
 
+    private ObjectStorage objectStorage() {
+        ProvisionerConfig.ObjectStorage storage = config.objectStorage();
+        if (storage.accessKey().isPresent() != storage.secretKey().isPresent()) {
+            throw new IllegalStateException("slipway.provisioner.object-storage.access-key and .secret-key go together: set both,"
+                    + " or neither for the pods' own identity");
+        }
+        return new ObjectStorage(storage.endpoint().orElse(null), storage.pathStyleAccess(), storage.accessKey().orElse(null),
+                storage.secretKey().orElse(null));
+    }
+
     private LocalProcessBackend localBackend(ClusterTokens tokens, MetricsShipping metrics, HighAvailability highAvailability) {
         ProvisionerConfig.Local local = config.local();
         LocalBackendSettings settings = new LocalBackendSettings(Path.of(local.root()).toAbsolutePath(),
                 new FlinkDistributions(Path.of(local.distributions()).toAbsolutePath()),
                 local.java().orElseGet(LocalBackendSettings::currentJava), local.host(), config.schedulerUrl(), tokens,
-                local.stopGrace(), metrics, highAvailability);
+                local.stopGrace(), metrics, highAvailability, objectStorage());
         return new LocalProcessBackend(settings, Clock.systemUTC());
     }
 

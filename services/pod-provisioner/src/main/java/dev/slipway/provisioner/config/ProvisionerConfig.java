@@ -39,6 +39,8 @@ public interface ProvisionerConfig {
 
     HighAvailability highAvailability();
 
+    ObjectStorage objectStorage();
+
     enum Backend {
         LOCAL,
         KUBERNETES
@@ -103,6 +105,26 @@ public interface ProvisionerConfig {
             KUBERNETES,
             NONE
         }
+    }
+
+    /**
+     * The S3-compatible store that s3:// state paths (checkpoints, savepoints, high-availability files) live on. The LOCAL
+     * backend writes these into each pod's Flink configuration; Kubernetes pods take their credentials from their own
+     * identity (IRSA, an instance profile), so only the endpoint and path style apply there.
+     */
+    interface ObjectStorage {
+
+        /** e.g. {@code http://minio:9000}; unset: AWS S3. */
+        Optional<String> endpoint();
+
+        /** {@code http://host/bucket/key}: MinIO, Ceph and most S3-compatible stores want it. */
+        @WithDefault("false")
+        boolean pathStyleAccess();
+
+        Optional<String> accessKey();
+
+        /** Never logged; set it from the environment ({@code SLIPWAY_PROVISIONER_OBJECT_STORAGE_SECRET_KEY}). */
+        Optional<String> secretKey();
     }
 
     interface Kubernetes {

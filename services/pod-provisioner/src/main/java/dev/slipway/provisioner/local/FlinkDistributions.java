@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * Where the classpath of each Flink version is: {@code <dir>/dist-<major.minor>/target/flink.classpath},
- * written by the Maven build of {@code flink/dist-*} (flink-dist itself is not on Maven Central).
+ * written by the Maven build of {@code flink/dist-*} (flink-dist itself is not on Maven Central), and its plugins:
+ * {@code <dir>/dist-<major.minor>/target/plugins/<plugin>/}.
  */
 public final class FlinkDistributions {
 
@@ -29,6 +30,15 @@ public final class FlinkDistributions {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The version's {@code plugins/} directory (Flink's {@code FLINK_PLUGINS_DIR}: a directory per plugin, such as the S3
+     * file system), if its line has one.
+     */
+    public Optional<Path> pluginsDirectory(String flinkVersion) {
+        Path plugins = directory.resolve("dist-" + line(flinkVersion)).resolve("target").resolve("plugins");
+        return Files.isDirectory(plugins) ? Optional.of(plugins) : Optional.empty();
     }
 
     public Path classpathFile(String flinkVersion) {

@@ -3,6 +3,7 @@ package dev.slipway.provisioner.local;
 import dev.slipway.contracts.auth.ClusterTokens;
 import dev.slipway.provisioning.HighAvailability;
 import dev.slipway.provisioning.MetricsShipping;
+import dev.slipway.provisioning.ObjectStorage;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -16,14 +17,20 @@ import java.time.Duration;
  * @param stopGrace how long a stopped process may take before it is killed
  * @param metrics where each process's metric reporter ships; null for no reporter
  * @param highAvailability how JobManagers elect their leader and keep their jobs; null for none
+ * @param objectStorage the S3-compatible store of s3:// state paths, with its credentials
  */
 public record LocalBackendSettings(Path root, FlinkDistributions distributions, String javaCommand, String host, String schedulerUrl,
-        ClusterTokens tokens, Duration stopGrace, MetricsShipping metrics, HighAvailability highAvailability) {
+        ClusterTokens tokens, Duration stopGrace, MetricsShipping metrics, HighAvailability highAvailability,
+        ObjectStorage objectStorage) {
+
+    public LocalBackendSettings {
+        objectStorage = objectStorage == null ? ObjectStorage.NONE : objectStorage;
+    }
 
     /** Settings without high availability. */
     public LocalBackendSettings(Path root, FlinkDistributions distributions, String javaCommand, String host, String schedulerUrl,
             ClusterTokens tokens, Duration stopGrace, MetricsShipping metrics) {
-        this(root, distributions, javaCommand, host, schedulerUrl, tokens, stopGrace, metrics, null);
+        this(root, distributions, javaCommand, host, schedulerUrl, tokens, stopGrace, metrics, null, null);
     }
 
     /** The {@code java} of this JVM. */

@@ -158,6 +158,9 @@ public final class LocalProcessBackend implements PodBackend {
         configuration.put("io.tmp.dirs", tmp.toString());
         configuration.put("web.tmpdir", tmp.toString());
         configuration.put("blob.storage.directory", tmp.toString());
+        // The platform's object store, for state and high-availability files on s3://; the secret key stays in this file
+        // (Flink masks keys named secret in its logs) and never enters a decision or an event.
+        configuration.putAll(settings.objectStorage().configuration());
         if (taskManager) {
             configuration.put("taskmanager.host", settings.host());
             configuration.put("taskmanager.bind-host", settings.host());
@@ -186,10 +189,13 @@ public final class LocalProcessBackend implements PodBackend {
         command.add(FlinkProcessConfiguration.mainClass(decision));
         command.add("--configDir");
         command.add(conf.toString());
-        Process process = new ProcessBuilder(command).directory(directory.toFile())
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(LocalPod.outFile(directory, decision.podName()).toFile()))
-                .start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(LocalPod.outFile(directory, decision.podName()).toFile()));
+        // Flink loads file systems such as S3 from here, each in its own class loader, as from a distribution's plugins/.
+        settings.distributions().pluginsDirectory(version)
+                .ifPresent(plugins -> builder.environment().put("FLINK_PLUGINS_DIR", plugins.toString()));
+        Process process = builder.start();
         LocalPod pod = new LocalPod(decision.clusterId(), decision.podName(), decision.role(), decision.requestId(), process.pid(),
                 probePort, directory);
         pod.write();
