@@ -110,13 +110,22 @@ final class Scenarios {
      * TaskManagers that survived serve it again (no new TaskManager pod), and the counts go on without a gap and without
      * starting from nothing. Answers the recovery time, from the kill to all of the job's tasks RUNNING again.
      */
-    static Duration jobManagerKilledTheJobRecoversFromItsLatestCheckpoint(Platform platform, String cluster) throws IOException {
-        return jobManagerKilledTheJobRecoversFromItsLatestCheckpoint(platform, cluster, Map.of());
+    static Duration jobManagerKilledTheJobRecoversFromItsLatestCheckpoint(Platform platform, String cluster) throws Exception {
+        return jobManagerKilledTheJobRecoversFromItsLatestCheckpoint(platform, cluster, Map.of(), job -> { });
     }
 
-    /** As above, the job run with this configuration of its own (where its checkpoints go, say). */
+    /** What a test checks of a recovered job (its Flink job id) while it still runs. */
+    @FunctionalInterface
+    interface RunningCheck {
+        void check(String flinkJobId) throws Exception;
+    }
+
+    /**
+     * As above, the job run with this configuration of its own (where its checkpoints go, say), and {@code recovered}
+     * checked once the job runs again, before it is cancelled.
+     */
     static Duration jobManagerKilledTheJobRecoversFromItsLatestCheckpoint(Platform platform, String cluster,
-            Map<String, String> jobConfiguration) throws IOException {
+            Map<String, String> jobConfiguration, RunningCheck recovered) throws Exception {
         FlinkRest flink = platform.awaitJobManager(cluster);
         Path out = platform.work.resolve("counts").resolve(cluster);
         String jar = flink.uploadJar(platform.exampleJobsJar().toFile());
@@ -147,6 +156,7 @@ final class Scenarios {
         long countsAtRecovery = countLines(out);
         await("counts after the recovery").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> countLines(out) > countsAtRecovery + 200);
+        recovered.check(job);
         replaced[0].cancel(job);
         await("job " + job + " cancelled").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> replaced[0].jobState(job), "CANCELED"::equals);
