@@ -79,6 +79,11 @@ public final class FlinkRest {
                 .getLong("counts.completed");
     }
 
+    /** The job's checkpointing as Flink runs it ({@code /jobs/:id/checkpoints/config}): state backend, storage, incremental. */
+    public JsonPath checkpointConfig(String jobId) {
+        return given().get(url + "/jobs/" + jobId + "/checkpoints/config").then().statusCode(200).extract().jsonPath();
+    }
+
     /** The id of the job's latest completed checkpoint. */
     public long latestCompletedCheckpoint(String jobId) {
         return given().get(url + "/jobs/" + jobId + "/checkpoints").then().statusCode(200).extract().jsonPath()

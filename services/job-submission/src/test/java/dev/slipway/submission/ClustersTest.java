@@ -135,7 +135,7 @@ class ClustersTest {
         String body = """
                 {"name":"", "mode":"ELASTIC", "flinkVersion":"1.18.1",
                  "jobManager":{"cpu":0,"memoryMb":256}, "taskManager":{"memoryMb":512},
-                 "slotsPerTaskManager":0, "jobManagerReplicas":2,
+                 "slotsPerTaskManager":0, "jobManagerReplicas":2, "highAvailability":false,
                  "elastic":{"warmPool":5,"maxTaskManagers":2,"idleTimeoutSeconds":1},
                  "failures":{"initialBackoffSeconds":60,"maxBackoffSeconds":30},
                  "flinkConfiguration":{"rest.port":"9000","taskmanager.numberOfTaskSlots":"4","slipway.anything":"x"}}
