@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -195,7 +196,15 @@ final class JobCommands {
             System.out.println("job           " + id + " (" + job.path("kind").asText() + ", " + job.path("name").asText() + ")");
             System.out.println("cluster       " + job.path("clusterId").asText());
             System.out.println("status        " + status(job));
+            if (job.hasNonNull("statusReason")) {
+                System.out.println("why           " + job.path("statusReason").asText());
+            }
             System.out.println("Flink job     " + Output.text(job.path("flinkJobId")));
+            System.out.println("checkpoint    " + Output.text(job.path("latestCheckpoint")));
+            if (job.hasNonNull("restoredFrom")) {
+                System.out.println("restored from " + job.path("restoredFrom").path("path").asText() + " ("
+                        + job.path("restoredFrom").path("kind").asText().toLowerCase(Locale.ROOT) + ")");
+            }
             System.out.println("version       " + job.path("version").asInt() + " of " + job.path("latestVersion").asInt());
             System.out.println("savepoint     " + Output.text(job.path("latestSavepoint")));
             List<List<String>> rows = new ArrayList<>();

@@ -47,6 +47,16 @@ public final class FlinkRest {
         return given().get(url + "/jobs/" + jobId).then().statusCode(200).extract().path("vertices.status");
     }
 
+    /** Whether every task of the job runs; false also while the JobManager is gone, not elected (503) or knows no such job. */
+    public boolean allRunning(String jobId) {
+        try {
+            List<String> states = vertexStates(jobId);
+            return !states.isEmpty() && states.stream().allMatch("RUNNING"::equals);
+        } catch (AssertionError | RuntimeException notYet) {
+            return false;
+        }
+    }
+
     /** The names of the job's vertices (operators chained into tasks), as Flink's plan shows them. */
     public List<String> vertexNames(String jobId) {
         return given().get(url + "/jobs/" + jobId).then().statusCode(200).extract().path("vertices.name");

@@ -18,6 +18,7 @@ import dev.slipway.testkit.FreePorts;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -148,6 +149,16 @@ public final class Platform implements AutoCloseable {
     /** Local processes the provisioner runs now, as cluster/pod. */
     public List<String> localPods() {
         return given().get(provisioner.url() + "/api/v1/local/pods").then().statusCode(200).extract().jsonPath().getList("$");
+    }
+
+    /** Whether a JobManager pod's dispatcher was granted the lead (its log says so; it keeps it until it dies or loses ZooKeeper). */
+    public boolean leads(String clusterId, String podName) {
+        Path log = podsRoot().resolve(clusterId).resolve(podName).resolve(podName + ".log");
+        try {
+            return Files.exists(log) && Files.readString(log).contains("DefaultDispatcherRunner was granted leadership");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The process id of a local pod, from the record the provisioner keeps in the pod's directory. */

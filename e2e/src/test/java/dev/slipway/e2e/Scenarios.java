@@ -127,12 +127,8 @@ final class Scenarios {
     static Duration jobManagerKilledTheJobRecoversFromItsLatestCheckpoint(Platform platform, String cluster,
             Map<String, String> jobConfiguration, RunningCheck recovered) throws Exception {
         FlinkRest flink = platform.awaitJobManager(cluster);
-        Path out = platform.work.resolve("counts").resolve(cluster);
-        String jar = flink.uploadJar(platform.exampleJobsJar().toFile());
-        String job = flink.run(jar, KEYED_COUNTS, 2, List.of("--out", out.toString(), "--rate", "100", "--keys", "8",
-                "--checkpoint-ms", "500"), jobConfiguration);
-        await("job " + job + " running with checkpoints").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                .until(() -> allRunning(flink, job) && flink.completedCheckpoints(job) >= 3);
+        Path out = countsOf(platform, cluster);
+        String job = runningKeyedCounts(platform, cluster, flink, jobConfiguration);
         List<String> taskManagers = platform.liveTaskManagers(cluster);
         String jobManager = platform.pods(cluster).getString("find { it.role == 'JOB_MANAGER' && it.status == 'READY' }.name");
         long checkpointBeforeKill = flink.latestCompletedCheckpoint(job);
@@ -144,7 +140,7 @@ final class Scenarios {
         await("job " + job + " recovered by a new JobManager").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
                 .until(() -> {
                     replaced[0] = platform.awaitJobManager(cluster);
-                    return allRunning(replaced[0], job);
+                    return replaced[0].allRunning(job);
                 });
         Duration recovery = Duration.between(killed, Instant.now());
         assertThat(platform.pods(cluster).getString("find { it.role == 'JOB_MANAGER' && it.status == 'READY' }.name"))
@@ -153,14 +149,8 @@ final class Scenarios {
                 .isGreaterThanOrEqualTo(checkpointBeforeKill);
         assertThat(platform.liveTaskManagers(cluster)).as("the TaskManagers that survived serve the job again")
                 .containsExactlyInAnyOrderElementsOf(taskManagers);
-        long countsAtRecovery = countLines(out);
-        await("counts after the recovery").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                .until(() -> countLines(out) > countsAtRecovery + 200);
         recovered.check(job);
-        replaced[0].cancel(job);
-        await("job " + job + " cancelled").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                .until(() -> replaced[0].jobState(job), "CANCELED"::equals);
-        assertCountsWithoutGapNorFreshStart(out);
+        countsGoOnThenCancel(replaced[0], job, out);
         return recovery;
     }
 
@@ -173,13 +163,9 @@ final class Scenarios {
         await("two JobManagers ready").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                 .until(() -> platform.pods(cluster).getList("findAll { it.role == 'JOB_MANAGER' && it.status == 'READY' }").size() == 2);
         FlinkRest flink = platform.awaitJobManager(cluster);
-        Path out = platform.work.resolve("counts").resolve(cluster);
-        String jar = flink.uploadJar(platform.exampleJobsJar().toFile());
-        String job = flink.run(jar, KEYED_COUNTS, 2, List.of("--out", out.toString(), "--rate", "100", "--checkpoint-ms", "500"));
-        await("job " + job + " running with checkpoints").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                .until(() -> allRunning(flink, job) && flink.completedCheckpoints(job) >= 3);
+        String job = runningKeyedCounts(platform, cluster, flink, Map.of());
         List<String> jobManagers = platform.pods(cluster).getList("findAll { it.role == 'JOB_MANAGER' }.name");
-        String leader = jobManagers.stream().filter(pod -> leads(platform, cluster, pod)).findFirst().orElseThrow();
+        String leader = jobManagers.stream().filter(pod -> platform.leads(cluster, pod)).findFirst().orElseThrow();
         String standby = jobManagers.stream().filter(pod -> !pod.equals(leader)).findFirst().orElseThrow();
         long checkpointBeforeKill = flink.latestCompletedCheckpoint(job);
 
@@ -189,24 +175,18 @@ final class Scenarios {
         await("job " + job + " recovered by the standby").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
                 .until(() -> {
                     answering[0] = platform.awaitJobManager(cluster);
-                    return allRunning(answering[0], job);
+                    return answering[0].allRunning(job);
                 });
         Duration recovery = Duration.between(killed, Instant.now());
-        assertThat(leads(platform, cluster, standby)).as(standby + " took the lead").isTrue();
+        assertThat(platform.leads(cluster, standby)).as(standby + " took the lead").isTrue();
         assertThat(platform.pods(cluster).getList("findAll { it.role == 'JOB_MANAGER' && it.status != 'TERMINATING' }.name",
                 String.class)).as("the replacement is a standby now").allSatisfy(pod -> {
                     if (!pod.equals(standby)) {
-                        assertThat(leads(platform, cluster, pod)).as(pod + " leads").isFalse();
+                        assertThat(platform.leads(cluster, pod)).as(pod + " leads").isFalse();
                     }
                 });
         assertThat(answering[0].restoredCheckpoint(job)).isGreaterThanOrEqualTo(checkpointBeforeKill);
-        long countsAtRecovery = countLines(out);
-        await("counts after the recovery").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                .until(() -> countLines(out) > countsAtRecovery + 200);
-        answering[0].cancel(job);
-        await("job " + job + " cancelled").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                .until(() -> answering[0].jobState(job), "CANCELED"::equals);
-        assertCountsWithoutGapNorFreshStart(out);
+        countsGoOnThenCancel(answering[0], job, countsOf(platform, cluster));
         return recovery;
     }
 
@@ -216,11 +196,7 @@ final class Scenarios {
      */
     static void zooKeeperRestartedTheJobGoesOn(Platform platform, String cluster) throws IOException {
         FlinkRest flink = platform.awaitJobManager(cluster);
-        Path out = platform.work.resolve("counts").resolve(cluster);
-        String jar = flink.uploadJar(platform.exampleJobsJar().toFile());
-        String job = flink.run(jar, KEYED_COUNTS, 2, List.of("--out", out.toString(), "--rate", "100", "--checkpoint-ms", "500"));
-        await("job " + job + " running with checkpoints").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                .until(() -> allRunning(flink, job) && flink.completedCheckpoints(job) >= 3);
+        String job = runningKeyedCounts(platform, cluster, flink, Map.of());
         String jobManager = platform.pods(cluster).getString("find { it.role == 'JOB_MANAGER' && it.status == 'READY' }.name");
         Path log = platform.podsRoot().resolve(cluster).resolve(jobManager).resolve(jobManager + ".log");
 
@@ -232,14 +208,33 @@ final class Scenarios {
             platform.zooKeeper.start();
         }
         await("job " + job + " running again").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
-                .until(() -> allRunning(platform.awaitJobManager(cluster), job));
+                .until(() -> platform.awaitJobManager(cluster).allRunning(job));
+        countsGoOnThenCancel(platform.awaitJobManager(cluster), job, countsOf(platform, cluster));
+    }
+
+    /** Where KeyedCounts of the cluster writes its counts. */
+    static Path countsOf(Platform platform, String cluster) {
+        return platform.work.resolve("counts").resolve(cluster);
+    }
+
+    /** KeyedCounts on the cluster, with this configuration of its own, running with three checkpoints; answers its job id. */
+    private static String runningKeyedCounts(Platform platform, String cluster, FlinkRest flink, Map<String, String> configuration) {
+        String jar = flink.uploadJar(platform.exampleJobsJar().toFile());
+        String job = flink.run(jar, KEYED_COUNTS, 2, List.of("--out", countsOf(platform, cluster).toString(), "--rate", "100",
+                "--keys", "8", "--checkpoint-ms", "500"), configuration);
+        await("job " + job + " running with checkpoints").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                .until(() -> flink.allRunning(job) && flink.completedCheckpoints(job) >= 3);
+        return job;
+    }
+
+    /** The counts go on after a recovery; then the job is cancelled and its counts have no gap and no fresh start. */
+    private static void countsGoOnThenCancel(FlinkRest flink, String job, Path out) throws IOException {
         long counts = countLines(out);
-        await("counts after ZooKeeper came back").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+        await("counts after the recovery").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> countLines(out) > counts + 200);
-        FlinkRest answering = platform.awaitJobManager(cluster);
-        answering.cancel(job);
+        flink.cancel(job);
         await("job " + job + " cancelled").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                .until(() -> answering.jobState(job), "CANCELED"::equals);
+                .until(() -> flink.jobState(job), "CANCELED"::equals);
         assertCountsWithoutGapNorFreshStart(out);
     }
 
@@ -252,26 +247,6 @@ final class Scenarios {
             }
         }
         return all.toString();
-    }
-
-    /** Whether the JobManager pod's log says its dispatcher was granted the lead. */
-    private static boolean leads(Platform platform, String cluster, String pod) {
-        Path log = platform.podsRoot().resolve(cluster).resolve(pod).resolve(pod + ".log");
-        try {
-            return Files.exists(log) && Files.readString(log).contains("DefaultDispatcherRunner was granted leadership");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static boolean allRunning(FlinkRest flink, String job) {
-        try {
-            List<String> states = flink.vertexStates(job);
-            return !states.isEmpty() && states.stream().allMatch("RUNNING"::equals);
-        } catch (AssertionError | RuntimeException notYet) {
-            // the JobManager is gone, not elected yet (503), or does not know the job yet
-            return false;
-        }
     }
 
     /**

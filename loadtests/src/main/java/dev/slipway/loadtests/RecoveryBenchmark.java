@@ -9,10 +9,6 @@ import dev.slipway.contracts.cluster.ProcessSize;
 import dev.slipway.e2e.FlinkRest;
 import dev.slipway.e2e.Platform;
 import dev.slipway.scheduling.replay.Percentiles;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,7 +59,7 @@ public final class RecoveryBenchmark {
                     await(kind + " kill " + kill + ": job RUNNING again").atMost(Duration.ofSeconds(180))
                             .pollInterval(Duration.ofMillis(100)).until(() -> {
                                 answering[0] = platform.awaitJobManager(cluster);
-                                return allRunning(answering[0], job) && restoredAfter(answering[0], job, start);
+                                return answering[0].allRunning(job) && restoredAfter(answering[0], job, start);
                             });
                     long millis = (System.nanoTime() - start) / 1_000_000;
                     long restored = answering[0].restoredCheckpoint(job);
@@ -94,7 +90,7 @@ public final class RecoveryBenchmark {
         long[] latest = new long[1];
         await("job " + job + " checkpointing").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200)).until(() -> {
             FlinkRest flink = platform.awaitJobManager(cluster);
-            if (!allRunning(flink, job)) {
+            if (!flink.allRunning(job)) {
                 return false;
             }
             if (flink.completedCheckpoints(job) == 0) {
@@ -118,17 +114,7 @@ public final class RecoveryBenchmark {
         await("a standby beside the leader").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
                 .until(() -> platform.pods(cluster).getList("findAll { it.role == 'JOB_MANAGER' && it.status == 'READY' }").size() == 2);
         return platform.pods(cluster).<String>getList("findAll { it.role == 'JOB_MANAGER' && it.status == 'READY' }.name").stream()
-                .filter(pod -> leads(platform, cluster, pod)).findFirst().orElseThrow();
-    }
-
-    /** The dispatcher of a JobManager that never lost its lead leads (ours die with it). */
-    private static boolean leads(Platform platform, String cluster, String pod) {
-        Path log = platform.podsRoot().resolve(cluster).resolve(pod).resolve(pod + ".log");
-        try {
-            return Files.readString(log).contains("DefaultDispatcherRunner was granted leadership");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+                .filter(pod -> platform.leads(cluster, pod)).findFirst().orElseThrow();
     }
 
     /** The job restored after the kill: Flink's latest restore happened after {@code startNanos}. */
@@ -136,15 +122,6 @@ public final class RecoveryBenchmark {
         Long restoredAt = flink.restoredAtMillis(job);
         long startMillis = System.currentTimeMillis() - (System.nanoTime() - startNanos) / 1_000_000;
         return restoredAt != null && restoredAt >= startMillis - 50;
-    }
-
-    private static boolean allRunning(FlinkRest flink, String job) {
-        try {
-            List<String> states = flink.vertexStates(job);
-            return !states.isEmpty() && states.stream().allMatch("RUNNING"::equals);
-        } catch (AssertionError | RuntimeException notYet) {
-            return false;
-        }
     }
 
     private static long percentile(List<Long> values, double p) {

@@ -126,7 +126,10 @@ async function loadCluster() {
     const out = el('span', figures.out ?? '–', 'records-out');
     const checkpoint = el('span', figures.checkpoint ?? '–', 'last-checkpoint');
     if (j.flinkJobId) loadJobMetrics(j.flinkJobId, out, checkpoint);
-    return row([j.name, j.kind, `${j.version} of ${j.latestVersion}`, status(j.status), j.operation || '', out, checkpoint,
+    // Why it is in its status when the platform knows more (a JobManager being replaced, what a recovery started from).
+    const shown = status(j.status);
+    if (j.statusReason) shown.title = j.statusReason;
+    return row([j.name, j.kind, `${j.version} of ${j.latestVersion}`, shown, j.operation || '', out, checkpoint,
       j.latestSavepoint || '', actions(j)]);
   }));
 }
@@ -197,7 +200,8 @@ async function loadDecisions() {
 
 function describe(event) {
   const e = event.event || {};
-  const what = e.reason || e.statusReason || e.status || e.message || '';
+  // A job's status change says its status, and why when the platform knows (RECOVERING, a recovery's checkpoint).
+  const what = e.status && e.reason ? `${e.status} (${e.reason})` : e.reason || e.statusReason || e.status || e.message || '';
   return `${when(event.occurredAt)} ${event.type.replace(/^dev\.slipway\./, '')}${e.podName ? ' ' + e.podName : ''}${what ? ': ' + what : ''}`;
 }
 
