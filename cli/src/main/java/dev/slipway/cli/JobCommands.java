@@ -199,6 +199,10 @@ final class JobCommands {
             if (job.hasNonNull("statusReason")) {
                 System.out.println("why           " + job.path("statusReason").asText());
             }
+            if (job.hasNonNull("failureCause")) {
+                // Its root cause comes first: the missing class, the SQL identifier Flink did not find.
+                System.out.println("cause         " + job.path("failureCause").asText().lines().findFirst().orElse(""));
+            }
             System.out.println("Flink job     " + Output.text(job.path("flinkJobId")));
             System.out.println("checkpoint    " + Output.text(job.path("latestCheckpoint")));
             if (job.hasNonNull("restoredFrom")) {

@@ -271,7 +271,22 @@ class JobSubmissionTest {
                 .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
         await("job FAILED").atMost(WAIT).pollInterval(Duration.ofMillis(500))
                 .until(() -> job(id), json -> "FAILED".equals(json.getString("status")));
-        assertThat(job(id).getString("failureCause")).contains("no_such_table");
+        assertThat(job(id).getString("failureCause").lines().findFirst().orElseThrow()).as("the deepest cause, first")
+                .contains("no_such_table");
+    }
+
+    @Test
+    void aJarJobMissingADependencyFailsNamingTheMissingClass() {
+        // Flink's REST API answers such a run with "Internal server error." alone: the cause is in the JobManager's log.
+        String id = api().multiPart("jar", platform.exampleJobsJar().toFile(), "application/java-archive")
+                .multiPart("clusterId", cluster)
+                .multiPart("entryClass", "dev.slipway.flink.examples.MissingDriver")
+                .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+        JsonPath failed = await("job FAILED").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                .until(() -> job(id), json -> "FAILED".equals(json.getString("status")));
+        assertThat(failed.getString("failureCause").lines().findFirst().orElseThrow()).as("the root cause, first")
+                .contains("org.postgresql.Driver").doesNotContain("Internal server error");
+        assertThat(failed.getString("failureCause")).contains("from the JobManager's log");
     }
 
     private static String sha256(Path file) throws IOException, NoSuchAlgorithmException {
@@ -308,6 +323,19 @@ class JobSubmissionTest {
         assertThat(restarted.getString("restoredFrom.kind")).isEqualTo("CHECKPOINT");
         awaitTasksRunning(flink, second);
         assertThat(flink.restoredCheckpoint(second)).as("restored from the retained checkpoint").isNotNull();
+
+        // Cancelled and restarted once more: the first run's checkpoint is nobody's restore point now, and goes.
+        await("checkpoints of " + second).atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                .until(() -> flink.completedCheckpoints(second), completed -> completed >= 2);
+        api().post("/api/v1/jobs/{id}/cancel", id).then().statusCode(202);
+        String secondCheckpoint = awaitJob(id, "CANCELED").getString("latestCheckpoint");
+        assertThat(secondCheckpoint).contains("/" + second + "/chk-");
+        api().post("/api/v1/jobs/{id}/restart", id).then().statusCode(202);
+        await("the first run's checkpoint disposed of").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                .until(() -> !Files.exists(Path.of(URI.create(checkpoint))));
+        JsonPath third = awaitJob(id, "RUNNING");
+        assertThat(third.getString("restoredFrom.path")).isEqualTo(secondCheckpoint);
+        assertThat(Path.of(URI.create(secondCheckpoint))).as("what the running run started from stays").isDirectory();
 
         api().post("/api/v1/jobs/{id}/cancel", id).then().statusCode(202);
         awaitJob(id, "CANCELED");

@@ -88,6 +88,17 @@ public class Job {
     @Column(name = "restored_from_kind")
     public RestoreKind restoredFromKind;
 
+    /**
+     * Checkpoints earlier runs retained that nothing of the job starts from any more, newline-separated, oldest first: the
+     * reconciler disposes of them through Flink unless another job may start from one.
+     */
+    @Column(name = "checkpoints_to_dispose", columnDefinition = "text")
+    public String checkpointsToDispose;
+
+    /** Flink's trigger of the disposal of the first of {@link #checkpointsToDispose}, once asked. */
+    @Column(name = "checkpoint_disposal_trigger")
+    public String checkpointDisposalTrigger;
+
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
     public Operation operation;

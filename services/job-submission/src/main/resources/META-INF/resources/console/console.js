@@ -128,7 +128,8 @@ async function loadCluster() {
     if (j.flinkJobId) loadJobMetrics(j.flinkJobId, out, checkpoint);
     // Why it is in its status when the platform knows more (a JobManager being replaced, what a recovery started from).
     const shown = status(j.status);
-    if (j.statusReason) shown.title = j.statusReason;
+    const why = j.statusReason || (j.failureCause ? j.failureCause.split('\n')[0] : '');
+    if (why) shown.title = why;
     return row([j.name, j.kind, `${j.version} of ${j.latestVersion}`, shown, j.operation || '', out, checkpoint,
       j.latestSavepoint || '', actions(j)]);
   }));

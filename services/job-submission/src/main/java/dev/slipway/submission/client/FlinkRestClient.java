@@ -199,6 +199,22 @@ public class FlinkRestClient {
         return shorten(trace);
     }
 
+    /**
+     * The end of the JobManager's log ({@code GET /jobmanager/log}, the file its {@code log.file} names): where an unhandled
+     * failure Flink answers with "Internal server error." alone is written. Empty when there is none.
+     */
+    public String jobManagerLogTail(String baseUrl, int maxChars) throws IOException {
+        HttpResponse<String> response;
+        try {
+            response = http.send(get(baseUrl + "/jobmanager/log"), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        String log = response.statusCode() == 200 && response.body() != null ? response.body() : "";
+        return log.length() <= maxChars ? log : log.substring(log.length() - maxChars);
+    }
+
     /** {@code PATCH /jobs/:jobid?mode=cancel}. */
     public void cancel(String baseUrl, String flinkJobId) throws IOException {
         send(HttpRequest.newBuilder(URI.create(baseUrl + "/jobs/" + flinkJobId + "?mode=cancel")).timeout(timeout)

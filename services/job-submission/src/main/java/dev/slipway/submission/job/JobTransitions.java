@@ -97,12 +97,16 @@ public final class JobTransitions {
         if (!newerCheckpoint(job, path, completedAt)) {
             return false;
         }
+        String older = job.latestCheckpoint;
+        String olderRestore = job.opRestorePath;
         job.latestCheckpoint = path;
         job.latestCheckpointAt = completedAt;
         job.updatedAt = now;
         if (job.operation == Operation.SUBMIT && job.opRestoreLatest) {
             restoreFromLatest(job);
+            CheckpointRetirement.retire(job, olderRestore);
         }
+        CheckpointRetirement.retire(job, older);
         return true;
     }
 
@@ -115,6 +119,7 @@ public final class JobTransitions {
     /** Flink accepted the run. */
     public static void submitted(Job job, String flinkJobId, Instant now) {
         job.runs++;
+        String previousRestore = job.restoredFromKind == RestoreKind.CHECKPOINT ? job.restoredFrom : null;
         job.restoredFrom = job.opRestorePath;
         job.restoredFromKind = job.opRestorePath == null ? null : job.opRestoreKind;
         job.flinkJobId = flinkJobId;
@@ -124,6 +129,8 @@ public final class JobTransitions {
         job.statusReason = null;
         job.failureCause = null;
         end(job, now);
+        // What the previous run started from, if a checkpoint of an earlier run, is nobody's restore point any more.
+        CheckpointRetirement.retire(job, previousRestore);
     }
 
     /** Flink refused the run (the program failed to start, the savepoint is unreadable, ...): the job failed. */
@@ -224,12 +231,14 @@ public final class JobTransitions {
 
     /** A JobManager that leads again runs the recovered run, restored from {@code checkpoint} (null: Flink named none). */
     public static void recovered(Job job, String checkpoint, Instant now) {
+        String previousRestore = job.restoredFromKind == RestoreKind.CHECKPOINT ? job.restoredFrom : null;
         job.status = JobStatus.RUNNING;
         job.statusReason = checkpoint == null ? "recovered by a new JobManager"
                 : "recovered by a new JobManager from checkpoint " + checkpoint;
         if (checkpoint != null) {
             job.restoredFrom = checkpoint;
             job.restoredFromKind = RestoreKind.CHECKPOINT;
+            CheckpointRetirement.retire(job, previousRestore);
         }
         job.failureCause = null;
         job.updatedAt = now;

@@ -13,11 +13,13 @@ import dev.slipway.submission.cluster.ClusterStatus;
 import dev.slipway.submission.cluster.Lifecycle;
 import dev.slipway.submission.config.SubmissionConfig;
 import dev.slipway.submission.job.AutoRestartPolicy;
+import dev.slipway.submission.job.CheckpointRetirement;
 import dev.slipway.submission.job.CompletedCheckpoints;
 import dev.slipway.submission.job.FlinkStates;
 import dev.slipway.submission.job.JobIds;
 import dev.slipway.submission.job.JobTransitions;
 import dev.slipway.submission.job.Operation;
+import dev.slipway.submission.job.RootCause;
 import dev.slipway.submission.job.RunConfiguration;
 import dev.slipway.submission.job.SavepointRetention;
 import io.quarkus.runtime.ShutdownEvent;
@@ -273,6 +275,7 @@ public class JobReconciler {
             String url = url(current.clusterId, urls);
             follow(current, url, own);
             retainSavepoints(current, url);
+            disposeRetiredCheckpoint(current, url);
         }
     }
 
@@ -366,6 +369,59 @@ public class JobReconciler {
         }));
     }
 
+    /**
+     * Disposes of the first checkpoint on the job's disposal list (one an earlier run retained that nothing of the job starts
+     * from any more) through its cluster's JobManager, one step per pass: trigger, then read the outcome. One another job may
+     * start from is taken off the list and stays.
+     */
+    private void disposeRetiredCheckpoint(Job job, String url) throws Throwable {
+        List<String> waiting = CheckpointRetirement.disposals(job);
+        if (waiting.isEmpty() || job.operation != Operation.NONE) {
+            return;
+        }
+        String path = waiting.get(0);
+        if (job.checkpointDisposalTrigger == null) {
+            if (CheckpointRetirement.needed(job, path) || await(() -> jobs.startPoints(List.of(path))).contains(path)) {
+                record(job, (j, now, effects) -> CheckpointRetirement.done(j, path));
+                return;
+            }
+            String trigger;
+            try {
+                trigger = flink.disposeSavepoint(url, path);
+            } catch (FlinkError refused) {
+                if (refused.status() >= 500) {
+                    throw refused; // the JobManager's trouble: tried again
+                }
+                LOG.warnf("job %s: Flink refused to dispose of checkpoint %s; it stays where it is: %s", job.id, path,
+                        shorten(refused.getMessage()));
+                record(job, (j, now, effects) -> CheckpointRetirement.done(j, path));
+                return;
+            }
+            LOG.infof("job %s: disposing of checkpoint %s, which an earlier run retained and nothing starts from any more", job.id,
+                    path);
+            record(job, (j, now, effects) -> j.checkpointDisposalTrigger = trigger);
+            return;
+        }
+        FlinkRestClient.DisposalStatus status;
+        try {
+            status = flink.disposalStatus(url, job.checkpointDisposalTrigger);
+        } catch (FlinkError unknown) {
+            if (unknown.status() != 404) {
+                throw unknown;
+            }
+            record(job, (j, now, effects) -> j.checkpointDisposalTrigger = null); // forgotten by a new JobManager: again
+            return;
+        }
+        if (!status.completed()) {
+            return;
+        }
+        if (status.failure() != null && !status.failure().contains("FileNotFoundException")) {
+            LOG.warnf("job %s: Flink could not dispose of checkpoint %s; it stays where it is: %s", job.id, path,
+                    shorten(status.failure()));
+        }
+        record(job, (j, now, effects) -> CheckpointRetirement.done(j, path));
+    }
+
     private void disposalFailed(Job job, JobSavepoint savepoint, String failure) throws Throwable {
         String reason = shorten(failure);
         LOG.warnf("job %s: Flink could not dispose of savepoint %s; it stays where it is: %s", job.id, savepoint.path, reason);
@@ -411,8 +467,9 @@ public class JobReconciler {
                         RunConfiguration.of(jobs.configuration(version), checkpointDirectory(job.id)), restore, flinkJobId));
             } catch (FlinkError refused) {
                 if (flink.jobState(url, flinkJobId).isEmpty()) {
-                    LOG.infof("job %s: Flink refused version %d: %s", job.id, version.version, refused.getMessage());
-                    record(job, (j, now, effects) -> JobTransitions.submissionFailed(j, shorten(refused.getMessage()), now));
+                    String why = RootCause.first(explained(url, refused));
+                    LOG.infof("job %s: Flink refused version %d: %s", job.id, version.version, why);
+                    record(job, (j, now, effects) -> JobTransitions.submissionFailed(j, shorten(why), now));
                     return;
                 }
             } finally {
@@ -430,6 +487,23 @@ public class JobReconciler {
         } else {
             LOG.infof("job %s: version %d runs on cluster %s as Flink job %s%s", job.id, version.version, cluster.id, flinkJobId,
                     restore == null ? "" : " from " + job.opRestoreKind + " " + restore);
+        }
+    }
+
+    /**
+     * Flink's refusal, and, when its answer says only "Internal server error." (an unhandled error in the JobManager, such as
+     * a class the job needs that the cluster lacks), the exception the JobManager logged for it.
+     */
+    private String explained(String url, FlinkError refused) {
+        String message = refused.getMessage();
+        if (message == null || !message.contains("Internal server error")) {
+            return message;
+        }
+        try {
+            String logged = RootCause.lastLogged(flink.jobManagerLogTail(url, 256 * 1024));
+            return logged == null ? message : logged + "\n(from the JobManager's log; Flink answered: " + message + ")";
+        } catch (IOException unreadable) {
+            return message;
         }
     }
 
@@ -519,7 +593,7 @@ public class JobReconciler {
             }
             checkpoint = latest.retained();
         }
-        String cause = failing ? flink.failureCause(url, job.flinkJobId) : null;
+        String cause = failing ? RootCause.first(flink.failureCause(url, job.flinkJobId)) : null;
         Optional<FlinkRestClient.Checkpoint> retained = checkpoint;
         endedRuns.remove(job.flinkJobId);
         record(job, (j, now, effects) -> {
