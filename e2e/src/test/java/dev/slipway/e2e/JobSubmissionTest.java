@@ -286,7 +286,9 @@ class JobSubmissionTest {
                 .until(() -> job(id), json -> "FAILED".equals(json.getString("status")));
         assertThat(failed.getString("failureCause").lines().findFirst().orElseThrow()).as("the root cause, first")
                 .contains("org.postgresql.Driver").doesNotContain("Internal server error");
-        assertThat(failed.getString("failureCause")).contains("from the JobManager's log");
+        if (failed.getString("failureCause").contains("Internal server error")) {
+            assertThat(failed.getString("failureCause")).as("Flink said nothing more").contains("from the JobManager's log");
+        }
     }
 
     private static String sha256(Path file) throws IOException, NoSuchAlgorithmException {
