@@ -22,13 +22,13 @@ class ElasticClusterFlink120Test {
 
     @BeforeAll
     static void start() throws Exception {
-        platform = new Platform("elastic-1.20");
+        platform = Platform.shared();
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         if (platform != null) {
-            platform.close();
+            platform.deleteClusters();
         }
     }
 

@@ -23,13 +23,13 @@ class ElasticClusterTest {
 
     @BeforeAll
     static void start() throws Exception {
-        platform = new Platform("elastic");
+        platform = Platform.shared();
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         if (platform != null) {
-            platform.close();
+            platform.deleteClusters();
         }
     }
 

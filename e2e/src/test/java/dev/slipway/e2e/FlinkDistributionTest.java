@@ -33,13 +33,13 @@ class FlinkDistributionTest {
 
     @BeforeAll
     static void start() throws Exception {
-        platform = new Platform("distribution");
+        platform = Platform.shared();
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         if (platform != null) {
-            platform.close();
+            platform.deleteClusters();
         }
     }
 

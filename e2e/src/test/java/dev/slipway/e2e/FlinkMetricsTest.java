@@ -40,13 +40,13 @@ class FlinkMetricsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        platform = new Platform("metrics");
+        platform = Platform.shared();
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         if (platform != null) {
-            platform.close();
+            platform.deleteClusters();
         }
     }
 

@@ -28,6 +28,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -51,6 +53,22 @@ public final class Platform implements AutoCloseable {
     public final ServiceProcess provisioner;
     private final KafkaProducer<String, byte[]> producer;
     private final ClusterTokens tokens = new ClusterTokens(SECRET);
+    /** Clusters created through this platform and not deleted yet. */
+    private final Set<String> clusters = ConcurrentHashMap.newKeySet();
+    private static Platform shared;
+
+    /**
+     * One platform for every test class that needs nothing special of it, started on first use and stopped when the test
+     * JVM exits: each class deletes the clusters it made when it is done ({@link #deleteClusters()}).
+     */
+    public static synchronized Platform shared() throws IOException {
+        if (shared == null) {
+            Platform platform = new Platform("shared");
+            Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "stop-shared-platform"));
+            shared = platform;
+        }
+        return shared;
+    }
 
     public Platform(String name) throws IOException {
         this(name, Map.of());
@@ -96,14 +114,26 @@ public final class Platform implements AutoCloseable {
     }
 
     public void createCluster(String clusterId, ClusterSpec spec) throws ExecutionException, InterruptedException {
+        clusters.add(clusterId);
         ClusterSpecCreated created = new ClusterSpecCreated(Events.deterministicId(clusterId, "created"), clusterId, Instant.now(), 1,
                 spec);
         producer.send(EventRecords.toRecord(created, EventSources.JOB_SUBMISSION, null)).get();
     }
 
     public void deleteCluster(String clusterId) throws ExecutionException, InterruptedException {
+        clusters.remove(clusterId);
         producer.send(EventRecords.toRecord(new ClusterDeleted(Events.deterministicId(clusterId, "deleted"), clusterId, Instant.now(), 2),
                 EventSources.JOB_SUBMISSION, null)).get();
+    }
+
+    /** Deletes every cluster created through this platform and waits until their processes are gone: the next class starts clean. */
+    public void deleteClusters() throws ExecutionException, InterruptedException {
+        List<String> created = List.copyOf(clusters);
+        for (String clusterId : created) {
+            deleteCluster(clusterId);
+        }
+        await("the pods of " + created + " gone").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .until(() -> localPods().stream().noneMatch(pod -> created.stream().anyMatch(cluster -> pod.startsWith(cluster + "/"))));
     }
 
     /** The cluster's JobManager REST API, once it answers. */
