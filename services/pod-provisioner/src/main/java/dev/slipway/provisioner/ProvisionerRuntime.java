@@ -94,10 +94,17 @@ public class ProvisionerRuntime {
                     + " s3://bucket/slipway/ha)"));
             return HighAvailability.kubernetes(storage, config.kubernetes().namespace().orElse(null));
         }
+        boolean local = config.backend() == ProvisionerConfig.Backend.LOCAL;
+        if (!local && (ha.zookeeperQuorum().isEmpty() || ha.storageDir().isEmpty())) {
+            throw new IllegalStateException("ZooKeeper high availability on Kubernetes needs the ensemble as the pods reach it and"
+                    + " storage every JobManager pod reaches: set slipway.provisioner.high-availability.zookeeper-quorum and"
+                    + " .storage-dir (deploy/k8s sets both), or slipway.provisioner.high-availability.type=KUBERNETES");
+        }
+        String quorum = ha.zookeeperQuorum().orElse("127.0.0.1:2181");
         String storage = ha.storageDir().orElseGet(() -> Path.of(config.local().root()).toAbsolutePath().normalize()
                 .resolveSibling("ha").toUri().toString());
-        LOG.infof("high availability through ZooKeeper at %s, storage %s", ha.zookeeperQuorum(), storage);
-        return HighAvailability.zooKeeper(ha.zookeeperQuorum(), storage);
+        LOG.infof("high availability through ZooKeeper at %s, storage %s", quorum, storage);
+        return HighAvailability.zooKeeper(quorum, storage);
     }
 
     private ObjectStorage objectStorage() {

@@ -89,9 +89,8 @@ public interface ProvisionerConfig {
         @WithDefault("ZOOKEEPER")
         Type type();
 
-        /** ZooKeeper's {@code host:port[,host:port]} as Flink pods reach it. */
-        @WithDefault("127.0.0.1:2181")
-        String zookeeperQuorum();
+        /** ZooKeeper's {@code host:port[,host:port]} as Flink pods reach it; LOCAL default {@code 127.0.0.1:2181}. */
+        Optional<String> zookeeperQuorum();
 
         /**
          * Where JobManagers keep job graphs, jars and checkpoint metadata, shared by all of a cluster's JobManagers
