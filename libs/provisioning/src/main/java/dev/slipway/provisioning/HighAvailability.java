@@ -34,6 +34,7 @@ public record HighAvailability(Type type, String zookeeperQuorum, String storage
     public static final String ZOOKEEPER_ROOT = "high-availability.zookeeper.path.root";
     public static final String SESSION_TIMEOUT = "high-availability.zookeeper.client.session-timeout";
     public static final String CONNECTION_TIMEOUT = "high-availability.zookeeper.client.connection-timeout";
+    public static final String SASL_DISABLE = "zookeeper.sasl.disable";
     public static final String KUBERNETES_CLUSTER_ID = "kubernetes.cluster-id";
     public static final String KUBERNETES_NAMESPACE = "kubernetes.namespace";
     /** Every high-availability key, and the prefix of the rest: the platform's alone. */
@@ -90,6 +91,8 @@ public record HighAvailability(Type type, String zookeeperQuorum, String storage
             // Plain milliseconds: 1.20 reads an int, 2.x a duration (a bare number is milliseconds there).
             conf.put(SESSION_TIMEOUT, Long.toString(sessionTimeout(network).toMillis()));
             conf.put(CONNECTION_TIMEOUT, Long.toString(CONNECTION_TIMEOUT_VALUE.toMillis()));
+            // The platform's ensemble takes no SASL: without this Flink's client looks for a JAAS section and logs its absence.
+            conf.put(SASL_DISABLE, "true");
         } else {
             conf.put(TYPE, "kubernetes");
             // The ConfigMaps of leader election and job metadata are named after it.
