@@ -202,6 +202,7 @@ final class JobCommands {
             if (job.hasNonNull("failureCause")) {
                 // Its root cause comes first: the missing class, the SQL identifier Flink did not find.
                 System.out.println("cause         " + job.path("failureCause").asText().lines().findFirst().orElse(""));
+                System.out.println("logs          ./slipway search " + job.path("clusterId").asText() + " --level WARN,ERROR");
             }
             System.out.println("Flink job     " + Output.text(job.path("flinkJobId")));
             System.out.println("checkpoint    " + Output.text(job.path("latestCheckpoint")));
