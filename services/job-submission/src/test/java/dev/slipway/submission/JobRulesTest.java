@@ -88,6 +88,21 @@ class JobRulesTest {
     }
 
     @Test
+    void aSqlSetCannotOverrideWhatThePlatformOwns() {
+        JobRequest request = new JobRequest(JobKind.SQL, null, "c-1", null, null, null, null, null, """
+                SET 'pipeline.name' = 'orders';
+                SET 'slipway.cluster.token' = 'forged';
+                SET 'high-availability.storageDir' = 'file:///tmp/elsewhere';
+                SET 's3.secret-key' = 'mine';
+                INSERT INTO t VALUES (1);
+                """);
+        assertThat(JobValidator.validateSql(request)).extracting(FieldError::message).containsExactly(
+                "line 2: SET 'slipway.cluster.token' is set by the platform and cannot be overridden",
+                "line 3: SET 'high-availability.storageDir' is set by the platform and cannot be overridden",
+                "line 4: SET 's3.secret-key' is set by the platform and cannot be overridden");
+    }
+
+    @Test
     void flinksErrorTracesKeepTheirMessagesAndCauses() {
         String trace = "org.apache.flink.runtime.rest.handler.RestHandlerException: Could not execute application.\n"
                 + "\tat org.apache.flink.runtime.webmonitor.handlers.JarRunHandler.lambda$handleRequest$1(JarRunHandler.java:114)\n"

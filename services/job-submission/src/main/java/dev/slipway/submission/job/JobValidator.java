@@ -57,7 +57,16 @@ public final class JobValidator {
         if (script.length() > MAX_SCRIPT_LENGTH) {
             return List.of(new FieldError("script", "at most " + MAX_SCRIPT_LENGTH + " characters"));
         }
-        return SqlScript.parse(script).errors().stream().map(error -> new FieldError("script", error)).toList();
+        SqlScript.Parsed parsed = SqlScript.parse(script);
+        List<FieldError> errors = new ArrayList<>(parsed.errors().stream().map(error -> new FieldError("script", error)).toList());
+        // A SET reaches the job's configuration as flinkConfiguration does: the same keys are the platform's.
+        for (SqlScript.Statement set : parsed.of(SqlScript.Kind.SET)) {
+            if (set.key() != null && FlinkProcessConfiguration.platformOwned(set.key())) {
+                errors.add(new FieldError("script", "line " + set.line() + ": SET '" + set.key()
+                        + "' is set by the platform and cannot be overridden"));
+            }
+        }
+        return errors;
     }
 
     private static List<FieldError> common(JobRequest request) {
