@@ -137,6 +137,15 @@ class PodProvisionerTest {
     }
 
     @Test
+    void aClusterIdOutsideTheGrammarNeverBecomesAPath() {
+        for (String id : List.of("UPPER", "a..b", "-x", "x_y", "a.b")) {
+            given().urlEncodingEnabled(false).get("/api/v1/clusters/" + id + "/jobmanager").then().statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("errors.field", hasItem("clusterId"));
+        }
+    }
+
+    @Test
     void aPodThatCannotStartIsAFailureFactThatSaysWhy() {
         String pod = cluster + "-jm-0";
         decide(new ProvisionPod("d-" + pod, cluster, Instant.now(), "cause", "test", pod, PodRole.JOB_MANAGER, null,

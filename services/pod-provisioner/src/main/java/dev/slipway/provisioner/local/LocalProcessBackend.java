@@ -1,5 +1,6 @@
 package dev.slipway.provisioner.local;
 
+import dev.slipway.contracts.cluster.ClusterIdGrammar;
 import dev.slipway.contracts.decisions.DeletePod;
 import dev.slipway.contracts.decisions.ProvisionPod;
 import dev.slipway.contracts.resources.PodFact;
@@ -337,6 +338,9 @@ public final class LocalProcessBackend implements PodBackend {
 
     /** Where this cluster's JobManager runs; exposed for clients such as job-submission and tests. */
     public Optional<JobManagerAddress> jobManager(String clusterId) {
+        if (!ClusterIdGrammar.valid(clusterId)) {
+            return Optional.empty(); // not one of ours, and never a path to follow
+        }
         Path file = settings.root().resolve(clusterId).resolve(JOB_MANAGER_FILE);
         if (!Files.exists(file)) {
             return Optional.empty();

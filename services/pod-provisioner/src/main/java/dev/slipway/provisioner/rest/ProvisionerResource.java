@@ -1,5 +1,6 @@
 package dev.slipway.provisioner.rest;
 
+import dev.slipway.contracts.cluster.ClusterIdGrammar;
 import dev.slipway.provisioner.ProvisionerRuntime;
 import dev.slipway.provisioning.JobManagerAddress;
 import dev.slipway.rest.problems.ProblemException;
@@ -32,6 +33,10 @@ public class ProvisionerResource {
     @GET
     @Path("/clusters/{clusterId}/jobmanager")
     public JobManagerAddress jobManager(@PathParam("clusterId") String clusterId) {
+        if (!ClusterIdGrammar.valid(clusterId)) {
+            // Before the id names a directory: "..", "/tmp/x" and the like never reach the file system.
+            throw ProblemException.invalid("clusterId", ClusterIdGrammar.RULE);
+        }
         return runtime.local().flatMap(local -> local.jobManager(clusterId))
                 .orElseThrow(() -> new ProblemException(404, "Unknown JobManager", "no JobManager of cluster " + clusterId
                         + " runs on this provisioner (is the cluster created, and does this provisioner run the LOCAL backend?)"));
