@@ -92,7 +92,7 @@ public class ProvisionerRuntime {
             String storage = ha.storageDir().orElseThrow(() -> new IllegalStateException("Kubernetes high availability needs"
                     + " storage every JobManager pod reaches: set slipway.provisioner.high-availability.storage-dir (e.g."
                     + " s3://bucket/slipway/ha)"));
-            return HighAvailability.kubernetes(storage, config.kubernetes().namespace().orElse(null));
+            return HighAvailability.kubernetes(storage, null); // the Kubernetes backend names the namespace it runs pods in
         }
         boolean local = config.backend() == ProvisionerConfig.Backend.LOCAL;
         if (!local && (ha.zookeeperQuorum().isEmpty() || ha.storageDir().isEmpty())) {

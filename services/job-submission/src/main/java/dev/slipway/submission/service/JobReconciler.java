@@ -71,6 +71,8 @@ public class JobReconciler {
     /** PostgreSQL advisory lock key of the leading reconciler ("slipway jobs"). */
     static final long LEADER_LOCK = 0x5_1177_0b05L;
     private static final int MAX_REASON = 1000;
+    /** The platform's default {@code execution.checkpointing.interval} (libs/provisioning FlinkProcessConfiguration). */
+    static final Duration CHECKPOINT_READ_INTERVAL = Duration.ofSeconds(10);
 
     private final JobService jobs;
     private final FlinkRestClient flink;
@@ -85,6 +87,8 @@ public class JobReconciler {
     private final Semaphore wakeUp = new Semaphore(0);
     /** Runs seen ended whose end waits for Flink's word on their latest checkpoint, with when they were first seen so. */
     private final Map<String, Instant> endedRuns = new ConcurrentHashMap<>();
+    /** Runs by when their latest checkpoint was last read while they ran: a read per run per interval, not per pass. */
+    private final Map<String, Instant> checkpointReads = new ConcurrentHashMap<>();
     /** Job id to what the job was when nothing was left to dispose of: nothing to look at until it changes. */
     private final Map<String, RetentionLook> retentionLooks = new ConcurrentHashMap<>();
     private volatile boolean running;
@@ -189,7 +193,9 @@ public class JobReconciler {
         Map<String, String> urls = new HashMap<>();
         Map<String, Cluster> clusters = new HashMap<>();
         List<Job> ended = await(() -> jobs.endedWithSavepointsBeyond(config.savepointsKept()));
-        endedRuns.keySet().retainAll(active.stream().map(job -> job.flinkJobId).filter(Objects::nonNull).toList());
+        List<String> activeRuns = active.stream().map(job -> job.flinkJobId).filter(Objects::nonNull).toList();
+        endedRuns.keySet().retainAll(activeRuns);
+        checkpointReads.keySet().retainAll(activeRuns);
         retentionLooks.keySet().retainAll(Stream.concat(active.stream(), ended.stream()).map(job -> job.id).toList());
         for (Job job : active) {
             if (!running) {
@@ -327,46 +333,25 @@ public class JobReconciler {
     }
 
     private void dispose(Job job, JobSavepoint savepoint, String url) throws Throwable {
-        if (savepoint.disposalTrigger == null) {
-            String trigger;
-            try {
-                trigger = flink.disposeSavepoint(url, savepoint.path);
-            } catch (FlinkError refused) {
-                if (refused.status() >= 500) {
-                    throw refused; // the JobManager's trouble, not the savepoint's: tried again
-                }
-                disposalFailed(job, savepoint, refused.getMessage());
-                return;
+        DisposalStep step = DisposalStep.next(flink, url, savepoint.path, savepoint.disposalTrigger);
+        switch (step.kind()) {
+            case TRIGGERED -> {
+                LOG.infof("job %s: disposing of savepoint %s (only the newest %d are kept)", job.id, savepoint.path,
+                        config.savepointsKept());
+                await(() -> jobs.updateSavepoint(savepoint.id, s -> s.disposalTrigger = step.trigger()));
             }
-            LOG.infof("job %s: disposing of savepoint %s (only the newest %d are kept)", job.id, savepoint.path,
-                    config.savepointsKept());
-            await(() -> jobs.updateSavepoint(savepoint.id, s -> s.disposalTrigger = trigger));
-            return;
-        }
-        FlinkRestClient.DisposalStatus status;
-        try {
-            status = flink.disposalStatus(url, savepoint.disposalTrigger);
-        } catch (FlinkError unknown) {
-            if (unknown.status() != 404) {
-                throw unknown;
+            case FORGOTTEN -> await(() -> jobs.updateSavepoint(savepoint.id, s -> s.disposalTrigger = null));
+            case REFUSED -> disposalFailed(job, savepoint, step.failure());
+            case DISPOSED -> {
+                Instant now = clock.instant();
+                await(() -> jobs.updateSavepoint(savepoint.id, s -> {
+                    s.disposalTrigger = null;
+                    s.disposedAt = now;
+                }));
             }
-            // The JobManager forgot the trigger (it was replaced, or the answer expired): dispose of it again.
-            await(() -> jobs.updateSavepoint(savepoint.id, s -> s.disposalTrigger = null));
-            return;
+            case PENDING -> {
+            }
         }
-        if (!status.completed()) {
-            return;
-        }
-        // A disposal repeated after a crash finds the files gone: that is the outcome wanted.
-        if (status.failure() != null && !status.failure().contains("FileNotFoundException")) {
-            disposalFailed(job, savepoint, status.failure());
-            return;
-        }
-        Instant now = clock.instant();
-        await(() -> jobs.updateSavepoint(savepoint.id, s -> {
-            s.disposalTrigger = null;
-            s.disposedAt = now;
-        }));
     }
 
     /**
@@ -380,46 +365,28 @@ public class JobReconciler {
             return;
         }
         String path = waiting.get(0);
-        if (job.checkpointDisposalTrigger == null) {
-            if (CheckpointRetirement.needed(job, path) || await(() -> jobs.startPoints(List.of(path))).contains(path)) {
+        if (job.checkpointDisposalTrigger == null
+                && (CheckpointRetirement.needed(job, path) || await(() -> jobs.startPoints(List.of(path))).contains(path))) {
+            record(job, (j, now, effects) -> CheckpointRetirement.done(j, path));
+            return;
+        }
+        DisposalStep step = DisposalStep.next(flink, url, path, job.checkpointDisposalTrigger);
+        switch (step.kind()) {
+            case TRIGGERED -> {
+                LOG.infof("job %s: disposing of checkpoint %s, which an earlier run retained and nothing starts from any more",
+                        job.id, path);
+                record(job, (j, now, effects) -> j.checkpointDisposalTrigger = step.trigger());
+            }
+            case FORGOTTEN -> record(job, (j, now, effects) -> j.checkpointDisposalTrigger = null);
+            case REFUSED -> {
+                LOG.warnf("job %s: Flink could not dispose of checkpoint %s; it stays where it is: %s", job.id, path,
+                        shorten(step.failure()));
                 record(job, (j, now, effects) -> CheckpointRetirement.done(j, path));
-                return;
             }
-            String trigger;
-            try {
-                trigger = flink.disposeSavepoint(url, path);
-            } catch (FlinkError refused) {
-                if (refused.status() >= 500) {
-                    throw refused; // the JobManager's trouble: tried again
-                }
-                LOG.warnf("job %s: Flink refused to dispose of checkpoint %s; it stays where it is: %s", job.id, path,
-                        shorten(refused.getMessage()));
-                record(job, (j, now, effects) -> CheckpointRetirement.done(j, path));
-                return;
+            case DISPOSED -> record(job, (j, now, effects) -> CheckpointRetirement.done(j, path));
+            case PENDING -> {
             }
-            LOG.infof("job %s: disposing of checkpoint %s, which an earlier run retained and nothing starts from any more", job.id,
-                    path);
-            record(job, (j, now, effects) -> j.checkpointDisposalTrigger = trigger);
-            return;
         }
-        FlinkRestClient.DisposalStatus status;
-        try {
-            status = flink.disposalStatus(url, job.checkpointDisposalTrigger);
-        } catch (FlinkError unknown) {
-            if (unknown.status() != 404) {
-                throw unknown;
-            }
-            record(job, (j, now, effects) -> j.checkpointDisposalTrigger = null); // forgotten by a new JobManager: again
-            return;
-        }
-        if (!status.completed()) {
-            return;
-        }
-        if (status.failure() != null && !status.failure().contains("FileNotFoundException")) {
-            LOG.warnf("job %s: Flink could not dispose of checkpoint %s; it stays where it is: %s", job.id, path,
-                    shorten(status.failure()));
-        }
-        record(job, (j, now, effects) -> CheckpointRetirement.done(j, path));
     }
 
     private void disposalFailed(Job job, JobSavepoint savepoint, String failure) throws Throwable {
@@ -637,8 +604,17 @@ public class JobReconciler {
         }
     }
 
-    /** While the run runs, its newest completed checkpoint is the job's latest known one: what a lost run restarts from. */
+    /**
+     * While the run runs, its newest completed checkpoint is the job's latest known one: what a lost run restarts from. Read
+     * at most every {@link #CHECKPOINT_READ_INTERVAL}, the platform's default checkpoint interval: more often finds nothing new.
+     */
     private void recordLatestCheckpoint(Job job, String url) throws Throwable {
+        Instant readAt = clock.instant();
+        Instant lastRead = checkpointReads.get(job.flinkJobId);
+        if (lastRead != null && readAt.isBefore(lastRead.plus(CHECKPOINT_READ_INTERVAL))) {
+            return;
+        }
+        checkpointReads.put(job.flinkJobId, readAt);
         Optional<FlinkRestClient.Checkpoint> latest = retainedCheckpoint(url, job).retained();
         if (latest.isPresent() && JobTransitions.newerCheckpoint(job, latest.get().path(), latest.get().completedAt())) {
             record(job, (j, now, effects) -> JobTransitions.checkpointRetained(j, latest.get().path(), latest.get().completedAt(), now));

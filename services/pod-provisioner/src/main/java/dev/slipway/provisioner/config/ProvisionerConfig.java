@@ -108,8 +108,9 @@ public interface ProvisionerConfig {
 
     /**
      * The S3-compatible store that s3:// state paths (checkpoints, savepoints, high-availability files) live on. The LOCAL
-     * backend writes these into each pod's Flink configuration; Kubernetes pods take their credentials from their own
-     * identity (IRSA, an instance profile), so only the endpoint and path style apply there.
+     * backend writes these into each pod's Flink configuration; the KUBERNETES backend does not: its pods take the endpoint
+     * from the cluster's flinkConfiguration ({@code s3.endpoint}) and credentials from their own identity (IRSA, an
+     * instance profile).
      */
     interface ObjectStorage {
 
