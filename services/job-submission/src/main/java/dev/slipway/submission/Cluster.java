@@ -70,10 +70,21 @@ public class Cluster {
 
     /** Whether the cluster's JobManagers run with high availability (the spec's, on unless it says otherwise). */
     public boolean highAvailability() {
+        ClusterSpec read = readSpec();
+        return read != null && read.highAvailability(); // a spec that does not read says nothing of HA: do not count on it
+    }
+
+    /** The Flink version the cluster runs (its spec's, or the default). */
+    public String flinkVersion() {
+        ClusterSpec read = readSpec();
+        return read == null || read.flinkVersion() == null ? ClusterSpec.DEFAULT_FLINK_VERSION : read.flinkVersion();
+    }
+
+    private ClusterSpec readSpec() {
         try {
-            return EventJson.mapper().readValue(spec, ClusterSpec.class).highAvailability();
+            return EventJson.mapper().readValue(spec, ClusterSpec.class);
         } catch (JsonProcessingException | RuntimeException unreadable) {
-            return false; // a spec that does not read says nothing of high availability: do not count on it
+            return null;
         }
     }
 }

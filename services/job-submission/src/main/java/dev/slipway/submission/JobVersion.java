@@ -59,6 +59,10 @@ public class JobVersion {
     @Column(name = "savepoint_path", columnDefinition = "text")
     public String savepointPath;
 
+    /** JSON array of {@link dev.slipway.submission.job.JobDependency}: jars the version runs with beside its own. */
+    @Column(nullable = false, columnDefinition = "text")
+    public String dependencies;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

@@ -33,7 +33,19 @@ public class TestingFlink implements QuarkusTestResourceLifecycleManager {
 
     /** A run as Flink got it. */
     public record Run(String jobId, String entryClass, Integer parallelism, List<String> args, String savepointPath,
-            Map<String, String> configuration, int jarBytes) {
+            Map<String, String> configuration, int jarBytes, List<String> libraries) {
+    }
+
+    /** The {@code lib/*.jar} entries of an uploaded jar, by their names in its zip headers, in order and once each. */
+    static List<String> libraries(byte[] upload) {
+        Matcher names = Pattern.compile("lib/[0-9]{2}-[A-Za-z0-9._+-]+?\\.jar").matcher(new String(upload, StandardCharsets.ISO_8859_1));
+        List<String> found = new java.util.ArrayList<>();
+        while (names.find()) {
+            if (!found.contains(names.group())) {
+                found.add(names.group());
+            }
+        }
+        return found;
     }
 
     public static final class JobManager {
@@ -126,7 +138,7 @@ public class TestingFlink implements QuarkusTestResourceLifecycleManager {
                             JSON.convertValue(run.path("programArgsList"), List.class),
                             run.has("savepointPath") ? run.path("savepointPath").asText() : null,
                             run.has("flinkConfiguration") ? JSON.convertValue(run.path("flinkConfiguration"), Map.class) : Map.of(),
-                            jars.get(m.group(1)).length));
+                            jars.get(m.group(1)).length, libraries(jars.get(m.group(1)))));
                     states.put(jobId, "RUNNING");
                     answer(exchange, 200, Map.of("jobid", jobId));
                 }

@@ -19,7 +19,8 @@ import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
 /**
- * Periodically removes stored jars that no job version references ({@code job_versions.artifact_sha256}) and uploads'
+ * Periodically removes stored jars that no job version references ({@code job_versions.artifact_sha256} and its
+ * {@code dependencies}) and uploads'
  * leftover temporary files, once they are older than the grace period: an upload stores its jar before its transaction
  * records the version, and reusing an existing jar touches it ({@link ArtifactStore#store}), so a jar whose transaction
  * may be in flight is always younger than that.
@@ -118,7 +119,8 @@ public class ArtifactCollector {
         var cutOff = clock.instant().minus(config.gracePeriod());
         Set<String> referenced = new HashSet<>();
         try (PreparedStatement select = connection.prepareStatement(
-                "select distinct artifact_sha256 from job_versions where artifact_sha256 is not null");
+                "select artifact_sha256 from job_versions where artifact_sha256 is not null"
+                        + " union select dependency->>'sha256' from job_versions, jsonb_array_elements(dependencies::jsonb) dependency");
                 ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 referenced.add(rows.getString(1));

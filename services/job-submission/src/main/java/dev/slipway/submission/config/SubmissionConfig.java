@@ -118,6 +118,24 @@ public interface SubmissionConfig {
 
         /** Restarts of runs their JobManager lost (without high availability, or with its data gone). */
         AutoRestart autoRestart();
+
+        /** Where a job's Maven dependencies come from. */
+        Dependencies dependencies();
+    }
+
+    /**
+     * A job's {@code dependencies} (Maven coordinates) are fetched from these repositories, in order, verified against the
+     * repository's SHA-1 and kept in the artifact store: the next job that names the same coordinate takes the stored jar.
+     */
+    interface Dependencies {
+
+        /** Repositories with Maven's layout: {@code https://...} (a company mirror) or {@code file:///...}. */
+        @WithDefault("https://repo.maven.apache.org/maven2")
+        List<String> repositories();
+
+        /** Timeout of connecting to a repository and of each download. */
+        @WithDefault("60s")
+        Duration timeout();
     }
 
     /**

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -77,6 +78,25 @@ public final class JarInspector {
         } catch (IOException | SecurityException e) {
             errors.add(new FieldError("jar", "is not a readable jar: " + e.getMessage()));
             return new Result(requested, errors);
+        }
+    }
+
+    /** What is wrong with a file that should be a library jar (a job's dependency), or empty when it is a readable jar. */
+    public static Optional<String> libraryProblem(Path jar) {
+        try {
+            if (Files.size(jar) == 0) {
+                return Optional.of("is empty");
+            }
+            if (!startsWithZipMagic(jar)) {
+                return Optional.of("is not a jar: it does not start as a zip archive (PK\\3\\4)");
+            }
+        } catch (IOException e) {
+            return Optional.of("could not be read: " + e.getMessage());
+        }
+        try (JarFile ignored = new JarFile(jar.toFile(), false)) {
+            return Optional.empty();
+        } catch (IOException | SecurityException e) {
+            return Optional.of("is not a jar: not a readable zip archive (" + e.getMessage() + ")");
         }
     }
 

@@ -3,9 +3,12 @@ package dev.slipway.submission.job;
 import dev.slipway.flink.sql.SqlScript;
 import dev.slipway.provisioning.FlinkProcessConfiguration;
 import dev.slipway.rest.problems.Problem.FieldError;
+import dev.slipway.submission.dependency.MavenCoordinate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Checks a job's fields (a jar itself is {@link JarInspector}'s, a script {@link SqlScript}'s). Pure: every error names its field. */
@@ -18,6 +21,8 @@ public final class JobValidator {
     public static final int MAX_VALUE_LENGTH = 4096;
     public static final int MAX_PATH_LENGTH = 1024;
     public static final int MAX_SCRIPT_LENGTH = 1_000_000;
+    /** Maven coordinates, and as many jars uploaded, per version. */
+    public static final int MAX_DEPENDENCIES = 50;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._ -]{0,127}");
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
@@ -79,6 +84,32 @@ public final class JobValidator {
         }
         if (request.parallelism() != null && (request.parallelism() < 1 || request.parallelism() > MAX_PARALLELISM)) {
             errors.add(new FieldError("parallelism", "must be between 1 and " + MAX_PARALLELISM));
+        }
+        errors.addAll(validateDependencies(request.dependencies()));
+        return errors;
+    }
+
+    /** Maven coordinates: each in the grammar, none twice, at most {@link #MAX_DEPENDENCIES}. */
+    static List<FieldError> validateDependencies(List<String> dependencies) {
+        List<FieldError> errors = new ArrayList<>();
+        if (dependencies == null) {
+            return errors;
+        }
+        if (dependencies.size() > MAX_DEPENDENCIES) {
+            errors.add(new FieldError("dependencies", "at most " + MAX_DEPENDENCIES + " Maven coordinates"));
+            return errors;
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < dependencies.size(); i++) {
+            try {
+                MavenCoordinate coordinate = MavenCoordinate.parse(dependencies.get(i));
+                if (!seen.add(coordinate.groupId() + ":" + coordinate.artifactId() + ":" + coordinate.classifier())) {
+                    errors.add(new FieldError("dependencies[" + i + "]", coordinate.groupId() + ":" + coordinate.artifactId()
+                            + " is named twice: a job runs with one version of an artifact"));
+                }
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError("dependencies[" + i + "]", e.getMessage()));
+            }
         }
         return errors;
     }

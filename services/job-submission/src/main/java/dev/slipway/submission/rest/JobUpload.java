@@ -7,7 +7,9 @@ import dev.slipway.contracts.jobs.JobKind;
 import dev.slipway.rest.problems.Problem.FieldError;
 import dev.slipway.rest.problems.ProblemException;
 import dev.slipway.rest.problems.UnreadableBody;
+import dev.slipway.submission.dependency.JobDependencies;
 import dev.slipway.submission.job.JobRequest;
+import dev.slipway.submission.job.JobValidator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,15 +22,17 @@ import org.jboss.resteasy.reactive.server.multipart.FormValue;
 import org.jboss.resteasy.reactive.server.multipart.MultipartFormDataInput;
 
 /**
- * A multipart job upload: the jar in part {@code jar}; the fields either as a JSON part {@code job} or as
- * form fields ({@code clusterId}, {@code name}, {@code entryClass}, {@code parallelism}, {@code args}
- * repeated once per argument, {@code flinkConfiguration} as a JSON object, {@code savepointPath}). A form
- * field overrides the same field of the {@code job} part.
+ * A multipart job upload: a JAR job's jar in part {@code jar} (a SQL job has none: {@code type} SQL and its {@code script});
+ * jars the job runs with beside it in parts {@code dependency}, one per jar; the fields either as a JSON part {@code job}
+ * or as form fields ({@code clusterId}, {@code name}, {@code entryClass}, {@code parallelism}, {@code args} repeated once
+ * per argument, {@code flinkConfiguration} as a JSON object, {@code savepointPath}, {@code script}, {@code dependencies}
+ * repeated once per Maven coordinate). A form field overrides the same field of the {@code job} part.
  */
-public record JobUpload(JobRequest request, Path jar, String filename, Path temporary) implements AutoCloseable {
+public record JobUpload(JobRequest request, Path jar, String filename, List<JobDependencies.UploadedJar> dependencyJars,
+        List<Path> temporaries) implements AutoCloseable {
 
     private static final Set<String> FIELDS = Set.of("job", "jar", "type", "clusterId", "name", "entryClass", "parallelism", "args",
-            "flinkConfiguration", "savepointPath");
+            "flinkConfiguration", "savepointPath", "script", "dependencies", "dependency");
 
     public static JobUpload parse(MultipartFormDataInput input, ObjectMapper json) throws IOException {
         Map<String, Collection<FormValue>> parts = input.getValues();
@@ -38,7 +42,7 @@ public record JobUpload(JobRequest request, Path jar, String filename, Path temp
                 errors.add(new FieldError(part, "unknown field"));
             }
         }
-        JobRequest base = new JobRequest(null, null, null, null, null, null, null, null, null);
+        JobRequest base = JobRequest.empty();
         FormValue jobPart = first(parts, "job");
         if (jobPart != null) {
             try {
@@ -47,7 +51,7 @@ public record JobUpload(JobRequest request, Path jar, String filename, Path temp
                 throw new UnreadableBody(e);
             }
             if (base == null) {
-                base = new JobRequest(null, null, null, null, null, null, null, null, null);
+                base = JobRequest.empty();
             }
         }
         JobKind type = base.type();
@@ -86,40 +90,85 @@ public record JobUpload(JobRequest request, Path jar, String filename, Path temp
                 errors.add(new FieldError("flinkConfiguration", "must be a JSON object of strings: " + e.getOriginalMessage()));
             }
         }
+        List<String> dependencies = base.dependencies();
+        Collection<FormValue> dependencyFields = parts.get("dependencies");
+        if (dependencyFields != null && !dependencyFields.isEmpty()) {
+            dependencies = new ArrayList<>();
+            for (FormValue coordinate : dependencyFields) {
+                dependencies.add(text(coordinate));
+            }
+        }
         JobRequest request = new JobRequest(type, or(textOf(parts, "name"), base.name()), or(textOf(parts, "clusterId"), base.clusterId()),
                 or(textOf(parts, "entryClass"), base.entryClass()), parallelism, args, configuration,
-                or(textOf(parts, "savepointPath"), base.savepointPath()), base.script());
+                or(textOf(parts, "savepointPath"), base.savepointPath()), or(textOf(parts, "script"), base.script()), dependencies);
 
-        FormValue jarPart = first(parts, "jar");
-        Path jar = null;
-        Path temporary = null;
-        String filename = null;
-        if (jarPart == null || !jarPart.isFileItem()) {
-            errors.add(new FieldError("jar", "is required: the jar file as the multipart file part 'jar'"));
-        } else {
-            filename = jarPart.getFileName() == null || jarPart.getFileName().isBlank() ? "job.jar" : Path.of(jarPart.getFileName())
-                    .getFileName().toString();
-            jar = jarPart.getFileItem().getFile();
-            if (jar == null) {
-                temporary = Files.createTempFile("slipway-upload-", ".jar");
-                jarPart.getFileItem().write(temporary);
-                jar = temporary;
+        List<Path> temporaries = new ArrayList<>();
+        try {
+            FormValue jarPart = first(parts, "jar");
+            Path jar = null;
+            String filename = null;
+            if (type == JobKind.SQL) {
+                if (jarPart != null) {
+                    errors.add(new FieldError("jar", "a SQL job runs in Slipway's SQL runner: send jars it needs as parts 'dependency'"));
+                }
+            } else if (jarPart == null || !jarPart.isFileItem()) {
+                errors.add(new FieldError("jar", "is required: the jar file as the multipart file part 'jar'"));
+            } else {
+                filename = fileName(jarPart, "job.jar");
+                jar = file(jarPart, temporaries);
             }
-        }
-        if (!errors.isEmpty()) {
-            if (temporary != null) {
-                Files.deleteIfExists(temporary);
+            List<JobDependencies.UploadedJar> dependencyJars = new ArrayList<>();
+            Collection<FormValue> dependencyParts = parts.getOrDefault("dependency", List.of());
+            if (dependencyParts.size() > JobValidator.MAX_DEPENDENCIES) {
+                errors.add(new FieldError("dependency", "at most " + JobValidator.MAX_DEPENDENCIES + " jars"));
+            } else {
+                int index = 0;
+                for (FormValue part : dependencyParts) {
+                    if (!part.isFileItem()) {
+                        errors.add(new FieldError("dependency[" + index + "]", "must be a jar file part; Maven coordinates go in 'dependencies'"));
+                    } else {
+                        dependencyJars.add(new JobDependencies.UploadedJar(file(part, temporaries), fileName(part, "dependency-" + index + ".jar")));
+                    }
+                    index++;
+                }
             }
-            throw ProblemException.invalid(errors);
+            if (!errors.isEmpty()) {
+                throw ProblemException.invalid(errors);
+            }
+            return new JobUpload(request, jar, filename, dependencyJars, temporaries);
+        } catch (IOException | RuntimeException e) {
+            delete(temporaries);
+            throw e;
         }
-        return new JobUpload(request, jar, filename, temporary);
     }
 
     @Override
     public void close() throws IOException {
-        if (temporary != null) {
-            Files.deleteIfExists(temporary);
+        delete(temporaries);
+    }
+
+    private static void delete(List<Path> files) throws IOException {
+        for (Path file : files) {
+            Files.deleteIfExists(file);
         }
+    }
+
+    /** The part's file name without any directory, in letters, digits and {@code . _ - +} (others become '_'). */
+    private static String fileName(FormValue part, String fallback) {
+        String given = part.getFileName() == null ? "" : part.getFileName().replace('\\', '/');
+        String base = given.substring(given.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._+-]", "_");
+        return base.isBlank() || base.startsWith(".") || base.length() > 200 ? fallback : base;
+    }
+
+    /** The part's file on disk (written to a temporary file when the server kept it in memory). */
+    private static Path file(FormValue part, List<Path> temporaries) throws IOException {
+        Path file = part.getFileItem().getFile();
+        if (file == null) {
+            file = Files.createTempFile("slipway-upload-", ".jar");
+            temporaries.add(file);
+            part.getFileItem().write(file);
+        }
+        return file;
     }
 
     private static FormValue first(Map<String, Collection<FormValue>> parts, String name) {

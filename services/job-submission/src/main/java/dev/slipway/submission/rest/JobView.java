@@ -6,6 +6,7 @@ import dev.slipway.contracts.jobs.JobStatus;
 import dev.slipway.submission.Job;
 import dev.slipway.submission.JobSavepoint;
 import dev.slipway.submission.JobVersion;
+import dev.slipway.submission.job.JobDependency;
 import dev.slipway.submission.job.Operation;
 import dev.slipway.submission.job.RestoreKind;
 import dev.slipway.submission.service.JobService;
@@ -45,7 +46,8 @@ public record JobView(
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record VersionView(int version, JobKind kind, String entryClass, Integer parallelism, List<String> args, String script,
-            Map<String, String> flinkConfiguration, String savepointPath, Artifact artifact, Instant createdAt) {
+            Map<String, String> flinkConfiguration, String savepointPath, Artifact artifact, List<JobDependency> dependencies,
+            Instant createdAt) {
     }
 
     public record Artifact(String sha256, Long size, String name) {
@@ -72,7 +74,7 @@ public record JobView(
                 job.restoredFrom == null ? null : new RestoreView(job.restoredFrom, job.restoredFromKind),
                 versions == null ? null : versions.stream().map(v -> new VersionView(v.version, v.kind, v.entryClass, v.parallelism,
                         service.args(v), v.sqlScript, service.configuration(v), v.savepointPath,
-                        new Artifact(v.artifactSha256, v.artifactSize, v.artifactName), v.createdAt)).toList(),
+                        new Artifact(v.artifactSha256, v.artifactSize, v.artifactName), service.dependencies(v), v.createdAt)).toList(),
                 savepoints == null ? null : savepoints.stream()
                         .map(s -> new SavepointView(s.path, s.kind, s.version, s.flinkJobId, s.createdAt, s.disposedAt,
                                 s.disposalError)).toList(),

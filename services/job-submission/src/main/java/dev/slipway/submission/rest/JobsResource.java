@@ -8,7 +8,9 @@ import dev.slipway.rest.problems.ProblemException;
 import dev.slipway.submission.artifact.ArtifactStore;
 import dev.slipway.submission.artifact.SqlRunnerJar;
 import dev.slipway.submission.config.SubmissionConfig;
+import dev.slipway.submission.dependency.JobDependencies;
 import dev.slipway.submission.job.JarInspector;
+import dev.slipway.submission.job.JobDependency;
 import dev.slipway.submission.job.JobRequest;
 import dev.slipway.submission.job.JobValidator;
 import dev.slipway.submission.service.JobService;
@@ -53,11 +55,13 @@ public class JobsResource {
     private final JobService jobs;
     private final ArtifactStore artifacts;
     private final SqlRunnerJar sqlRunner;
+    private final JobDependencies dependencies;
     private final ObjectMapper json;
     private final long maxJarBytes;
 
-    public JobsResource(TenantDirectory tenants, JobService jobs, ArtifactStore artifacts, SqlRunnerJar sqlRunner, ObjectMapper json,
-            SubmissionConfig config) {
+    public JobsResource(TenantDirectory tenants, JobService jobs, ArtifactStore artifacts, SqlRunnerJar sqlRunner,
+            JobDependencies dependencies, ObjectMapper json, SubmissionConfig config) {
+        this.dependencies = dependencies;
         this.tenants = tenants;
         this.jobs = jobs;
         this.artifacts = artifacts;
@@ -73,9 +77,10 @@ public class JobsResource {
     }
 
     /**
-     * A JAR job: part {@code jar} and the fields. 201 with the job, SUBMITTED and waiting for its cluster;
-     * 400 with the fields at fault (not a jar, no such entry class, ...), 413 for a jar over the limit,
-     * 404 for a cluster that is not the tenant's.
+     * A job as a multipart upload: a JAR job's part {@code jar} and the fields, or a SQL job ({@code type} SQL) with jars it
+     * needs in parts {@code dependency}. 201 with the job, SUBMITTED and waiting for its cluster; 400 with the fields at
+     * fault (not a jar, no such entry class, a Maven coordinate no repository has, ...), 413 for a jar over the limit, 404
+     * for a cluster that is not the tenant's, 502 when a Maven repository fails.
      */
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
@@ -85,27 +90,31 @@ public class JobsResource {
             throws Throwable {
         Tenant tenant = tenants.require(authorization);
         try (JobUpload upload = JobUpload.parse(input, json)) {
+            JobRequest request;
+            JobService.Artifact artifact;
             if (upload.request().type() == JobKind.SQL) {
-                throw sqlIsJson();
+                request = upload.request();
+                invalidIfAny(JobValidator.validateSql(request));
+                artifact = sqlArtifact(dependencies.take(request.dependencies(), upload.dependencyJars()));
+            } else {
+                JarInspector.Result jar = inspect(upload);
+                request = upload.request().withJarDefaults(jar.entryClass());
+                List<FieldError> errors = new ArrayList<>(JobValidator.validateJar(request));
+                errors.addAll(jar.errors());
+                invalidIfAny(errors);
+                artifact = jarArtifact(upload, jar, dependencies.take(request.dependencies(), upload.dependencyJars()));
             }
-            JarInspector.Result jar = inspect(upload);
-            JobRequest request = upload.request().withJarDefaults(jar.entryClass());
-            List<FieldError> errors = new ArrayList<>(JobValidator.validateJar(request));
-            errors.addAll(jar.errors());
-            if (!errors.isEmpty()) {
-                throw ProblemException.invalid(errors);
-            }
-            JobService.Artifact artifact = new JobService.Artifact(artifacts.store(upload.jar()), upload.filename(), jar.entryClass());
             var job = await(() -> jobs.create(tenant, request, artifact, traceparent));
             return Response.created(uri.getAbsolutePathBuilder().path(job.id).build()).entity(JobView.of(job)).build();
         }
     }
 
     /**
-     * A SQL job: {@code {"type":"SQL","clusterId":..,"script":..,"name"?,"parallelism"?,"flinkConfiguration"?,"savepointPath"?}}.
-     * The script is split and checked here (400 naming {@code script} with the line at fault); Flink plans it
-     * in the JobManager when the cluster runs, and a statement Flink refuses fails the job with Flink's message.
-     * A JAR job is a multipart upload.
+     * A SQL job: {@code {"type":"SQL","clusterId":..,"script":..,"name"?,"parallelism"?,"flinkConfiguration"?,"savepointPath"?,
+     * "dependencies"?}}. The script is split and checked here (400 naming {@code script} with the line at fault); Flink plans it
+     * in the JobManager when the cluster runs, and a statement Flink refuses fails the job with Flink's message. The Maven
+     * coordinates in {@code dependencies} (connectors, formats, drivers) are fetched now and run with this job only.
+     * A JAR job, or a SQL job with jars of its own, is a multipart upload.
      */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -118,11 +127,8 @@ public class JobsResource {
                     "send a SQL job as JSON with \"type\":\"SQL\", or a JAR job as multipart/form-data with the jar in part 'jar'",
                     List.of(new FieldError("type", "JSON is for SQL jobs: set \"type\":\"SQL\" and \"script\"")));
         }
-        List<FieldError> errors = JobValidator.validateSql(body);
-        if (!errors.isEmpty()) {
-            throw ProblemException.invalid(errors);
-        }
-        JobService.Artifact runner = sqlArtifact();
+        invalidIfAny(JobValidator.validateSql(body));
+        JobService.Artifact runner = sqlArtifact(dependencies.take(body.dependencies(), List.of()));
         var job = await(() -> jobs.create(tenant, body, runner, traceparent));
         return Response.created(uri.getAbsolutePathBuilder().path(job.id).build()).entity(JobView.of(job)).build();
     }
@@ -142,7 +148,10 @@ public class JobsResource {
                 .map(details -> JobView.of(details.job(), details.versions(), details.savepoints(), jobs));
     }
 
-    /** A new version (multipart, as a new job but without clusterId): the running one is stopped with a savepoint and the new one submitted from it. */
+    /**
+     * A new version as a multipart upload, as a new job but without clusterId (a JAR job's jar, or a SQL job's script with jars
+     * of its own): the running one is stopped with a savepoint and the new one submitted from it.
+     */
     @POST
     @Path("/{id}/versions")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
@@ -152,30 +161,31 @@ public class JobsResource {
             throws Throwable {
         Tenant tenant = tenants.require(authorization);
         try (JobUpload upload = JobUpload.parse(input, json)) {
-            JarInspector.Result jar = inspect(upload);
-            JobRequest given = upload.request().withJarDefaults(jar.entryClass());
-            List<FieldError> errors = new ArrayList<>();
-            if (given.clusterId() != null) {
-                errors.add(new FieldError("clusterId", "a version runs where the job runs; migrate the job to change its cluster"));
+            List<FieldError> errors = new ArrayList<>(versionErrors(upload.request()));
+            JobRequest request;
+            JobService.Artifact artifact;
+            if (upload.request().type() == JobKind.SQL) {
+                request = upload.request().asVersion(JobKind.SQL);
+                errors.addAll(JobValidator.validateSql(request));
+                invalidIfAny(errors);
+                artifact = sqlArtifact(dependencies.take(request.dependencies(), upload.dependencyJars()));
+            } else {
+                JarInspector.Result jar = inspect(upload);
+                request = upload.request().withJarDefaults(jar.entryClass()).asVersion(JobKind.JAR);
+                errors.addAll(JobValidator.validateJar(request));
+                errors.addAll(jar.errors());
+                invalidIfAny(errors);
+                artifact = jarArtifact(upload, jar, dependencies.take(request.dependencies(), upload.dependencyJars()));
             }
-            if (given.type() == JobKind.SQL) {
-                errors.add(new FieldError("type", "a JAR job's versions are JARs"));
-            }
-            // The version's fields are checked as a job's; the cluster is the job's own.
-            JobRequest request = new JobRequest(JobKind.JAR, given.name(), "(the job's)", given.entryClass(), given.parallelism(),
-                    given.args(), given.flinkConfiguration(), given.savepointPath(), given.script());
-            errors.addAll(JobValidator.validateJar(request));
-            errors.addAll(jar.errors());
-            if (!errors.isEmpty()) {
-                throw ProblemException.invalid(errors);
-            }
-            JobService.Artifact artifact = new JobService.Artifact(artifacts.store(upload.jar()), upload.filename(), jar.entryClass());
             var job = await(() -> jobs.newVersion(tenant, id, request, artifact, traceparent));
             return Response.accepted(JobView.of(job)).build();
         }
     }
 
-    /** A new version of a SQL job: {@code {"script":..,"parallelism"?,"flinkConfiguration"?,"savepointPath"?}}, deployed like a JAR job's. */
+    /**
+     * A new version of a SQL job: {@code {"script":..,"parallelism"?,"flinkConfiguration"?,"savepointPath"?,"dependencies"?}},
+     * deployed like a JAR job's.
+     */
     @POST
     @Path("/{id}/versions")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -183,21 +193,15 @@ public class JobsResource {
     public Response newSqlVersion(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent, @PathParam("id") String id, JobRequest body) throws Throwable {
         Tenant tenant = tenants.require(authorization);
-        JobRequest given = body == null ? new JobRequest(null, null, null, null, null, null, null, null, null) : body;
-        List<FieldError> errors = new ArrayList<>();
-        if (given.clusterId() != null) {
-            errors.add(new FieldError("clusterId", "a version runs where the job runs; migrate the job to change its cluster"));
-        }
+        JobRequest given = body == null ? JobRequest.empty() : body;
+        List<FieldError> errors = new ArrayList<>(versionErrors(given));
         if (given.type() == JobKind.JAR) {
             errors.add(new FieldError("type", "a JAR job's version is a multipart upload"));
         }
-        JobRequest request = new JobRequest(JobKind.SQL, given.name(), "(the job's)", given.entryClass(), given.parallelism(), given.args(),
-                given.flinkConfiguration(), given.savepointPath(), given.script());
+        JobRequest request = given.asVersion(JobKind.SQL);
         errors.addAll(JobValidator.validateSql(request));
-        if (!errors.isEmpty()) {
-            throw ProblemException.invalid(errors);
-        }
-        JobService.Artifact runner = sqlArtifact();
+        invalidIfAny(errors);
+        JobService.Artifact runner = sqlArtifact(dependencies.take(request.dependencies(), List.of()));
         var job = await(() -> jobs.newVersion(tenant, id, request, runner, traceparent));
         return Response.accepted(JobView.of(job)).build();
     }
@@ -265,14 +269,24 @@ public class JobsResource {
         return job.map(changed -> Response.accepted(JobView.of(changed)).build());
     }
 
-    private JobService.Artifact sqlArtifact() throws IOException {
-        return new JobService.Artifact(sqlRunner.stored(), SqlRunnerJar.FILENAME, SqlRunnerJar.ENTRY_CLASS);
+    private JobService.Artifact sqlArtifact(List<JobDependency> taken) throws IOException {
+        return new JobService.Artifact(sqlRunner.stored(), SqlRunnerJar.FILENAME, SqlRunnerJar.ENTRY_CLASS, taken);
     }
 
-    private static ProblemException sqlIsJson() {
-        return new ProblemException(415, "about:blank", "A SQL job is JSON",
-                "send a SQL job as application/json: {\"type\":\"SQL\",\"clusterId\":..,\"script\":..}; multipart is for jars",
-                List.of(new FieldError("type", "SQL jobs are sent as JSON, not as a multipart upload")));
+    private JobService.Artifact jarArtifact(JobUpload upload, JarInspector.Result jar, List<JobDependency> taken) throws IOException {
+        return new JobService.Artifact(artifacts.store(upload.jar()), upload.filename(), jar.entryClass(), taken);
+    }
+
+    /** A version runs where its job runs. */
+    private static List<FieldError> versionErrors(JobRequest given) {
+        return given.clusterId() == null ? List.of()
+                : List.of(new FieldError("clusterId", "a version runs where the job runs; migrate the job to change its cluster"));
+    }
+
+    private static void invalidIfAny(List<FieldError> errors) {
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
     }
 
     private static <T> T await(Supplier<Uni<T>> uni) throws Throwable {

@@ -6,6 +6,7 @@ import dev.slipway.submission.Job;
 import dev.slipway.submission.JobSavepoint;
 import dev.slipway.submission.JobVersion;
 import dev.slipway.submission.artifact.ArtifactStore;
+import dev.slipway.submission.artifact.JobBundle;
 import dev.slipway.submission.client.FlinkRestClient;
 import dev.slipway.submission.client.FlinkRestClient.FlinkError;
 import dev.slipway.submission.client.JobManagerLocator;
@@ -16,6 +17,7 @@ import dev.slipway.submission.job.AutoRestartPolicy;
 import dev.slipway.submission.job.CheckpointRetirement;
 import dev.slipway.submission.job.CompletedCheckpoints;
 import dev.slipway.submission.job.FlinkStates;
+import dev.slipway.submission.job.JobDependency;
 import dev.slipway.submission.job.JobIds;
 import dev.slipway.submission.job.JobTransitions;
 import dev.slipway.submission.job.Operation;
@@ -38,6 +40,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -423,12 +426,18 @@ public class JobReconciler {
         String restore = job.opRestorePath;
         if (flink.jobState(url, flinkJobId).isEmpty()) { // else Flink has the run already (a pass that crashed after it)
             Path jar = artifacts.path(version.artifactSha256);
-            if (!Files.exists(jar)) {
-                record(job, (j, now, effects) -> JobTransitions.submissionFailed(j,
-                        "the jar of version " + version.version + " is missing from the artifact store (" + jar + ")", now));
-                return;
+            List<JobBundle.Library> libraries = new ArrayList<>();
+            for (JobDependency dependency : jobs.dependencies(version)) {
+                libraries.add(new JobBundle.Library(dependency.file(), artifacts.path(dependency.sha256())));
             }
-            String jarId = flink.uploadJar(url, jar, version.artifactName == null ? "job.jar" : version.artifactName);
+            for (Path needed : Stream.concat(Stream.of(jar), libraries.stream().map(JobBundle.Library::path)).toList()) {
+                if (!Files.exists(needed)) {
+                    record(job, (j, now, effects) -> JobTransitions.submissionFailed(j, "a jar of version " + version.version
+                            + " is missing from the artifact store (" + needed + "); submit the version again", now));
+                    return;
+                }
+            }
+            String jarId = upload(url, jar, version.artifactName == null ? "job.jar" : version.artifactName, libraries);
             try {
                 flink.run(url, jarId, new FlinkRestClient.Run(version.entryClass, version.parallelism, jobs.runArgs(version),
                         RunConfiguration.of(jobs.configuration(version), checkpointDirectory(job.id)), restore, flinkJobId));
@@ -454,6 +463,20 @@ public class JobReconciler {
         } else {
             LOG.infof("job %s: version %d runs on cluster %s as Flink job %s%s", job.id, version.version, cluster.id, flinkJobId,
                     restore == null ? "" : " from " + job.opRestoreKind + " " + restore);
+        }
+    }
+
+    /** Uploads the version's jar, bundled with its dependencies when it has any ({@link JobBundle}); answers Flink's jar id. */
+    private String upload(String url, Path jar, String name, List<JobBundle.Library> libraries) throws IOException {
+        if (libraries.isEmpty()) {
+            return flink.uploadJar(url, jar, name);
+        }
+        Path bundle = Files.createTempFile("slipway-bundle-", ".jar");
+        try {
+            JobBundle.write(jar, libraries, bundle);
+            return flink.uploadJar(url, bundle, name);
+        } finally {
+            Files.deleteIfExists(bundle);
         }
     }
 

@@ -19,6 +19,8 @@ import dev.slipway.submission.OutboxMessage;
 import dev.slipway.submission.artifact.ArtifactStore;
 import dev.slipway.submission.cluster.ClusterIds;
 import dev.slipway.submission.cluster.Lifecycle;
+import dev.slipway.submission.dependency.JobDependencies;
+import dev.slipway.submission.job.JobDependency;
 import dev.slipway.submission.job.JobIds;
 import dev.slipway.submission.job.JobRequest;
 import dev.slipway.submission.job.JobTransitions;
@@ -53,6 +55,8 @@ public class JobService {
 
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
+    private static final TypeReference<List<JobDependency>> DEPENDENCIES = new TypeReference<>() {
+    };
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
     };
 
@@ -79,7 +83,11 @@ public class JobService {
     }
 
     /** A validated jar, stored: what a new job or a new version records. */
-    public record Artifact(ArtifactStore.Stored stored, String filename, String entryClass) {
+    public record Artifact(ArtifactStore.Stored stored, String filename, String entryClass, List<JobDependency> dependencies) {
+
+        public Artifact(ArtifactStore.Stored stored, String filename, String entryClass) {
+            this(stored, filename, entryClass, List.of());
+        }
     }
 
     /** What an outcome recorded by the reconciler implies beyond the status: a run accepted, a savepoint taken. */
@@ -126,6 +134,7 @@ public class JobService {
         String id = ClusterIds.of(name, HexFormat.of().toHexDigits(random.nextInt()));
         return sessions.withTransaction(session -> session.find(Cluster.class, request.clusterId(), LockMode.PESSIMISTIC_READ)
                         .map(cluster -> runnableCluster(cluster, tenant, request.clusterId()))
+                        .invoke(cluster -> runsDependencies(cluster, artifact.dependencies()))
                         .chain(cluster -> {
                             Instant now = clock.instant();
                             Job job = new Job();
@@ -165,7 +174,8 @@ public class JobService {
                         + (job.kind == JobKind.SQL ? "SQL scripts, sent as JSON" : "jars, sent as multipart uploads"))));
             }
             int next = job.latestVersion + 1;
-            return ownClusterTakesJobs(session, job, "deploy a new version").chain(() -> {
+            return ownClusterTakesJobs(session, job, "deploy a new version").chain(cluster -> {
+                runsDependencies(cluster, artifact.dependencies());
                 JobTransitions.redeploy(job, next, job.clusterId, "deploy a new version", now);
                 if (job.operation == Operation.SUBMIT) {
                     JobTransitions.restoreFrom(job, request.savepointPath());
@@ -203,7 +213,7 @@ public class JobService {
      */
     public Uni<Job> restart(Tenant tenant, String id, String traceparent) {
         return act(tenant, id, traceparent, (session, job, now) -> ownClusterTakesJobs(session, job, "restart it")
-                .invoke(() -> JobTransitions.redeploy(job, job.version, job.clusterId, "restart it", now)));
+                .invoke(() -> JobTransitions.redeploy(job, job.version, job.clusterId, "restart it", now)).replaceWithVoid());
     }
 
     /** An earlier (or any kept) version, from the latest savepoint. */
@@ -217,7 +227,7 @@ public class JobService {
                         "job " + id + " has versions 1 to " + job.latestVersion)));
             }
             return ownClusterTakesJobs(session, job, "roll it back")
-                    .invoke(() -> JobTransitions.redeploy(job, version, job.clusterId, "roll it back", now));
+                    .invoke(() -> JobTransitions.redeploy(job, version, job.clusterId, "roll it back", now)).replaceWithVoid();
         });
     }
 
@@ -230,10 +240,12 @@ public class JobService {
             if (clusterId.equals(job.clusterId)) {
                 throw ProblemException.invalid(List.of(new FieldError("clusterId", "the job already runs on cluster " + clusterId)));
             }
-            return session.find(Cluster.class, clusterId, LockMode.PESSIMISTIC_READ).invoke(cluster -> {
-                runnableCluster(cluster, tenant, clusterId);
-                JobTransitions.redeploy(job, job.version, clusterId, "migrate it", now);
-            }).replaceWithVoid();
+            return session.find(JobVersion.class, JobVersion.idOf(job.id, job.version))
+                    .chain(version -> session.find(Cluster.class, clusterId, LockMode.PESSIMISTIC_READ).invoke(cluster -> {
+                        runnableCluster(cluster, tenant, clusterId);
+                        runsDependencies(cluster, version == null ? List.of() : dependencies(version));
+                        JobTransitions.redeploy(job, job.version, clusterId, "migrate it", now);
+                    })).replaceWithVoid();
         });
     }
 
@@ -441,6 +453,7 @@ public class JobService {
         version.programArgs = write(request.args() == null ? List.of() : request.args());
         version.flinkConfiguration = write(request.flinkConfiguration() == null ? Map.of() : request.flinkConfiguration());
         version.savepointPath = request.savepointPath();
+        version.dependencies = write(artifact.dependencies());
         version.createdAt = now;
         return version;
     }
@@ -452,6 +465,11 @@ public class JobService {
 
     private static JobKind kindOf(JobRequest request) {
         return request.type() == null ? JobKind.JAR : request.type();
+    }
+
+    /** The jars the version runs with beside its own, in classpath order. */
+    public List<JobDependency> dependencies(JobVersion version) {
+        return read(version.dependencies, DEPENDENCIES);
     }
 
     public List<String> args(JobVersion version) {
@@ -496,7 +514,7 @@ public class JobService {
      * Restart, rollback and new versions run where the job runs: refused once that cluster is deleted (migrate the job
      * instead). No lock on the cluster: a deletion locks the job (the caller holds it) before it looks at it.
      */
-    private static Uni<Void> ownClusterTakesJobs(Mutiny.Session session, Job job, String what) {
+    private static Uni<Cluster> ownClusterTakesJobs(Mutiny.Session session, Job job, String what) {
         return session.find(Cluster.class, job.clusterId).invoke(cluster -> {
             if (cluster != null && cluster.lifecycle == Lifecycle.ACTIVE) {
                 return;
@@ -506,7 +524,15 @@ public class JobService {
                     "cannot " + what + ": job " + job.id + " runs on cluster " + job.clusterId + ", which is " + status
                             + "; migrate the job to another cluster (POST /api/v1/jobs/" + job.id + "/migrate)",
                     List.of(new FieldError("clusterId", "cluster " + job.clusterId + " is " + status)));
-        }).replaceWithVoid();
+        });
+    }
+
+    /** A dependency built for another Flink line than the cluster's is refused before anything is recorded. */
+    private static void runsDependencies(Cluster cluster, List<JobDependency> dependencies) {
+        List<FieldError> misfits = JobDependencies.misfits(dependencies, cluster.flinkVersion(), cluster.id);
+        if (!misfits.isEmpty()) {
+            throw ProblemException.invalid(misfits);
+        }
     }
 
     /** Another tenant's job is answered exactly as a missing one. */
