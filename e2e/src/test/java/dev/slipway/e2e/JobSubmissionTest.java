@@ -4,9 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.slipway.testkit.DatabaseEndpoint;
-import dev.slipway.testkit.EmbeddedPostgresServer;
-import dev.slipway.testkit.FreePorts;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
@@ -17,7 +14,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -36,37 +32,20 @@ import org.junit.jupiter.api.Test;
  */
 class JobSubmissionTest {
 
-    private static final String TOKEN = "Bearer e2e-tenant-token-0123456789";
+    private static final String TOKEN = SubmissionPlatform.TOKEN;
     private static final String STEADY_STREAM = "dev.slipway.flink.examples.SteadyStream";
     private static final Duration WAIT = Duration.ofSeconds(120);
 
     private static Platform platform;
-    private static EmbeddedPostgresServer postgres;
     private static ServiceProcess submission;
     private static String cluster;
     private static FlinkRest flink;
 
     @BeforeAll
     static void start() throws Exception {
-        platform = new Platform("jobs");
-        postgres = EmbeddedPostgresServer.onRandomPort().start();
-        DatabaseEndpoint db = postgres.endpoint();
-        Map<String, String> properties = new HashMap<>();
-        properties.put("kafka.bootstrap.servers", platform.broker.bootstrapServers());
-        properties.put("quarkus.datasource.jdbc.url", db.jdbcUrl());
-        properties.put("quarkus.datasource.reactive.url", db.reactiveUrl());
-        properties.put("quarkus.datasource.username", db.username());
-        properties.put("quarkus.datasource.password", db.password());
-        properties.put("slipway.job-submission.cluster-token-secret", Platform.SECRET);
-        properties.put("slipway.job-submission.topic-partitions", "2");
-        properties.put("slipway.job-submission.tenants.e2e.token", TOKEN.substring("Bearer ".length()));
-        properties.put("slipway.job-submission.jobs.artifact-dir", platform.work.resolve("artifacts").toString());
-        properties.put("slipway.job-submission.jobs.poll-interval", "500ms");
-        properties.put("slipway.job-submission.jobs.savepoints-kept", "2");
-        properties.put("slipway.job-submission.job-managers.locator", "LOCAL");
-        properties.put("slipway.job-submission.job-managers.provisioner-url", platform.provisioner.url());
-        submission = ServiceProcess.start("job-submission", platform.repository.resolve("services/job-submission/target/quarkus-app"),
-                FreePorts.next(), properties, platform.work);
+        SubmissionPlatform shared = SubmissionPlatform.shared();
+        platform = shared.platform;
+        submission = shared.submission;
         cluster = api().contentType("application/json").body("""
                 {"name":"e2e-jobs","mode":"ELASTIC","jobManager":{"cpu":0.5,"memoryMb":1024},
                  "taskManager":{"cpu":0.5,"memoryMb":1024},"slotsPerTaskManager":2,
@@ -78,16 +57,13 @@ class JobSubmissionTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (submission != null) {
-            submission.close();
+    static void deleteClusters() {
+        // The shared platform outlives the class; the clusters this class made (and their jobs) do not.
+        for (String made : api().get("/api/v1/clusters").then().statusCode(200).extract().jsonPath().getList("id", String.class)) {
+            api().queryParam("force", true).delete("/api/v1/clusters/{id}", made);
         }
-        if (platform != null) {
-            platform.close();
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
+        await("the clusters of the class gone").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                .until(() -> platform.localPods().isEmpty());
     }
 
     private static RequestSpecification api() {
@@ -187,16 +163,12 @@ class JobSubmissionTest {
         api().post("/api/v1/jobs/{id}/cancel", id).then().statusCode(202);
         awaitJob(id, "CANCELED");
         assertThat(flink.jobState(fourth)).isEqualTo("CANCELED");
-        // Both versions share one stored jar (besides it, the store holds only the SQL runner).
-        String runner = sha256(platform.repository.resolve(SQL_RUNNER)) + ".jar";
-        try (var stored = Files.walk(platform.work.resolve("artifacts"))) {
-            assertThat(stored.filter(file -> file.toString().endsWith(".jar")).map(file -> file.getFileName().toString())
-                    .filter(name -> !name.equals(runner)).toList())
-                    .containsExactly(sha256(jar) + ".jar");
-        }
+        // Both versions share one stored jar, content-addressed.
+        assertThat(rolledBack.getList("versions.artifact.sha256", String.class)).containsExactly(sha256(jar), sha256(jar));
+        assertThat(platform.work.resolve("artifacts").resolve(sha256(jar).substring(0, 2)).resolve(sha256(jar) + ".jar"))
+                .hasSameBinaryContentAs(jar);
     }
 
-    private static final String SQL_RUNNER = "flink/sql-runner/target/slipway-flink-sql-runner-0.1.0-SNAPSHOT.jar";
 
     /** Generated orders counted per product in 2-second tumbling windows; the rate is what a new version changes. */
     private static String ordersPerProduct(int rowsPerSecond) {

@@ -1,0 +1,254 @@
+package dev.slipway.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.slipway.testkit.DatabaseEndpoint;
+import io.restassured.path.json.JsonPath;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pipeline users come for, on the platform's own Kafka and PostgreSQL: a SQL job reads JSON orders from a topic (Kafka
+ * SQL connector), totals them per customer in ten-second event-time windows, and upserts the totals into a PostgreSQL table
+ * (JDBC connector). The connectors are the job's Maven dependencies, fetched by job-submission from a Maven repository.
+ * The table is checked row by row; the job is stopped with a savepoint, more orders arrive, and the job restarted from the
+ * savepoint (its Kafka offsets and its open windows restored) brings the table to the exact totals again.
+ */
+class PipelineTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(150);
+    private static final DateTimeFormatter SQL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+    private static final LocalDateTime START = LocalDateTime.of(2026, 12, 7, 10, 0, 0);
+
+    private static SubmissionPlatform shared;
+    private static String cluster;
+    private static FlinkRest flink;
+
+    /** One order: {@code second} after START. */
+    record Order(String customer, int amount, int second) {
+
+        String json() {
+            return "{\"customer\":\"%s\",\"amount\":%d,\"ts\":\"%s\"}".formatted(customer, amount, SQL_TIME.format(START.plusSeconds(second)));
+        }
+
+        LocalDateTime windowStart() {
+            return START.plusSeconds(second / 10 * 10L);
+        }
+    }
+
+    /** A total as the table holds it. */
+    record Total(long orders, long amount) {
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        shared = SubmissionPlatform.shared();
+        cluster = shared.api().contentType("application/json").body("""
+                {"name":"e2e-pipeline","mode":"ELASTIC","jobManager":{"cpu":0.5,"memoryMb":1024},
+                 "taskManager":{"cpu":0.5,"memoryMb":1024},"slotsPerTaskManager":2,
+                 "elastic":{"warmPool":0,"maxTaskManagers":2,"idleTimeoutSeconds":60}}
+                """).post("/api/v1/clusters").then().statusCode(201).extract().path("id");
+        await("cluster RUNNING").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                .until(() -> shared.api().get("/api/v1/clusters/{id}", cluster).then().extract().path("status"), "RUNNING"::equals);
+        flink = shared.platform.awaitJobManager(cluster);
+    }
+
+    @AfterAll
+    static void deleteCluster() {
+        if (cluster != null) {
+            shared.api().queryParam("force", true).delete("/api/v1/clusters/{id}", cluster);
+            await("the pipeline's cluster gone").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                    .until(() -> shared.platform.localPods().stream().noneMatch(pod -> pod.startsWith(cluster + "/")));
+        }
+    }
+
+    @Test
+    void kafkaOrdersAreTotalledInEventTimeWindowsIntoPostgresAcrossAStopAndARestartFromItsSavepoint() throws Exception {
+        String topic = "orders-" + System.nanoTime();
+        createTopic(topic);
+        DatabaseEndpoint warehouse = createWarehouse();
+        String id = shared.api().contentType("application/json").body(Map.of("type", "SQL", "clusterId", cluster, "parallelism", 1,
+                        "name", "order totals", "script", pipeline(topic, warehouse),
+                        "dependencies", List.of(shared.connectors.get("flink-sql-connector-kafka"),
+                                shared.connectors.get("flink-connector-jdbc-core"), shared.connectors.get("flink-connector-jdbc-postgres"),
+                                shared.connectors.get("postgresql"))))
+                .post("/api/v1/jobs").then().log().ifValidationFails().statusCode(201).extract().path("id");
+
+        // Windows [0,10) and [10,20) of three customers; an order at 25 s moves the watermark past them (1 s out of order).
+        List<Order> first = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            first.add(new Order(List.of("ada", "bob", "cy").get(i % 3), i + 1, (i * 7) % 20));
+        }
+        first.add(new Order("zed", 100, 25));
+        produce(topic, first);
+        String firstRun = awaitStatus(id, "RUNNING").getString("flinkJobId");
+        await("totals of the first two windows").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                .until(() -> totals(warehouse), totals -> totals.equals(expected(first, START.plusSeconds(20))));
+
+        shared.api().post("/api/v1/jobs/{id}/stop", id).then().statusCode(202);
+        JsonPath stopped = awaitStatus(id, "FINISHED");
+        String savepoint = stopped.getString("latestSavepoint");
+        assertThat(savepoint).isNotNull();
+
+        // While the job is stopped: orders of windows [20,30) (zed's window is open in the savepoint) and [30,40).
+        List<Order> second = List.of(new Order("ada", 7, 21), new Order("zed", 5, 28), new Order("bob", 9, 33),
+                new Order("bob", 1, 39), new Order("cy", 2, 27), new Order("zed", 1, 45));
+        produce(topic, second);
+        shared.api().post("/api/v1/jobs/{id}/restart", id).then().statusCode(202);
+        JsonPath restarted = awaitStatus(id, "RUNNING");
+        assertThat(restarted.getString("restoredFrom.path")).isEqualTo(savepoint);
+        String secondRun = restarted.getString("flinkJobId");
+        assertThat(secondRun).isNotEqualTo(firstRun);
+
+        List<Order> all = new ArrayList<>(first);
+        all.addAll(second);
+        await("totals of four windows").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                .until(() -> totals(warehouse), totals -> totals.equals(expected(all, START.plusSeconds(40))));
+        // Flink says the run restored state (Kafka offsets, zed's open window [20,30)), and nothing was counted twice.
+        assertThat(flink.restoredCheckpoint(secondRun)).as("the restored run's checkpoint").isNotNull();
+        assertThat(totals(warehouse)).containsEntry("zed@2026-12-07 10:00:20.000", new Total(2, 105))
+                .isEqualTo(expected(all, START.plusSeconds(40)));
+
+        JsonPath job = shared.api().get("/api/v1/jobs/{id}", id).then().statusCode(200).extract().jsonPath();
+        assertThat(job.getList("versions[0].dependencies.coordinate", String.class)).hasSize(4)
+                .contains(shared.connectors.get("flink-sql-connector-kafka"));
+        shared.api().post("/api/v1/jobs/{id}/cancel", id).then().statusCode(202);
+        awaitStatus(id, "CANCELED");
+    }
+
+    @Test
+    void aJobsConnectorsAreItsOwnNotTheClusters() {
+        // The same kind of Kafka source, without the dependency: the other job's connector is not on this job's class path.
+        String script = """
+                CREATE TABLE orders (customer STRING) WITH ('connector' = 'kafka', 'topic' = 'none',
+                  'properties.bootstrap.servers' = '%s', 'format' = 'json');
+                CREATE TABLE sink (customer STRING) WITH ('connector' = 'blackhole');
+                INSERT INTO sink SELECT customer FROM orders;
+                """.formatted(shared.platform.broker.bootstrapServers());
+        String id = shared.api().contentType("application/json")
+                .body(Map.of("type", "SQL", "clusterId", cluster, "parallelism", 1, "script", script))
+                .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+        JsonPath failed = await("the job without its connector FAILED").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                .until(() -> shared.api().get("/api/v1/jobs/{id}", id).then().extract().jsonPath(),
+                        job -> "FAILED".equals(job.getString("status")));
+        assertThat(failed.getString("failureCause")).contains("'kafka'");
+    }
+
+    private static String pipeline(String topic, DatabaseEndpoint warehouse) {
+        return """
+                CREATE TABLE orders (
+                  customer STRING,
+                  amount INT,
+                  ts TIMESTAMP(3),
+                  WATERMARK FOR ts AS ts - INTERVAL '1' SECOND
+                ) WITH (
+                  'connector' = 'kafka', 'topic' = '%s', 'properties.bootstrap.servers' = '%s',
+                  'properties.group.id' = 'order-totals', 'scan.startup.mode' = 'earliest-offset', 'format' = 'json'
+                );
+                CREATE TABLE totals (
+                  customer STRING,
+                  window_start TIMESTAMP(3),
+                  orders BIGINT,
+                  amount BIGINT,
+                  PRIMARY KEY (customer, window_start) NOT ENFORCED
+                ) WITH (
+                  'connector' = 'jdbc', 'url' = '%s', 'table-name' = 'totals', 'username' = '%s', 'password' = '%s'
+                );
+                INSERT INTO totals
+                SELECT customer, window_start, COUNT(*), SUM(amount)
+                FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '10' SECOND))
+                GROUP BY customer, window_start, window_end;
+                """.formatted(topic, shared.platform.broker.bootstrapServers(), warehouse.jdbcUrl(), warehouse.username(),
+                warehouse.password());
+    }
+
+    /** The totals of the windows that end by {@code watermark}, as the table should hold them. */
+    private static Map<String, Total> expected(List<Order> orders, LocalDateTime closedBy) {
+        Map<String, Total> totals = new TreeMap<>();
+        for (Order order : orders) {
+            if (!order.windowStart().plusSeconds(10).isAfter(closedBy)) {
+                totals.merge(order.customer() + "@" + SQL_TIME.format(order.windowStart()), new Total(1, order.amount()),
+                        (a, b) -> new Total(a.orders() + b.orders(), a.amount() + b.amount()));
+            }
+        }
+        return totals;
+    }
+
+    private static Map<String, Total> totals(DatabaseEndpoint warehouse) throws Exception {
+        Map<String, Total> totals = new TreeMap<>();
+        try (Connection connection = DriverManager.getConnection(warehouse.jdbcUrl(), warehouse.username(), warehouse.password());
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("select customer, window_start, orders, amount from totals")) {
+            while (rows.next()) {
+                totals.put(rows.getString(1) + "@" + SQL_TIME.format(rows.getTimestamp(2).toLocalDateTime()),
+                        new Total(rows.getLong(3), rows.getLong(4)));
+            }
+        }
+        return totals;
+    }
+
+    private static DatabaseEndpoint createWarehouse() throws Exception {
+        DatabaseEndpoint platformDb = shared.postgres.endpoint();
+        String database = "warehouse_" + System.nanoTime();
+        try (Connection connection = DriverManager.getConnection(platformDb.jdbcUrl(), platformDb.username(), platformDb.password());
+                Statement statement = connection.createStatement()) {
+            statement.execute("create database " + database);
+        }
+        String url = platformDb.jdbcUrl().substring(0, platformDb.jdbcUrl().lastIndexOf('/') + 1) + database;
+        DatabaseEndpoint warehouse = new DatabaseEndpoint(url, platformDb.username(), platformDb.password());
+        try (Connection connection = DriverManager.getConnection(url, warehouse.username(), warehouse.password());
+                Statement statement = connection.createStatement()) {
+            statement.execute("create table totals (customer text not null, window_start timestamp(3) not null, orders bigint not null,"
+                    + " amount bigint not null, primary key (customer, window_start))");
+        }
+        return warehouse;
+    }
+
+    private static void createTopic(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, shared.platform.broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        }
+    }
+
+    private static void produce(String topic, List<Order> orders) throws Exception {
+        Properties properties = new Properties();
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, shared.platform.broker.bootstrapServers());
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(properties, new StringSerializer(), new StringSerializer())) {
+            for (Order order : orders) {
+                producer.send(new ProducerRecord<>(topic, order.customer(), order.json())).get();
+            }
+        }
+    }
+
+    private static JsonPath awaitStatus(String id, String status) {
+        JsonPath[] last = new JsonPath[1];
+        await("job " + id + " " + status).atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
+            last[0] = shared.api().get("/api/v1/jobs/{id}", id).then().statusCode(200).extract().jsonPath();
+            assertThat(last[0].getString("status")).as("job " + id + ": " + last[0].getString("failureCause")).isNotEqualTo("FAILED");
+            return status.equals(last[0].getString("status")) && last[0].get("operation") == null;
+        });
+        return last[0];
+    }
+}
