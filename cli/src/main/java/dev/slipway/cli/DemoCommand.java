@@ -90,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
 
             say("submitting the SQL job orders-per-product (" + SQL_SCRIPT + ", parallelism 2): 2 slots = 1 TaskManager of 2 slots");
             double submitted = elapsed();
-            JsonNode sql = submission.submitSql(cluster, null, script, 2);
+            JsonNode sql = submission.submitSql(cluster, null, script, 2, List.of(), List.of());
             String sqlJob = sql.path("id").asText();
             JsonNode sqlRunning = submission.awaitJob(sqlJob, Set.of("RUNNING"), Duration.ofSeconds(180));
             requireStatus(sqlRunning, "RUNNING");
@@ -101,7 +101,7 @@ final class DemoCommand implements Callable<Integer> {
 
             say("submitting bounded-sum (BoundedSum 1.." + n + ", JAR, parallelism 4): 4 more slots = 2 more TaskManagers");
             submitted = elapsed();
-            String bounded = submission.submitJar(cluster, jar, "bounded-sum", BOUNDED_SUM, 4, List.of("--n", Long.toString(n)))
+            String bounded = submission.submitJar(cluster, jar, "bounded-sum", BOUNDED_SUM, 4, List.of("--n", Long.toString(n)), List.of(), List.of())
                     .path("id").asText();
             JsonNode boundedRunning = submission.awaitJob(bounded, Set.of("RUNNING", "FINISHED"), Duration.ofSeconds(240));
             if (boundedRunning.path("status").asText().equals("RUNNING")) {

@@ -66,20 +66,26 @@ public final class Http {
     }
 
     /** multipart/form-data: text fields (a list value repeats the field), then one file part. */
-    public static JsonNode multipart(String what, String url, Map<String, List<String>> fields, String fileField, Path file,
-            String bearer) {
+    /** A file in a multipart upload: its part's name and where it is. */
+    public record FilePart(String name, Path file) {
+    }
+
+    public static JsonNode multipart(String what, String url, Map<String, List<String>> fields, List<FilePart> files, String bearer) {
         String boundary = "slipway-" + UUID.randomUUID();
         List<byte[]> parts = new ArrayList<>();
         fields.forEach((name, values) -> values.forEach(value -> parts.add(("--" + boundary + "\r\nContent-Disposition: form-data; name=\""
                 + name + "\"\r\n\r\n" + value + "\r\n").getBytes(StandardCharsets.UTF_8))));
-        parts.add(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fileField + "\"; filename=\""
-                + file.getFileName() + "\"\r\nContent-Type: application/java-archive\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        try {
-            parts.add(Files.readAllBytes(file));
-        } catch (IOException e) {
-            throw new CliException("cannot read " + file + ": " + e.getMessage());
+        for (FilePart file : files) {
+            parts.add(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + file.name() + "\"; filename=\""
+                    + file.file().getFileName() + "\"\r\nContent-Type: application/java-archive\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            try {
+                parts.add(Files.readAllBytes(file.file()));
+            } catch (IOException e) {
+                throw new CliException("cannot read " + file.file() + ": " + e.getMessage());
+            }
+            parts.add("\r\n".getBytes(StandardCharsets.UTF_8));
         }
-        parts.add(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        parts.add(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         return send(what, url, authorized(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(300))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary).header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArrays(parts)), bearer).build());

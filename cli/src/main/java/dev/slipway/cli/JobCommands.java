@@ -55,6 +55,23 @@ final class JobCommands {
         @Option(names = "--wait", description = "Wait until the job is RUNNING (or has ended) and print it.")
         boolean await;
 
+        @Option(names = {"-d", "--dependency"}, paramLabel = "GROUP:ARTIFACT:VERSION",
+                description = "A jar the job runs with (a connector, a format, a driver), fetched by the platform from its Maven "
+                        + "repository; repeat for each. Only that jar is fetched, not its own dependencies: prefer the "
+                        + "flink-sql-connector-* jars.")
+        List<String> dependencies = new ArrayList<>();
+
+        @Option(names = "--jar", paramLabel = "FILE", description = "A jar of yours the job runs with (UDFs, a connector); repeat for each.")
+        List<Path> jars = new ArrayList<>();
+
+        void requireJars(CommandSpec spec) {
+            for (Path jar : jars) {
+                if (!Files.isRegularFile(jar)) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--jar " + jar + ": no such file");
+                }
+            }
+        }
+
         @CommandLine.Mixin
         Output.Flag output;
 
@@ -97,8 +114,10 @@ final class JobCommands {
             } catch (IOException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "cannot read the script " + script + ": " + e.getMessage());
             }
+            options.requireJars(spec);
             SubmissionClient submission = new SubmissionClient(Settings.load());
-            return options.submitted(submission, submission.submitSql(cluster, options.name, text, options.parallelism));
+            return options.submitted(submission, submission.submitSql(cluster, options.name, text, options.parallelism,
+                    options.dependencies, options.jars));
         }
     }
 
@@ -130,8 +149,10 @@ final class JobCommands {
             if (!Files.isRegularFile(jar)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "no jar at " + jar);
             }
+            options.requireJars(spec);
             SubmissionClient submission = new SubmissionClient(Settings.load());
-            return options.submitted(submission, submission.submitJar(cluster, jar, options.name, entryClass, options.parallelism, args));
+            return options.submitted(submission, submission.submitJar(cluster, jar, options.name, entryClass, options.parallelism, args,
+                    options.dependencies, options.jars));
         }
     }
 
@@ -217,11 +238,16 @@ final class JobCommands {
                 String what = version.path("kind").asText().equals("SQL")
                         ? version.path("script").asText().strip().lines().filter(line -> !line.isBlank()).count() + " lines of SQL"
                         : version.path("entryClass").asText() + " " + String.join(" ", Http.JSON.convertValue(version.path("args"), String[].class));
+                List<String> dependencies = new ArrayList<>();
+                for (JsonNode dependency : version.path("dependencies")) {
+                    dependencies.add(dependency.hasNonNull("coordinate") ? dependency.path("coordinate").asText()
+                            : dependency.path("file").asText() + " (uploaded)");
+                }
                 rows.add(List.of("v" + version.path("version").asInt(), what, Output.text(version.path("parallelism")),
-                        Output.time(version.path("createdAt"))));
+                        dependencies.isEmpty() ? "-" : String.join(", ", dependencies), Output.time(version.path("createdAt"))));
             }
             System.out.println();
-            Output.table(System.out, List.of("VERSION", "WHAT", "PARALLELISM", "CREATED"), rows);
+            Output.table(System.out, List.of("VERSION", "WHAT", "PARALLELISM", "DEPENDENCIES", "CREATED"), rows);
             if (!job.path("savepoints").isEmpty()) {
                 List<List<String>> savepoints = new ArrayList<>();
                 for (JsonNode savepoint : job.path("savepoints")) {

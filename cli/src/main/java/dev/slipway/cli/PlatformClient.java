@@ -106,17 +106,11 @@ public final class PlatformClient {
 
     // pod-provisioner
 
-    /** Local Flink processes, as {@code cluster/pod}. */
-    public List<String> localPods() {
-        List<String> pods = new ArrayList<>();
-        Http.get(PROVISIONER, settings.provisionerUrl() + "/api/v1/local/pods", null).forEach(pod -> pods.add(pod.asText()));
-        return pods;
-    }
-
     /** Where the cluster's JobManager's REST API listens, if it runs. */
     public Optional<String> jobManagerUrl(String cluster) {
         try {
-            JsonNode address = Http.get(PROVISIONER, settings.provisionerUrl() + "/api/v1/clusters/" + cluster + "/jobmanager", null);
+            JsonNode address = Http.get(PROVISIONER, settings.provisionerUrl() + "/api/v1/clusters/" + cluster + "/jobmanager",
+                    tokens.issueReader(cluster));
             return Optional.of("http://" + address.path("host").asText() + ":" + address.path("restPort").asInt());
         } catch (Http.ApiError e) {
             if (e.status == 404) {

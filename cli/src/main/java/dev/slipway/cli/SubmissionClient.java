@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +63,18 @@ public final class SubmissionClient {
         }
     }
 
-    public JsonNode submitSql(String cluster, String name, String script, Integer parallelism) {
+    /**
+     * A SQL job with its Maven {@code dependencies}: JSON, or a multipart upload when jars of the user's go with it
+     * ({@code jars}, in the parts {@code dependency}).
+     */
+    public JsonNode submitSql(String cluster, String name, String script, Integer parallelism, List<String> dependencies, List<Path> jars) {
+        if (!jars.isEmpty()) {
+            Map<String, List<String>> fields = common(cluster, name, parallelism, dependencies);
+            fields.put("type", List.of("SQL"));
+            fields.put("script", List.of(script));
+            return Http.multipart(SUBMISSION, url + "/jobs", fields, jars.stream().map(jar -> new Http.FilePart("dependency", jar)).toList(),
+                    token);
+        }
         ObjectNode body = Http.JSON.createObjectNode();
         body.put("type", "SQL");
         body.put("clusterId", cluster);
@@ -73,23 +85,36 @@ public final class SubmissionClient {
             body.put("parallelism", parallelism);
         }
         body.put("script", script);
+        dependencies.forEach(body.putArray("dependencies")::add);
         return Http.post(SUBMISSION, url + "/jobs", body.toString(), token);
     }
 
-    public JsonNode submitJar(String cluster, Path jar, String name, String entryClass, Integer parallelism, List<String> args) {
+    public JsonNode submitJar(String cluster, Path jar, String name, String entryClass, Integer parallelism, List<String> args,
+            List<String> dependencies, List<Path> jars) {
+        Map<String, List<String>> fields = common(cluster, name, parallelism, dependencies);
+        if (entryClass != null) {
+            fields.put("entryClass", List.of(entryClass));
+        }
+        fields.put("args", args);
+        List<Http.FilePart> files = new ArrayList<>();
+        files.add(new Http.FilePart("jar", jar));
+        jars.forEach(dependency -> files.add(new Http.FilePart("dependency", dependency)));
+        return Http.multipart(SUBMISSION, url + "/jobs", fields, files, token);
+    }
+
+    private static Map<String, List<String>> common(String cluster, String name, Integer parallelism, List<String> dependencies) {
         Map<String, List<String>> fields = new LinkedHashMap<>();
         fields.put("clusterId", List.of(cluster));
         if (name != null) {
             fields.put("name", List.of(name));
         }
-        if (entryClass != null) {
-            fields.put("entryClass", List.of(entryClass));
-        }
         if (parallelism != null) {
             fields.put("parallelism", List.of(parallelism.toString()));
         }
-        fields.put("args", args);
-        return Http.multipart(SUBMISSION, url + "/jobs", fields, "jar", jar, token);
+        if (!dependencies.isEmpty()) {
+            fields.put("dependencies", dependencies);
+        }
+        return fields;
     }
 
     public JsonNode jobs(String cluster) {

@@ -43,6 +43,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class Platform implements AutoCloseable {
 
     static final String SECRET = "e2e-secret-of-enough-length";
+    /** The platform operator's token: reads across clusters (the provisioner's list of every local pod). */
+    static final String OPERATOR_TOKEN = "e2e-operator-token-0123456789";
 
     public final Path repository = Path.of(System.getProperty("slipway.e2e.root", "..")).toAbsolutePath().normalize();
     public final Path work;
@@ -92,6 +94,7 @@ public final class Platform implements AutoCloseable {
                         "slipway.scheduler.topic-partitions", "2"), work);
         Map<String, String> provisionerConfiguration = new HashMap<>(Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
                 "slipway.provisioner.cluster-token-secret", SECRET,
+                "slipway.provisioner.operator-token", OPERATOR_TOKEN,
                 "slipway.provisioner.scheduler-url", scheduler.url(),
                 "slipway.provisioner.topic-partitions", "2",
                 "slipway.provisioner.local.root", podsRoot().toString(),
@@ -140,7 +143,7 @@ public final class Platform implements AutoCloseable {
     public FlinkRest awaitJobManager(String clusterId) {
         String[] url = new String[1];
         await("JobManager of " + clusterId).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            var response = given().get(provisioner.url() + "/api/v1/clusters/" + clusterId + "/jobmanager");
+            var response = asReader(clusterId).get(provisioner.url() + "/api/v1/clusters/" + clusterId + "/jobmanager");
             if (response.statusCode() != 200) {
                 return false;
             }
@@ -178,7 +181,8 @@ public final class Platform implements AutoCloseable {
 
     /** Local processes the provisioner runs now, as cluster/pod. */
     public List<String> localPods() {
-        return given().get(provisioner.url() + "/api/v1/local/pods").then().statusCode(200).extract().jsonPath().getList("$");
+        return given().header("Authorization", "Bearer " + OPERATOR_TOKEN).get(provisioner.url() + "/api/v1/local/pods").then()
+                .statusCode(200).extract().jsonPath().getList("$");
     }
 
     /** Whether a JobManager pod's dispatcher was granted the lead (its log says so; it keeps it until it dies or loses ZooKeeper). */

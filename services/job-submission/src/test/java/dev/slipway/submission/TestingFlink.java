@@ -3,6 +3,7 @@ package dev.slipway.submission;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
+import dev.slipway.contracts.auth.ClusterTokens;
 import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
@@ -243,6 +244,12 @@ public class TestingFlink implements QuarkusTestResourceLifecycleManager {
         provisioner.createContext("/api/v1/clusters/", exchange -> {
             String[] parts = exchange.getRequestURI().getPath().split("/");
             String clusterId = parts[4];
+            // As the pod-provisioner does: a cluster's JobManager address only for that cluster's token.
+            String expected = "Bearer " + new ClusterTokens("test-secret-of-enough-length").issue(clusterId);
+            if (!expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                answer(exchange, 403, Map.of("title", "Token does not read this cluster"));
+                return;
+            }
             int port = jobManager(clusterId).server.getAddress().getPort();
             answer(exchange, 200, Map.of("host", "127.0.0.1", "rpcPort", 6123, "restPort", port));
         });

@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.not;
 
 import dev.slipway.contracts.CloudEventHeaders;
 import dev.slipway.contracts.Topics;
+import dev.slipway.contracts.auth.ClusterTokens;
 import dev.slipway.contracts.cluster.ClusterMode;
 import dev.slipway.contracts.cluster.ClusterSpec;
 import dev.slipway.contracts.cluster.ProcessSize;
@@ -31,6 +32,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import io.restassured.specification.RequestSpecification;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -111,12 +113,21 @@ class PodProvisionerTest {
         // The decision's trace goes on through the pod's creation into its facts.
         assertThat(traceIdsOfFacts()).containsExactly(trace, trace);
         PodReady ready = (PodReady) facts().get(1);
-        int restPort = given().get("/api/v1/clusters/{id}/jobmanager", cluster).then().statusCode(200).extract().path("restPort");
+        int restPort = asCluster().get("/api/v1/clusters/{id}/jobmanager", cluster).then().statusCode(200).extract().path("restPort");
         assertThat(ready.address()).isEqualTo("127.0.0.1:" + restPort);
         // Ready is the port open; Flink's REST handlers answer 503 until the dispatcher is elected, a moment later.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 given().get("http://127.0.0.1:" + restPort + "/overview").then().statusCode(200));
-        given().get("/api/v1/local/pods").then().statusCode(200).body("$", hasItem(cluster + "/" + pod));
+        asOperator().get("/api/v1/local/pods").then().statusCode(200).body("$", hasItem(cluster + "/" + pod));
+        asReader().queryParam("clusterId", cluster).get("/api/v1/local/pods").then().statusCode(200)
+                .body("$", equalTo(List.of(cluster + "/" + pod)));
+        // Locked: no token, another cluster's token, a cluster's token across clusters.
+        given().get("/api/v1/clusters/{id}/jobmanager", cluster).then().statusCode(401).contentType("application/problem+json");
+        given().header("Authorization", "Bearer " + TOKENS.issue("other-" + cluster)).get("/api/v1/clusters/{id}/jobmanager", cluster)
+                .then().statusCode(403).contentType("application/problem+json");
+        asCluster().get("/api/v1/local/pods").then().statusCode(403).body("title", equalTo("Operator token required"));
+        given().header("Authorization", "Bearer " + TOKENS.issue("other-" + cluster)).queryParam("clusterId", cluster)
+                .get("/api/v1/local/pods").then().statusCode(403);
 
         String deleteTrace = "5ce0a3d4e1f2b3c4d5e6f708192a3b4c";
         decide(new DeletePod("x-" + pod, cluster, Instant.now(), "cause", "test", pod, PodRole.JOB_MANAGER),
@@ -125,12 +136,33 @@ class PodProvisionerTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> factNames().contains("PodDeleted " + pod));
         // The delete decision's trace goes on into the pod's last fact.
         assertThat(traceIdsOfFacts()).containsExactly(trace, trace, deleteTrace);
-        given().get("/api/v1/local/pods").then().statusCode(200).body("$", not(hasItem(cluster + "/" + pod)));
+        asOperator().get("/api/v1/local/pods").then().statusCode(200).body("$", not(hasItem(cluster + "/" + pod)));
+    }
+
+    static final ClusterTokens TOKENS = new ClusterTokens("test-secret-of-enough-length");
+
+    private RequestSpecification asCluster() {
+        return given().header("Authorization", "Bearer " + TOKENS.issue(cluster));
+    }
+
+    private RequestSpecification asReader() {
+        return given().header("Authorization", "Bearer " + TOKENS.issueReader(cluster));
+    }
+
+    private static RequestSpecification asOperator() {
+        return given().header("Authorization", "Bearer test-operator-token-0123");
+    }
+
+    @Test
+    void withoutATokenNothingIsAnsweredNotEvenWhetherAnIdIsValid() {
+        given().urlEncodingEnabled(false).get("/api/v1/clusters/a..b/jobmanager").then().statusCode(401)
+                .contentType("application/problem+json");
+        given().get("/api/v1/local/pods").then().statusCode(401).contentType("application/problem+json");
     }
 
     @Test
     void anUnknownClustersJobManagerIsAProblemThatSaysWhatToCheck() {
-        given().get("/api/v1/clusters/{id}/jobmanager", cluster).then().statusCode(404)
+        asReader().get("/api/v1/clusters/{id}/jobmanager", cluster).then().statusCode(404)
                 .contentType("application/problem+json")
                 .body("title", equalTo("Unknown JobManager"))
                 .body("detail", containsString(cluster));
@@ -139,7 +171,7 @@ class PodProvisionerTest {
     @Test
     void aClusterIdOutsideTheGrammarNeverBecomesAPath() {
         for (String id : List.of("UPPER", "a..b", "-x", "x_y", "a.b")) {
-            given().urlEncodingEnabled(false).get("/api/v1/clusters/" + id + "/jobmanager").then().statusCode(400)
+            asOperator().urlEncodingEnabled(false).get("/api/v1/clusters/" + id + "/jobmanager").then().statusCode(400)
                     .contentType("application/problem+json")
                     .body("errors.field", hasItem("clusterId"));
         }

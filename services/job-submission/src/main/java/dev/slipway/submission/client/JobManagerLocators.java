@@ -1,5 +1,6 @@
 package dev.slipway.submission.client;
 
+import dev.slipway.contracts.auth.ClusterTokens;
 import dev.slipway.submission.config.SubmissionConfig;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -20,7 +21,8 @@ public class JobManagerLocators {
     JobManagerLocator locator(SubmissionConfig config, HttpClient http) {
         SubmissionConfig.JobManagers settings = config.jobManagers();
         return switch (settings.locator()) {
-            case LOCAL -> new LocalJobManagerLocator(http, settings.provisionerUrl(), Duration.ofSeconds(10));
+            case LOCAL -> new LocalJobManagerLocator(http, settings.provisionerUrl(), Duration.ofSeconds(10),
+                    new ClusterTokens(config.clusterTokenSecret()));
             case KUBERNETES -> new KubernetesJobManagerLocator(settings.namespace(), settings.restPort());
         };
     }

@@ -2,6 +2,7 @@ package dev.slipway.submission.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slipway.contracts.auth.ClusterTokens;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -20,10 +21,13 @@ public final class LocalJobManagerLocator implements JobManagerLocator {
     private final HttpClient http;
     private final String provisionerUrl;
     private final Duration timeout;
+    private final ClusterTokens tokens;
     private final ObjectMapper json = new ObjectMapper();
 
-    public LocalJobManagerLocator(HttpClient http, String provisionerUrl, Duration timeout) {
+    /** {@code tokens}: the platform's cluster tokens; the provisioner answers for a cluster only with its token. */
+    public LocalJobManagerLocator(HttpClient http, String provisionerUrl, Duration timeout, ClusterTokens tokens) {
         this.http = http;
+        this.tokens = tokens;
         this.provisionerUrl = provisionerUrl.replaceAll("/+$", "");
         this.timeout = timeout;
     }
@@ -34,7 +38,8 @@ public final class LocalJobManagerLocator implements JobManagerLocator {
                 + "/jobmanager");
         HttpResponse<String> response;
         try {
-            response = http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
+            response = http.send(HttpRequest.newBuilder(uri).timeout(timeout).header("Authorization", "Bearer " + tokens.issue(clusterId))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

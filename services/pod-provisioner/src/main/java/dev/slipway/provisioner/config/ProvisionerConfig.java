@@ -31,6 +31,12 @@ public interface ProvisionerConfig {
     /** Signs each cluster's credential for its JobManager; must equal the resource-scheduler's. */
     String clusterTokenSecret();
 
+    /**
+     * The platform operator's token: lists every cluster's local pods (a cluster's own token, or its reader token, reads
+     * that cluster's). Unset: nobody reads across clusters.
+     */
+    Optional<String> operatorToken();
+
     Local local();
 
     Kubernetes kubernetes();
