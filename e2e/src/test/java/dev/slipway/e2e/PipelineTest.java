@@ -20,9 +20,13 @@ import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +37,8 @@ import org.junit.jupiter.api.Test;
  * SQL connector), totals them per customer in ten-second event-time windows, and upserts the totals into a PostgreSQL table
  * (JDBC connector). The connectors are the job's Maven dependencies, fetched by job-submission from a Maven repository.
  * The table is checked row by row; the job is stopped with a savepoint, more orders arrive, and the job restarted from the
- * savepoint (its Kafka offsets and its open windows restored) brings the table to the exact totals again.
+ * savepoint (its Kafka offsets and its open windows restored) brings the table to the exact totals again. And a JAR job
+ * copies a topic to another with exactly-once delivery across a TaskManager killed under it.
  */
 class PipelineTest {
 
@@ -86,7 +91,7 @@ class PipelineTest {
     @Test
     void kafkaOrdersAreTotalledInEventTimeWindowsIntoPostgresAcrossAStopAndARestartFromItsSavepoint() throws Exception {
         String topic = "orders-" + System.nanoTime();
-        createTopic(topic);
+        createTopic(topic, 1);
         DatabaseEndpoint warehouse = createWarehouse();
         String id = shared.api().contentType("application/json").body(Map.of("type", "SQL", "clusterId", cluster, "parallelism", 1,
                         "name", "order totals", "script", pipeline(topic, warehouse),
@@ -153,6 +158,69 @@ class PipelineTest {
                 .until(() -> shared.api().get("/api/v1/jobs/{id}", id).then().extract().jsonPath(),
                         job -> "FAILED".equals(job.getString("status")));
         assertThat(failed.getString("failureCause")).contains("'kafka'");
+    }
+
+    @Test
+    void aJarJobCopiesATopicExactlyOnceAcrossATaskManagerKill() throws Exception {
+        String input = "numbers-" + System.nanoTime();
+        String output = input + "-copied";
+        createTopic(input, 2);
+        createTopic(output, 2);
+        produce(input, 0, 1000);
+        String id = shared.api().multiPart("jar", shared.platform.exampleJobsJar().toFile(), "application/java-archive")
+                .multiPart("clusterId", cluster)
+                .multiPart("entryClass", "dev.slipway.flink.examples.ExactlyOnceCopy")
+                .multiPart("parallelism", "2")
+                .multiPart("dependencies", shared.connectors.get("flink-connector-kafka"))
+                .multiPart("dependencies", shared.connectors.get("kafka-clients"))
+                .multiPart("args", "--bootstrap").multiPart("args", shared.platform.broker.bootstrapServers())
+                .multiPart("args", "--input").multiPart("args", input)
+                .multiPart("args", "--output").multiPart("args", output)
+                .multiPart("args", "--checkpoint-ms").multiPart("args", "500")
+                .post("/api/v1/jobs").then().log().ifValidationFails().statusCode(201).extract().path("id");
+        String run = awaitStatus(id, "RUNNING").getString("flinkJobId");
+        await("the first committed copies").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                .until(() -> committed(output).size(), copied -> copied > 0);
+
+        // kill -9 of a TaskManager running the job, while it copies: Flink restarts it from its last checkpoint on another.
+        String victim = shared.platform.liveTaskManagers(cluster).get(0);
+        ProcessHandle.of(shared.platform.pid(cluster, victim)).orElseThrow().destroyForcibly();
+        produce(input, 1000, 2000);
+
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            expected.add(i + ":copied");
+        }
+        await("every number copied once").atMost(WAIT).pollInterval(Duration.ofSeconds(1))
+                .until(() -> committed(output).size() >= expected.size());
+        // No loss, no duplicate: what a read_committed consumer sees is the input, each record once.
+        assertThat(committed(output)).containsExactlyInAnyOrderElementsOf(expected);
+        JsonPath job = shared.api().get("/api/v1/jobs/{id}", id).then().extract().jsonPath();
+        assertThat(job.getString("flinkJobId")).as("Flink restarted the same run").isEqualTo(run);
+        assertThat(flink.restoredCheckpoint(run)).as("the run failed over and restored a checkpoint").isNotNull();
+        shared.api().post("/api/v1/jobs/{id}/cancel", id).then().statusCode(202);
+        awaitStatus(id, "CANCELED");
+    }
+
+    /** The topic's records as a read_committed consumer sees them: only those of committed transactions. */
+    private static List<String> committed(String topic) {
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, shared.platform.broker.bootstrapServers());
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(partition -> new TopicPartition(topic, partition.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))
+                    && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> values.add(record.value()));
+            }
+        }
+        return values;
     }
 
     private static String pipeline(String topic, DatabaseEndpoint warehouse) {
@@ -225,9 +293,22 @@ class PipelineTest {
         return warehouse;
     }
 
-    private static void createTopic(String topic) throws Exception {
+    private static void createTopic(String topic, int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, shared.platform.broker.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+        }
+    }
+
+    /** The numbers {@code from} (inclusive) to {@code to} as records, round-robin over the topic's partitions. */
+    private static void produce(String topic, int from, int to) throws Exception {
+        Properties properties = new Properties();
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, shared.platform.broker.bootstrapServers());
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(properties, new StringSerializer(), new StringSerializer())) {
+            for (int i = from; i < to; i++) {
+                producer.send(new ProducerRecord<>(topic, i % 2, null, Integer.toString(i)));
+            }
+            producer.flush();
         }
     }
 

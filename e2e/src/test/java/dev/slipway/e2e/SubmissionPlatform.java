@@ -24,10 +24,10 @@ import java.util.regex.Pattern;
 final class SubmissionPlatform {
 
     static final String TOKEN = "Bearer e2e-tenant-token-0123456789";
-    /** Release versions of the copied jars, by artifact, for their coordinates. */
+    /** Groups of the copied jars, by artifact, for their coordinates. */
     private static final Map<String, String> GROUPS = Map.of("flink-sql-connector-kafka", "org.apache.flink",
             "flink-connector-jdbc-core", "org.apache.flink", "flink-connector-jdbc-postgres", "org.apache.flink",
-            "postgresql", "org.postgresql");
+            "postgresql", "org.postgresql", "flink-connector-kafka", "org.apache.flink", "kafka-clients", "org.apache.kafka");
     private static final Pattern JAR = Pattern.compile("(.+?)-(\\d.*)\\.jar");
     private static SubmissionPlatform shared;
 

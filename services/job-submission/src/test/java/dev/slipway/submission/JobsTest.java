@@ -218,11 +218,12 @@ class JobsTest {
         as(TEAM_A).body("{\"type\":\"SQL\",\"clusterId\":\"" + cluster + "\",\"entryClass\":\"a.B\",\"args\":[\"x\"]}")
                 .post("/api/v1/jobs").then().statusCode(400)
                 .body("errors.field", containsInAnyOrder("entryClass", "args", "script"));
-        // JSON without type SQL is not a job; a SQL job sent as a multipart upload is refused the same way.
+        // JSON without type SQL is not a job; a SQL job uploaded with a jar is told where its jars go.
         as(TEAM_A).body("{\"clusterId\":\"" + cluster + "\",\"entryClass\":\"a.B\"}").post("/api/v1/jobs")
                 .then().statusCode(415).body("errors[0].field", equalTo("type"));
         upload(TEAM_A, JAR, cluster, MAIN).multiPart("type", "SQL").post("/api/v1/jobs")
-                .then().statusCode(415).body("errors[0].field", equalTo("type"));
+                .then().statusCode(400).body("errors.field", hasItem("jar"))
+                .body("errors.find { it.field == 'jar' }.message", containsString("parts 'dependency'"));
         as(TEAM_A).get("/api/v1/jobs?clusterId={c}", cluster).then().body("size()", equalTo(0));
     }
 
