@@ -29,8 +29,10 @@ import picocli.CommandLine.Option;
         description = {"Create an ELASTIC cluster, run a streaming SQL job (examples/sql/orders-per-product.sql: generated orders "
                 + "into a windowed aggregation) and a bounded JAR job (BoundedSum from flink/example-jobs), and narrate what the "
                 + "platform does: TaskManagers requested by Flink, the scheduler's decisions with their reasons, pods started, jobs "
-                + "RUNNING and FINISHED, TaskManagers released after the idle timeout. Ends with a summary and leaves the platform "
-                + "running. Starts the platform first if it is not up."})
+                + "RUNNING and FINISHED, TaskManagers released after the idle timeout. Then the pipeline users come for: orders "
+                + "into Kafka, a SQL job totalling them in event-time windows into PostgreSQL (the Kafka and JDBC connectors as its "
+                + "Maven dependencies), the table filling. Ends with a summary and leaves the platform running. Starts the "
+                + "platform first if it is not up."})
 final class DemoCommand implements Callable<Integer> {
 
     static final String BOUNDED_SUM = "dev.slipway.flink.examples.BoundedSum";
@@ -48,6 +50,11 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--keep-streaming", description = "Leave the SQL job running (its TaskManager stays).")
     boolean keepStreaming;
+
+    @Option(names = "--pipeline", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also run the Kafka-to-PostgreSQL pipeline (its connectors fetched from Maven Central, or from "
+                    + "SLIPWAY_MAVEN_REPOSITORIES) and watch its table fill (default: on).")
+    boolean pipeline = true;
 
     private long t0;
     private String cluster;
@@ -136,6 +143,13 @@ final class DemoCommand implements Callable<Integer> {
             narrator.poll();
             say(keepStreaming ? "bounded-sum's TaskManagers released; the JobManager and the SQL job's TaskManager stay"
                     : "every TaskManager released; the JobManager stays, ready for the next job");
+            if (pipeline) {
+                double started = elapsed();
+                PipelineDemo.Outcome outcome = new PipelineDemo(settings, submission, this::say).run(cluster, 3);
+                times.put("pipeline submitted -> 3 windows in PostgreSQL", elapsed() - started);
+                say("pipeline cancelled: " + outcome.rows() + " rows of " + outcome.windows() + " windows in table " + outcome.table()
+                        + " of database " + PipelineDemo.DATABASE);
+            }
             narrator.stop();
             summary(client, times, jobManager, narrator);
             return SlipwayCli.OK;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slipway.testkit.MavenRepositoryServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -45,6 +46,7 @@ class PlatformLifecycleTest {
 
     private static Path state;
     private static CliProcess cli;
+    private static MavenRepositoryServer maven;
     private static Map<String, String> ports;
     private static String cluster;
     /** The demo cluster's reader token, as job-submission shows it to the local tenant. */
@@ -66,6 +68,12 @@ class PlatformLifecycleTest {
         environment.put("SLIPWAY_STATE_DIR", state.toString());
         Path repository = Path.of(System.getProperty("slipway.home", "..")).toAbsolutePath().normalize();
         environment.put("SLIPWAY_HOME", repository.toString());
+        // The demo pipeline's connectors come from a Maven repository of the test's, not from Maven Central.
+        maven = MavenRepositoryServer.in(work.resolve("maven"));
+        maven.publishAll(Path.of(System.getProperty("slipway.test.connectors", "target/connectors")), Map.of(
+                "flink-sql-connector-kafka", "org.apache.flink", "flink-connector-jdbc-core", "org.apache.flink",
+                "flink-connector-jdbc-postgres", "org.apache.flink", "postgresql", "org.postgresql"));
+        environment.put("SLIPWAY_MAVEN_REPOSITORIES", maven.url());
         // No SLIPWAY_CLUSTER_TOKEN_SECRET, as a user runs ./slipway: the development secret, which the services accept only
         // because the launcher says this is a development machine (they refuse it otherwise: e2e DevelopmentSecretTest).
         cli = new CliProcess(repository, work, environment);
@@ -73,6 +81,9 @@ class PlatformLifecycleTest {
 
     @AfterAll
     static void nothingIsLeftBehind() throws Exception {
+        if (maven != null) {
+            maven.close();
+        }
         if (cli != null && state != null && !processesUnder(state).isEmpty()) {
             cli.run(Duration.ofMinutes(2), "down");
             processesUnder(state).forEach(ProcessHandle::destroyForcibly);
@@ -152,7 +163,11 @@ class PlatformLifecycleTest {
         Map<String, String> jobStatus = new HashMap<>();
         get(submission() + "/api/v1/jobs?clusterId=" + cluster).forEach(job -> jobStatus.put(job.path("kind").asText() + " "
                 + job.path("name").asText(), job.path("status").asText()));
-        assertThat(jobStatus).containsExactlyInAnyOrderEntriesOf(Map.of("SQL orders per product", "CANCELED", "JAR bounded-sum", "FINISHED"));
+        assertThat(jobStatus).containsExactlyInAnyOrderEntriesOf(Map.of("SQL orders per product", "CANCELED", "JAR bounded-sum", "FINISHED",
+                "SQL order events", "CANCELED", "SQL order totals", "CANCELED"));
+        // The pipeline: its connectors fetched as Maven dependencies, its table filled window by window.
+        assertThat(demo.output()).contains("pipeline jobs RUNNING", "customers,", "pipeline cancelled:");
+        assertThat(maven.jarDownloads()).isEqualTo(4);
 
         // The indexer: the cluster's Flink logs, shipped by the log agent, are searchable, TaskManagers' included.
         await("the TaskManagers' registration in the indexed logs").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))

@@ -17,6 +17,11 @@ public final class FlinkRest {
         this.url = url;
     }
 
+    /** The JobManager's REST API. */
+    public String url() {
+        return url;
+    }
+
     public String uploadJar(File jar) {
         String filename = given().multiPart("jarfile", jar, "application/x-java-archive")
                 .post(url + "/jars/upload").then().statusCode(200).extract().path("filename");

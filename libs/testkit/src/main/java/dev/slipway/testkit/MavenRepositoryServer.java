@@ -13,10 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A Maven repository over HTTP for tests: a directory in Maven's layout ({@code group/path/artifact/version/file}), each
@@ -24,6 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * jar downloads, so a test can tell a cached resolution from a fetched one, and can be made to fail like a broken mirror.
  */
 public final class MavenRepositoryServer implements AutoCloseable {
+
+    private static final Pattern COPIED_JAR = Pattern.compile("(.+?)-(\\d.*)\\.jar");
 
     private final Path root;
     private final HttpServer server;
@@ -59,6 +65,31 @@ public final class MavenRepositoryServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Publishes every jar of a directory named {@code <artifact>-<version>.jar} (as Maven's dependency plugin copies them)
+     * whose artifact {@code groups} names; answers the coordinates by artifact. Fails naming what is missing.
+     */
+    public Map<String, String> publishAll(Path directory, Map<String, String> groups) {
+        Map<String, String> published = new HashMap<>();
+        try (var jars = Files.list(directory)) {
+            for (Path jar : jars.toList()) {
+                Matcher name = COPIED_JAR.matcher(jar.getFileName().toString());
+                if (name.matches() && groups.containsKey(name.group(1))) {
+                    String coordinate = groups.get(name.group(1)) + ":" + name.group(1) + ":" + name.group(2);
+                    publish(coordinate, jar);
+                    published.put(name.group(1), coordinate);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("no jars to publish in " + directory + ": " + e.getMessage(), e);
+        }
+        if (!published.keySet().equals(groups.keySet())) {
+            throw new IllegalStateException("jars missing from " + directory + " (the build's maven-dependency-plugin copies them): found "
+                    + published.keySet() + " of " + groups.keySet());
+        }
+        return published;
     }
 
     /** Replaces the published SHA-1 of a coordinate's jar with another: a corrupt mirror. */

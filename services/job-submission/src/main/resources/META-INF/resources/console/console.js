@@ -300,9 +300,12 @@ async function createCluster() {
 async function submitSql() {
   const body = { type: 'SQL', clusterId: state.clusterId, script: $('sql-job-script').value };
   if ($('sql-job-name').value.trim()) body.name = $('sql-job-name').value.trim();
+  const dependencies = $('sql-job-dependencies').value.split('\n').map(line => line.trim()).filter(line => line);
+  if (dependencies.length) body.dependencies = dependencies; // fetched by the platform before it answers
   await api('/api/v1/jobs', { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
   $('sql-job-script').value = '';
   $('sql-job-name').value = '';
+  $('sql-job-dependencies').value = '';
   await loadCluster();
 }
 
