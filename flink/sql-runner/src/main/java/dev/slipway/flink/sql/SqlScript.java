@@ -41,7 +41,8 @@ public final class SqlScript {
         }
     }
 
-    private static final Pattern SET = Pattern.compile("(?is)SET\\s+'((?:[^']|'')*)'\\s*=\\s*'((?:[^']|'')*)'");
+    // Possessive runs: one step per run of characters, not per character, so a long value cannot overflow the stack.
+    private static final Pattern SET = Pattern.compile("(?is)SET\\s+'((?:[^']++|'')*+)'\\s*=\\s*'((?:[^']++|'')*+)'");
     private static final Pattern SET_WITHOUT_QUOTES = Pattern.compile("(?is)SET(\\s.*)?");
     private static final Pattern STATEMENT_SET_BEGIN = Pattern.compile("(?is)(EXECUTE\\s+)?STATEMENT\\s+SET\\s+BEGIN\\s+(.*)");
     private static final Pattern BEGIN_STATEMENT_SET = Pattern.compile("(?is)BEGIN\\s+STATEMENT\\s+SET\\s*");

@@ -30,6 +30,15 @@ class SqlScriptTest {
             """;
 
     @Test
+    void aLongSetValueIsReadWithoutExhaustingTheStack() {
+        String value = "x".repeat(200_000) + "''" + "y".repeat(50_000);
+        Parsed parsed = SqlScript.parse("SET 'pipeline.name' = '" + value + "';\nINSERT INTO t SELECT 1;");
+
+        assertTrue(parsed.valid(), parsed.errors().toString());
+        assertEquals("x".repeat(200_000) + "'" + "y".repeat(50_000), parsed.statements().get(0).value());
+    }
+
+    @Test
     void splitsStatementsAndReadsTheirKindsAndLines() {
         Parsed parsed = SqlScript.parse(WINDOWED);
 
