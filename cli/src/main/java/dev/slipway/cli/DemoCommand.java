@@ -139,17 +139,18 @@ final class DemoCommand implements Callable<Integer> {
                 awaitLiveTaskManagers(client, 0, idleTimeout + 90);
             }
             times.put("jobs done -> idle TaskManagers released", elapsed() - idleFrom);
-            PlatformClient.sleep(1500);
-            narrator.poll();
-            say(keepStreaming ? "bounded-sum's TaskManagers released; the JobManager and the SQL job's TaskManager stay"
-                    : "every TaskManager released; the JobManager stays, ready for the next job");
             if (pipeline) {
                 double started = elapsed();
                 PipelineDemo.Outcome outcome = new PipelineDemo(settings, submission, this::say).run(cluster, 3);
                 times.put("pipeline submitted -> 3 windows in PostgreSQL", elapsed() - started);
                 say("pipeline cancelled: " + outcome.rows() + " rows of " + outcome.windows() + " windows in table " + outcome.table()
-                        + " of database " + PipelineDemo.DATABASE);
+                        + " of database " + PipelineDemo.DATABASE + "; its TaskManager goes after " + idleTimeout + " s idle");
+                awaitLiveTaskManagers(client, keepStreaming ? 1 : 0, idleTimeout + 90);
             }
+            PlatformClient.sleep(1500);
+            narrator.poll();
+            say(keepStreaming ? "the other TaskManagers released; the JobManager and the SQL job's TaskManager stay"
+                    : "every TaskManager released; the JobManager stays, ready for the next job");
             narrator.stop();
             summary(client, times, jobManager, narrator);
             return SlipwayCli.OK;

@@ -190,16 +190,16 @@ class PlatformLifecycleTest {
                 released.add(decision.path("podName").asText());
             }
         }
-        assertThat(requested).as("1 TaskManager for the SQL job, 2 more for bounded-sum").hasSize(3);
+        assertThat(requested).as("1 TaskManager for the SQL job, 2 more for bounded-sum, 1 for the pipeline's two jobs").hasSize(4);
         assertThat(released).containsExactlyInAnyOrderElementsOf(requested);
 
         // The provisioner: only the JobManager still runs (a released TaskManager's JVM takes a few seconds to stop).
         await("TaskManager processes ended").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                assertThat(get(provisioner() + "/api/v1/local/pods")).extracting(JsonNode::asText)
+                assertThat(get(provisioner() + "/api/v1/local/pods?clusterId=" + cluster, readerToken)).extracting(JsonNode::asText)
                         .containsExactly(cluster + "/" + cluster + "-jm-0"));
 
         // Flink: both jobs ran, the bounded one to its end.
-        JsonNode jobManager = get(provisioner() + "/api/v1/clusters/" + cluster + "/jobmanager");
+        JsonNode jobManager = get(provisioner() + "/api/v1/clusters/" + cluster + "/jobmanager", readerToken);
         JsonNode jobs = get("http://" + jobManager.path("host").asText() + ":" + jobManager.path("restPort").asInt() + "/jobs/overview")
                 .path("jobs");
         Map<String, String> states = new HashMap<>();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.contracts.jobs.JobKind;
+import dev.slipway.rest.problems.ControlCharacters;
 import dev.slipway.rest.problems.Problem.FieldError;
 import dev.slipway.rest.problems.ProblemException;
 import dev.slipway.rest.problems.UnreadableBody;
@@ -77,7 +78,7 @@ public record JobUpload(JobRequest request, Path jar, String filename, List<JobD
         if (argParts != null && !argParts.isEmpty()) {
             args = new ArrayList<>();
             for (FormValue arg : argParts) {
-                args.add(text(arg));
+                args.add(checked("args[" + args.size() + "]", text(arg)));
             }
         }
         Map<String, String> configuration = base.flinkConfiguration();
@@ -95,7 +96,7 @@ public record JobUpload(JobRequest request, Path jar, String filename, List<JobD
         if (dependencyFields != null && !dependencyFields.isEmpty()) {
             dependencies = new ArrayList<>();
             for (FormValue coordinate : dependencyFields) {
-                dependencies.add(text(coordinate));
+                dependencies.add(checked("dependencies[" + dependencies.size() + "]", text(coordinate)));
             }
         }
         JobRequest request = new JobRequest(type, or(textOf(parts, "name"), base.name()), or(textOf(parts, "clusterId"), base.clusterId()),
@@ -178,7 +179,15 @@ public record JobUpload(JobRequest request, Path jar, String filename, List<JobD
 
     private static String textOf(Map<String, Collection<FormValue>> parts, String name) throws IOException {
         FormValue value = first(parts, name);
-        return value == null ? null : text(value);
+        return value == null ? null : checked(name, text(value));
+    }
+
+    /** A form field's text, refused (400 naming it) when it holds control characters, as JSON strings are. */
+    private static String checked(String name, String text) {
+        if (ControlCharacters.present(text)) {
+            throw ProblemException.invalid(name, "must not contain control characters (NUL, and C0 codes other than tab and line breaks)");
+        }
+        return text;
     }
 
     /** A text field, or a small part sent as a file (curl -F 'job=@job.json'). */

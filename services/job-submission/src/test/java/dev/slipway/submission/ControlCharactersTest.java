@@ -1,0 +1,72 @@
+package dev.slipway.submission;
+
+import static dev.slipway.submission.TestSupport.TEAM_A;
+import static dev.slipway.submission.TestSupport.as;
+import static dev.slipway.submission.TestSupport.create;
+import static dev.slipway.submission.TestSupport.elastic;
+import static dev.slipway.submission.TestSupport.uniqueName;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+
+import dev.slipway.testkit.KafkaTestResource;
+import dev.slipway.testkit.PostgresTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+/**
+ * NUL and the other control characters, wherever a request can carry them (path, query, JSON strings and keys, form
+ * fields): a 400 naming where, in the API's words, and nothing stored; before this, PostgreSQL's refusal of NUL was a 500.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(PostgresTestResource.class)
+@QuarkusTestResource(TestingFlink.class)
+class ControlCharactersTest {
+
+    @Test
+    void aNulInAJsonStringOrKeyIsA400NamingTheField() {
+        String cluster = create(TEAM_A, elastic(uniqueName("nul"), 0, 2));
+        as(TEAM_A).body("{\"type\":\"SQL\",\"clusterId\":\"" + cluster + "\",\"name\":\"a\\u0000b\",\"script\":\"INSERT INTO t SELECT 1;\"}")
+                .post("/api/v1/jobs").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("name"))
+                .body("errors[0].message", containsString("control characters"))
+                .body("detail", not(containsString("java.lang")));
+        as(TEAM_A).body("{\"type\":\"SQL\",\"clusterId\":\"" + cluster + "\",\"script\":\"INSERT INTO t SELECT 1;\","
+                        + "\"flinkConfiguration\":{\"pipeline.na\\u0000me\":\"x\"}}")
+                .post("/api/v1/jobs").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", containsString("flinkConfiguration"));
+        as(TEAM_A).body("{\"name\":\"bell\\u0007\",\"mode\":\"STATIC\",\"staticTaskManagers\":1}")
+                .post("/api/v1/clusters").then().statusCode(400).body("errors[0].field", equalTo("name"));
+        as(TEAM_A).get("/api/v1/jobs?clusterId={c}", cluster).then().statusCode(200).body("size()", equalTo(0));
+    }
+
+    @Test
+    void aNulInThePathOrAQueryParameterIsA400NamingIt() {
+        as(TEAM_A).urlEncodingEnabled(false).get("/api/v1/jobs/abc%00def").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("path"));
+        as(TEAM_A).urlEncodingEnabled(false).get("/api/v1/jobs?clusterId=x%00y").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("clusterId"));
+        as(TEAM_A).urlEncodingEnabled(false).get("/api/v1/clusters/a%1Bb").then().statusCode(400)
+                .body("errors[0].field", equalTo("path"));
+    }
+
+    @Test
+    void aNulInAFormFieldIsA400NamingIt() {
+        String cluster = create(TEAM_A, elastic(uniqueName("nulform"), 0, 2));
+        JobsTest.upload(TEAM_A, JobsTest.JAR, cluster, JobsTest.MAIN).multiPart("name", "a\u0000b").post("/api/v1/jobs")
+                .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("name"));
+        JobsTest.upload(TEAM_A, JobsTest.JAR, cluster, JobsTest.MAIN).multiPart("args", "--x").multiPart("args", "y\u0000")
+                .post("/api/v1/jobs").then().statusCode(400).body("errors[0].field", equalTo("args[1]"));
+    }
+
+    @Test
+    void tabsAndLineBreaksAreText() {
+        String cluster = create(TEAM_A, elastic(uniqueName("tabs"), 0, 2));
+        as(TEAM_A).body("{\"type\":\"SQL\",\"clusterId\":\"" + cluster + "\",\"script\":"
+                        + "\"CREATE TABLE s (x INT) WITH ('connector' = 'datagen');\\r\\n\\tCREATE TABLE t (x INT) WITH ('connector' = 'blackhole');"
+                        + "\\nINSERT INTO t SELECT x FROM s;\"}")
+                .post("/api/v1/jobs").then().statusCode(201);
+    }
+}
