@@ -254,6 +254,13 @@ class LogMetricIndexerTest {
         problem(asOperator().queryParam("name", "x").queryParam("step", "1ms").get("/api/v1/metrics"), "step");
         problem(asOperator().queryParam("name", "x").queryParam("from", "2026-11-30T10:00:00Z")
                 .queryParam("to", "2026-11-30T09:00:00Z").get("/api/v1/metrics"), "to");
+        // Near the ends of what the types hold: answered, never an overflow's 500.
+        problem(asOperator().queryParam("name", "x").queryParam("step", "1000000000d").get("/api/v1/metrics"), "step");
+        problem(asOperator().queryParam("name", "x").queryParam("step", "9223372036854775807d").get("/api/v1/metrics"), "step");
+        problem(asOperator().queryParam("name", "x").queryParam("from", "-1000000000-01-01T00:00:00Z").get("/api/v1/metrics"), "from");
+        problem(asOperator().queryParam("name", "x").queryParam("to", "+1000000000-12-31T23:59:59Z").get("/api/v1/metrics"), "to");
+        problem(asOperator().queryParam("to", "9223372036854775807").get("/api/v1/logs"), "to");
+        problem(asOperator().queryParam("limit", "99999999999").get("/api/v1/logs"), "limit");
     }
 
     @Test

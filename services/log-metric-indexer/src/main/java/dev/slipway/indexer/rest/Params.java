@@ -14,19 +14,27 @@ final class Params {
     private Params() {
     }
 
-    /** An ISO-8601 instant ("2026-11-30T16:00:00Z") or epoch milliseconds; null when absent. */
+    /** The instants a query may name: the epoch to the end of year 9999, so arithmetic on them never overflows. */
+    static final Instant EARLIEST = Instant.EPOCH;
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+    /** The longest step or duration a query may name. */
+    static final Duration LONGEST = Duration.ofDays(3660);
+
+    /** An ISO-8601 instant ("2026-11-30T16:00:00Z") or epoch milliseconds, from 1970 to 9999; null when absent. */
     static Instant instant(String field, String value) {
         if (blank(value)) {
             return null;
         }
+        Instant parsed;
         try {
-            if (value.chars().allMatch(Character::isDigit)) {
-                return Instant.ofEpochMilli(Long.parseLong(value));
-            }
-            return Instant.parse(value);
+            parsed = value.chars().allMatch(Character::isDigit) ? Instant.ofEpochMilli(Long.parseLong(value)) : Instant.parse(value);
         } catch (DateTimeParseException | NumberFormatException e) {
             throw ProblemException.invalid(field, "not an ISO-8601 instant (2026-11-30T16:00:00Z) or epoch milliseconds: '" + value + "'");
         }
+        if (parsed.isBefore(EARLIEST) || parsed.isAfter(LATEST)) {
+            throw ProblemException.invalid(field, "must be from " + EARLIEST + " to " + LATEST + ": '" + value + "'");
+        }
+        return parsed;
     }
 
     static int integer(String field, String value, int defaultValue, int min, int max) {
@@ -66,6 +74,8 @@ final class Params {
             if (parsed != null) {
                 return positive(field, value, parsed);
             }
+        } catch (ArithmeticException tooLong) {
+            throw ProblemException.invalid(field, "at most " + LONGEST.toDays() + " days: '" + value + "'");
         } catch (DateTimeParseException | NumberFormatException | StringIndexOutOfBoundsException e) {
             // answered below
         }
@@ -89,6 +99,9 @@ final class Params {
     private static Duration positive(String field, String value, Duration parsed) {
         if (parsed.isNegative() || parsed.isZero()) {
             throw ProblemException.invalid(field, "must be positive: '" + value + "'");
+        }
+        if (parsed.compareTo(LONGEST) > 0) {
+            throw ProblemException.invalid(field, "at most " + LONGEST.toDays() + " days: '" + value + "'");
         }
         return parsed;
     }

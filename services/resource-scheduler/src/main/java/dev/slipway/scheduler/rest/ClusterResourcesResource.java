@@ -123,7 +123,8 @@ public class ClusterResourcesResource {
             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(1000) int limit) {
         tokens.requireReader(clusterId, authorization);
         List<Decision> all = view().decisions(clusterId);
-        return all.subList(Math.min(offset, all.size()), Math.min(offset + limit, all.size()));
+        // In long: an offset near Integer.MAX_VALUE plus the limit must not wrap around.
+        return all.subList(Math.min(offset, all.size()), (int) Math.min((long) offset + limit, all.size()));
     }
 
     @GET
