@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -112,6 +113,11 @@ public final class ClusterState {
 
     public PodRecord pod(String name) {
         return pods.get(name);
+    }
+
+    /** The open request with this id, if there is one. */
+    public Optional<RequestRecord> openRequest(String requestId) {
+        return Optional.ofNullable(requests.get(requestId));
     }
 
     public Collection<RequestRecord> openRequests() {

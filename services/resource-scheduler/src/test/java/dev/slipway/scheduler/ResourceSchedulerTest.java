@@ -141,6 +141,33 @@ class ResourceSchedulerTest {
     }
 
     @Test
+    void aRequestIdNamesOneRequestAndOnlyTheClustersTaskManagersAreReleased() {
+        created(0, 10, 300);
+        given().contentType(ContentType.JSON).header("Authorization", token()).body("{\"requestId\":\"r-1\",\"count\":2}")
+                .post("/api/v1/clusters/{id}/resource-requests", cluster).then().statusCode(202);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().header("Authorization", reader())
+                .get("/api/v1/clusters/{id}/state", cluster).then().statusCode(200)
+                .body("pods.findAll { it.role == 'TASK_MANAGER' }.size()", is(2)));
+        // The same request again is the same request; the same id for another count is a conflict naming the first.
+        given().contentType(ContentType.JSON).header("Authorization", token()).body("{\"requestId\":\"r-1\",\"count\":2}")
+                .post("/api/v1/clusters/{id}/resource-requests", cluster).then().statusCode(202);
+        given().contentType(ContentType.JSON).header("Authorization", token()).body("{\"requestId\":\"r-1\",\"count\":5}")
+                .post("/api/v1/clusters/{id}/resource-requests", cluster).then().statusCode(409)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("count"))
+                .body("detail", org.hamcrest.Matchers.containsString("asked for 2"));
+
+        given().contentType(ContentType.JSON).header("Authorization", token()).body("{\"podName\":\"other-cluster-tm-0\"}")
+                .post("/api/v1/clusters/{id}/releases", cluster).then().statusCode(404).body("errors[0].field", equalTo("podName"));
+        Clusters.write(companion, new PodCreated(UUID.randomUUID().toString(), cluster, Instant.now(), cluster + "-jm-0",
+                PodRole.JOB_MANAGER, null, "node-a"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().contentType(ContentType.JSON).header("Authorization", token()).body("{\"podName\":\"" + cluster + "-jm-0\"}")
+                        .post("/api/v1/clusters/{id}/releases", cluster).then().statusCode(409)
+                        .body("title", equalTo("Not a TaskManager")));
+        assertThat(decided()).noneMatch(decision -> decision instanceof DeletePod);
+    }
+
+    @Test
     void podFactsUpdateTheStateThatTheResourceManagerSees() {
         created(0, 10, 300);
         given().contentType(ContentType.JSON).header("Authorization", token())

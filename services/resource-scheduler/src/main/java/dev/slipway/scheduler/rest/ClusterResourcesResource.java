@@ -5,6 +5,7 @@ import dev.slipway.contracts.Events;
 import dev.slipway.contracts.decisions.Decision;
 import dev.slipway.contracts.resources.ResourcesReleased;
 import dev.slipway.contracts.resources.ResourcesRequested;
+import dev.slipway.rest.problems.Problem;
 import dev.slipway.rest.problems.ProblemException;
 import dev.slipway.scheduler.auth.ClusterTokenCheck;
 import dev.slipway.scheduler.messaging.ResourceEventPublisher;
@@ -64,7 +65,10 @@ public class ClusterResourcesResource {
         this.replays = replays;
     }
 
-    /** Appends a ResourcesRequested event; the same request id again is the same request (idempotent). */
+    /**
+     * Appends a ResourcesRequested event; the same request id again is the same request (idempotent). The same id with another
+     * count, while the first is open, is a 409 with the first's count: an idempotency key names one request.
+     */
     @POST
     @Path("/resource-requests")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -73,6 +77,14 @@ public class ClusterResourcesResource {
             @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent,
             @Valid @NotNull ResourceRequestBody body) {
         tokens.require(clusterId, authorization);
+        view().cluster(clusterId).flatMap(state -> state.openRequest(body.requestId()))
+                .filter(open -> open.count() != body.count())
+                .ifPresent(open -> {
+                    throw new ProblemException(409, "https://slipway.dev/problems/request-id-reused", "Request id already used",
+                            "request " + body.requestId() + " of cluster " + clusterId + " asked for " + open.count()
+                                    + " TaskManagers; a request id names one request: send a new id for another count",
+                            List.of(new Problem.FieldError("count", "request " + body.requestId() + " is for " + open.count())));
+                });
         String eventId = Events.deterministicId(clusterId, "requested", body.requestId());
         ResourcesRequested event = new ResourcesRequested(eventId, clusterId, clock.instant(), body.requestId(), body.count(),
                 body.taskManager());
@@ -80,7 +92,11 @@ public class ClusterResourcesResource {
                 .map(ack -> Response.accepted(new Accepted(clusterId, eventId, body.requestId())).build());
     }
 
-    /** Appends a ResourcesReleased event for a TaskManager Flink no longer needs. */
+    /**
+     * Appends a ResourcesReleased event for a TaskManager Flink no longer needs. A pod name of another cluster is a 404 and
+     * the cluster's JobManager a 409: neither is a TaskManager of the cluster to release. (A name the view does not know yet
+     * is taken: it may be folding the pod's events still, and a release lost would leave an idle TaskManager running.)
+     */
     @POST
     @Path("/releases")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -89,6 +105,17 @@ public class ClusterResourcesResource {
             @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent,
             @Valid @NotNull ReleaseBody body) {
         tokens.require(clusterId, authorization);
+        if (!body.podName().startsWith(clusterId + "-")) {
+            throw new ProblemException(404, "about:blank", "Not a pod of this cluster", "pod " + body.podName()
+                    + " is not one of cluster " + clusterId + "'s (their names start with " + clusterId + "-)",
+                    List.of(new Problem.FieldError("podName", "not a pod of cluster " + clusterId)));
+        }
+        view().cluster(clusterId).map(state -> state.pod(body.podName())).filter(pod -> pod != null && !pod.taskManager())
+                .ifPresent(jobManager -> {
+                    throw new ProblemException(409, "about:blank", "Not a TaskManager", "pod " + body.podName()
+                            + " is the JobManager of cluster " + clusterId + "; only TaskManagers are released",
+                            List.of(new Problem.FieldError("podName", "is the JobManager")));
+                });
         String eventId = Events.deterministicId(clusterId, "released", body.podName());
         ResourcesReleased event = new ResourcesReleased(eventId, clusterId, clock.instant(), body.podName(), body.reason());
         return publisher.publish(event, traceparent)
