@@ -289,6 +289,13 @@ class ResourceSchedulerTest {
                 .post("/api/v1/clusters/{id}/resource-requests", cluster)
                 .then().statusCode(401).contentType("application/problem+json");
         given().header("Authorization", otherClustersToken).get("/api/v1/clusters/{id}/pods", cluster).then().statusCode(403);
+        // The caller first, then the input: without a token, a request that breaks every rule learns only that it needs one.
+        given().contentType(ContentType.JSON).body("{\"requestId\":\"r 1\",\"count\":0}")
+                .post("/api/v1/clusters/{id}/resource-requests", cluster).then().statusCode(401);
+        given().contentType(ContentType.JSON).body("{\"podName\":\"\"}")
+                .post("/api/v1/clusters/{id}/releases", "NOT_AN_ID").then().statusCode(401);
+        given().get("/api/v1/clusters/{id}/decisions?limit=0", cluster).then().statusCode(401);
+        given().contentType(ContentType.JSON).body("{\"warmPool\":-1}").post("/api/v1/clusters/{id}/replay", cluster).then().statusCode(401);
     }
 
     @Test
@@ -326,6 +333,13 @@ class ResourceSchedulerTest {
                 .post("/api/v1/clusters/{id}/resource-requests", cluster)
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("errors[0].field", equalTo("count"));
+        // Query parameters: a number out of range or not a number names the parameter (JAX-RS alone answered a bare 404).
+        given().header("Authorization", reader()).get("/api/v1/clusters/{id}/decisions?limit=0", cluster).then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("limit"));
+        given().header("Authorization", reader()).get("/api/v1/clusters/{id}/decisions?offset=first", cluster).then().statusCode(400)
+                .body("errors[0].field", equalTo("offset"));
+        given().contentType(ContentType.JSON).header("Authorization", reader()).body("{\"warmPool\":-1}")
+                .post("/api/v1/clusters/{id}/replay", cluster).then().statusCode(400).body("errors[0].field", equalTo("warmPool"));
     }
 
     @Test

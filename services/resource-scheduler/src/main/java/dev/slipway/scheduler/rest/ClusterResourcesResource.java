@@ -2,6 +2,7 @@ package dev.slipway.scheduler.rest;
 
 import dev.slipway.contracts.CloudEventHeaders;
 import dev.slipway.contracts.Events;
+import dev.slipway.contracts.cluster.ClusterIdGrammar;
 import dev.slipway.contracts.decisions.Decision;
 import dev.slipway.contracts.resources.ResourcesReleased;
 import dev.slipway.contracts.resources.ResourcesRequested;
@@ -18,13 +19,10 @@ import dev.slipway.scheduling.PodRecord;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Validator;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -37,6 +35,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
@@ -49,16 +48,16 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 @Produces(MediaType.APPLICATION_JSON)
 public class ClusterResourcesResource {
 
-    private static final String CLUSTER_ID = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
-
     private final ClusterTokenCheck tokens;
     private final ResourceEventPublisher publisher;
     private final SchedulerRuntime runtime;
     private final ReplayService replays;
     private final Clock clock = Clock.systemUTC();
+    private final Validator validator;
 
     public ClusterResourcesResource(ClusterTokenCheck tokens, ResourceEventPublisher publisher, SchedulerRuntime runtime,
-            ReplayService replays) {
+            ReplayService replays, Validator validator) {
+        this.validator = validator;
         this.tokens = tokens;
         this.publisher = publisher;
         this.runtime = runtime;
@@ -72,11 +71,12 @@ public class ClusterResourcesResource {
     @POST
     @Path("/resource-requests")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> request(@PathParam("clusterId") @Pattern(regexp = CLUSTER_ID) String clusterId,
+    public Uni<Response> request(@PathParam("clusterId") String clusterId,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent,
-            @Valid @NotNull ResourceRequestBody body) {
+            ResourceRequestBody body) {
         tokens.require(clusterId, authorization);
+        valid(clusterId, body);
         view().cluster(clusterId).flatMap(state -> state.openRequest(body.requestId()))
                 .filter(open -> open.count() != body.count())
                 .ifPresent(open -> {
@@ -100,11 +100,12 @@ public class ClusterResourcesResource {
     @POST
     @Path("/releases")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> release(@PathParam("clusterId") @Pattern(regexp = CLUSTER_ID) String clusterId,
+    public Uni<Response> release(@PathParam("clusterId") String clusterId,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent,
-            @Valid @NotNull ReleaseBody body) {
+            ReleaseBody body) {
         tokens.require(clusterId, authorization);
+        valid(clusterId, body);
         if (!body.podName().startsWith(clusterId + "-")) {
             throw new ProblemException(404, "about:blank", "Not a pod of this cluster", "pod " + body.podName()
                     + " is not one of cluster " + clusterId + "'s (their names start with " + clusterId + "-)",
@@ -146,9 +147,10 @@ public class ClusterResourcesResource {
     @Path("/decisions")
     public List<Decision> decisions(@PathParam("clusterId") String clusterId,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
-            @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(1000) int limit) {
+            @QueryParam("offset") String offsetParameter, @QueryParam("limit") String limitParameter) {
         tokens.requireReader(clusterId, authorization);
+        int offset = whole("offset", offsetParameter, 0, 0, Integer.MAX_VALUE);
+        int limit = whole("limit", limitParameter, 50, 1, 1000);
         List<Decision> all = view().decisions(clusterId);
         // In long: an offset near Integer.MAX_VALUE plus the limit must not wrap around.
         return all.subList(Math.min(offset, all.size()), (int) Math.min((long) offset + limit, all.size()));
@@ -168,10 +170,50 @@ public class ClusterResourcesResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Blocking
     public ReplayAnswer replay(@PathParam("clusterId") String clusterId,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Valid PolicyBody whatIf) {
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, PolicyBody whatIf) {
         tokens.requireReader(clusterId, authorization);
+        if (whatIf != null) {
+            valid(whatIf);
+        }
         stateOrNotFound(clusterId);
         return replays.replay(clusterId, whatIf == null ? null : whatIf.toPolicy());
+    }
+
+    /**
+     * The body's constraints, checked after the caller's token (as {@code @Valid} would before it): an anonymous caller learns
+     * nothing of the API's rules. A cluster id outside the grammar is a 400 naming it.
+     */
+    private void valid(String clusterId, Object body) {
+        if (!ClusterIdGrammar.valid(clusterId)) {
+            throw ProblemException.invalid("clusterId", ClusterIdGrammar.RULE);
+        }
+        if (body == null) {
+            throw ProblemException.invalid("body", "is required: a JSON object");
+        }
+        valid(body);
+    }
+
+    private void valid(Object body) {
+        Set<ConstraintViolation<Object>> violations = validator.validate(body);
+        if (!violations.isEmpty()) {
+            throw new ConstraintViolationException(violations);
+        }
+    }
+
+    /** A whole number query parameter in range, or its default when absent; else a 400 naming it. */
+    private static int whole(String field, String value, int defaultValue, int min, int max) {
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            long parsed = Long.parseLong(value.trim());
+            if (parsed >= min && parsed <= max) {
+                return (int) parsed;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ProblemException.invalid(field, "must be a whole number from " + min + " to " + max);
     }
 
     private ClusterState knownOrEmpty(String clusterId) {
