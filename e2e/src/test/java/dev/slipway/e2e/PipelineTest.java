@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.slipway.testkit.DatabaseEndpoint;
 import io.restassured.path.json.JsonPath;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -223,32 +224,26 @@ class PipelineTest {
         return values;
     }
 
-    private static String pipeline(String topic, DatabaseEndpoint warehouse) {
-        return """
-                CREATE TABLE orders (
-                  customer STRING,
-                  amount INT,
-                  ts TIMESTAMP(3),
-                  WATERMARK FOR ts AS ts - INTERVAL '1' SECOND
-                ) WITH (
-                  'connector' = 'kafka', 'topic' = '%s', 'properties.bootstrap.servers' = '%s',
-                  'properties.group.id' = 'order-totals', 'scan.startup.mode' = 'earliest-offset', 'format' = 'json'
-                );
-                CREATE TABLE totals (
-                  customer STRING,
-                  window_start TIMESTAMP(3),
-                  orders BIGINT,
-                  amount BIGINT,
-                  PRIMARY KEY (customer, window_start) NOT ENFORCED
-                ) WITH (
-                  'connector' = 'jdbc', 'url' = '%s', 'table-name' = 'totals', 'username' = '%s', 'password' = '%s'
-                );
-                INSERT INTO totals
-                SELECT customer, window_start, COUNT(*), SUM(amount)
-                FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '10' SECOND))
-                GROUP BY customer, window_start, window_end;
-                """.formatted(topic, shared.platform.broker.bootstrapServers(), warehouse.jdbcUrl(), warehouse.username(),
-                warehouse.password());
+    /**
+     * examples/sql/kafka-to-postgres.sql, the script users are shown, with this test's topic, broker and database in place of
+     * the example's: the example is what runs here.
+     */
+    private static String pipeline(String topic, DatabaseEndpoint warehouse) throws Exception {
+        String example = Files.readString(shared.platform.repository.resolve("examples/sql/kafka-to-postgres.sql"));
+        return replaced(example, Map.of("'topic' = 'orders'", "'topic' = '" + topic + "'",
+                "'127.0.0.1:9092'", "'" + shared.platform.broker.bootstrapServers() + "'",
+                "'jdbc:postgresql://127.0.0.1:5432/warehouse'", "'" + warehouse.jdbcUrl() + "'",
+                "'username' = 'postgres'", "'username' = '" + warehouse.username() + "'",
+                "'password' = 'postgres'", "'password' = '" + warehouse.password() + "'"));
+    }
+
+    private static String replaced(String text, Map<String, String> replacements) {
+        String result = text;
+        for (var replacement : replacements.entrySet()) {
+            assertThat(result).as("the example names " + replacement.getKey()).contains(replacement.getKey());
+            result = result.replace(replacement.getKey(), replacement.getValue());
+        }
+        return result;
     }
 
     /** The totals of the windows that end by {@code watermark}, as the table should hold them. */
@@ -277,15 +272,8 @@ class PipelineTest {
     }
 
     private static DatabaseEndpoint createWarehouse() throws Exception {
-        DatabaseEndpoint platformDb = shared.postgres.endpoint();
-        String database = "warehouse_" + System.nanoTime();
-        try (Connection connection = DriverManager.getConnection(platformDb.jdbcUrl(), platformDb.username(), platformDb.password());
-                Statement statement = connection.createStatement()) {
-            statement.execute("create database " + database);
-        }
-        String url = platformDb.jdbcUrl().substring(0, platformDb.jdbcUrl().lastIndexOf('/') + 1) + database;
-        DatabaseEndpoint warehouse = new DatabaseEndpoint(url, platformDb.username(), platformDb.password());
-        try (Connection connection = DriverManager.getConnection(url, warehouse.username(), warehouse.password());
+        DatabaseEndpoint warehouse = shared.database("warehouse_" + System.nanoTime());
+        try (Connection connection = DriverManager.getConnection(warehouse.jdbcUrl(), warehouse.username(), warehouse.password());
                 Statement statement = connection.createStatement()) {
             statement.execute("create table totals (customer text not null, window_start timestamp(3) not null, orders bigint not null,"
                     + " amount bigint not null, primary key (customer, window_start))");

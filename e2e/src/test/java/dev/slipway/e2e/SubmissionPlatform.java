@@ -8,6 +8,10 @@ import dev.slipway.testkit.FreePorts;
 import dev.slipway.testkit.MavenRepositoryServer;
 import io.restassured.specification.RequestSpecification;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -69,6 +73,17 @@ public final class SubmissionPlatform implements AutoCloseable {
         properties.put("slipway.job-submission.job-managers.provisioner-url", platform.provisioner.url());
         submission = ServiceProcess.start("job-submission", platform.repository.resolve("services/job-submission/target/quarkus-app"),
                 FreePorts.next(), properties, platform.work);
+    }
+
+    /** A new database on the platform's PostgreSQL (a user's warehouse beside the platform's own), as its endpoint. */
+    public DatabaseEndpoint database(String name) throws SQLException {
+        DatabaseEndpoint platformDb = postgres.endpoint();
+        try (Connection connection = DriverManager.getConnection(platformDb.jdbcUrl(), platformDb.username(), platformDb.password());
+                Statement statement = connection.createStatement()) {
+            statement.execute("create database " + name);
+        }
+        String url = platformDb.jdbcUrl().substring(0, platformDb.jdbcUrl().lastIndexOf('/') + 1) + name;
+        return new DatabaseEndpoint(url, platformDb.username(), platformDb.password());
     }
 
     public RequestSpecification api() {

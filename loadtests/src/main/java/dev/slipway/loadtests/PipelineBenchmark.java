@@ -145,14 +145,8 @@ public final class PipelineBenchmark {
     }
 
     private static DatabaseEndpoint warehouse(SubmissionPlatform platform) throws Exception {
-        DatabaseEndpoint db = platform.postgres.endpoint();
-        try (Connection connection = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
-                Statement statement = connection.createStatement()) {
-            statement.execute("create database warehouse");
-        }
-        String url = db.jdbcUrl().substring(0, db.jdbcUrl().lastIndexOf('/') + 1) + "warehouse";
-        DatabaseEndpoint warehouse = new DatabaseEndpoint(url, db.username(), db.password());
-        try (Connection connection = DriverManager.getConnection(url, db.username(), db.password());
+        DatabaseEndpoint warehouse = platform.database("warehouse");
+        try (Connection connection = DriverManager.getConnection(warehouse.jdbcUrl(), warehouse.username(), warehouse.password());
                 Statement statement = connection.createStatement()) {
             statement.execute("create table totals (customer text, window_start timestamp(3), orders bigint, amount bigint,"
                     + " primary key (customer, window_start))");

@@ -62,6 +62,28 @@ class ControlCharactersTest {
     }
 
     @Test
+    void aFlagIsTrueOrFalseNothingElse() {
+        as(TEAM_A).get("/api/v1/clusters?includeDeleted=maybe").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("includeDeleted"));
+        as(TEAM_A).get("/api/v1/clusters?includeDeleted=true").then().statusCode(200);
+        as(TEAM_A).delete("/api/v1/clusters/{id}?force=yes", uniqueName("nope")).then().statusCode(400)
+                .body("errors[0].field", equalTo("force"));
+    }
+
+    @Test
+    void aNumberSentAsAStringOrAFractionIsNotTakenForAWholeNumber() {
+        String cluster = create(TEAM_A, elastic(uniqueName("strict"), 0, 2));
+        for (String parallelism : new String[] {"\"2\"", "1.9"}) {
+            as(TEAM_A).body("{\"type\":\"SQL\",\"clusterId\":\"" + cluster + "\",\"parallelism\":" + parallelism
+                            + ",\"script\":\"INSERT INTO t SELECT 1;\"}")
+                    .post("/api/v1/jobs").then().statusCode(400).contentType("application/problem+json")
+                    .body("errors[0].field", equalTo("parallelism"))
+                    .body("errors[0].message", equalTo("must be a whole number"))
+                    .body("detail", not(containsString("java")));
+        }
+    }
+
+    @Test
     void tabsAndLineBreaksAreText() {
         String cluster = create(TEAM_A, elastic(uniqueName("tabs"), 0, 2));
         as(TEAM_A).body("{\"type\":\"SQL\",\"clusterId\":\"" + cluster + "\",\"script\":"

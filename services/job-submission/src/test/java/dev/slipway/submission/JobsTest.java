@@ -15,15 +15,19 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 
+import dev.slipway.testkit.EveryRouteLocked;
 import dev.slipway.testkit.KafkaTestResource;
 import dev.slipway.testkit.PostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Submitting jobs: the upload's validation, field by field, and what is stored. */
@@ -242,5 +246,16 @@ class JobsTest {
         // Cancelling a job that never reached Flink needs no Flink.
         as(TEAM_A).post("/api/v1/jobs/{id}/cancel", id).then().statusCode(202).body("status", equalTo("CANCELED"));
         as(TEAM_A).post("/api/v1/jobs/{id}/cancel", id).then().statusCode(409);
+    }
+
+    @TestHTTPResource("/")
+    URL serviceUrl;
+
+    /** Generated from the service's OpenAPI routes: a new endpoint without a check of its caller fails here. */
+    @Test
+    void everyRouteRefusesACallerWithoutAToken() throws Exception {
+        String base = serviceUrl.toString().replaceAll("/$", "");
+        assertThat(EveryRouteLocked.routes(base)).isNotEmpty();
+        assertThat(EveryRouteLocked.unlocked(base, Set.of("GET /api/v1/console/settings"))).isEmpty();
     }
 }

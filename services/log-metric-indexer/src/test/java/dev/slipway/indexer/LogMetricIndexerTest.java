@@ -18,6 +18,7 @@ import dev.slipway.contracts.telemetry.LogRecord;
 import dev.slipway.contracts.telemetry.MetricSample;
 import dev.slipway.indexer.messaging.IndexerRuntime;
 import dev.slipway.messaging.EventRecords;
+import dev.slipway.testkit.EveryRouteLocked;
 import dev.slipway.testkit.InjectKafkaCompanion;
 import dev.slipway.testkit.KafkaTestResource;
 import dev.slipway.testkit.TopicWatch;
@@ -39,6 +40,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -248,6 +250,7 @@ class LogMetricIndexerTest {
         problem(asOperator().queryParam("cursor", "bm90LWEtY3Vyc29y").get("/api/v1/logs"), "cursor");
         problem(asOperator().queryParam("q", "failed AND (").get("/api/v1/logs"), "q");
         problem(asOperator().queryParam("level", "LOUD").get("/api/v1/logs"), "level");
+        problem(asOperator().queryParam("level", ",,,").get("/api/v1/logs"), "level");
         problem(asOperator().get("/api/v1/logs/stream"), "clusterId");
         problem(asOperator().get("/api/v1/metrics"), "name");
         problem(asOperator().queryParam("name", "x").queryParam("step", "fast").get("/api/v1/metrics"), "step");
@@ -339,5 +342,16 @@ class LogMetricIndexerTest {
 
     private static void problem(io.restassured.response.Response response, String field) {
         response.then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo(field));
+    }
+
+    @TestHTTPResource("/")
+    URL serviceUrl;
+
+    /** Generated from the service's OpenAPI routes: a new endpoint without a check of its caller fails here. */
+    @Test
+    void everyRouteRefusesACallerWithoutAToken() throws Exception {
+        String base = serviceUrl.toString().replaceAll("/$", "");
+        assertThat(EveryRouteLocked.routes(base)).isNotEmpty();
+        assertThat(EveryRouteLocked.unlocked(base, Set.of())).isEmpty();
     }
 }

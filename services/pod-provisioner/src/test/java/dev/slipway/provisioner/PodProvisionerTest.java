@@ -18,26 +18,30 @@ import dev.slipway.contracts.decisions.Decision;
 import dev.slipway.contracts.decisions.DeletePod;
 import dev.slipway.contracts.decisions.ProvisionPod;
 import dev.slipway.contracts.json.DecodeResult;
-import dev.slipway.contracts.resources.PodFailed;
 import dev.slipway.contracts.resources.PodFact;
+import dev.slipway.contracts.resources.PodFailed;
 import dev.slipway.contracts.resources.PodReady;
 import dev.slipway.contracts.resources.PodRole;
 import dev.slipway.contracts.resources.ResourceEvent;
 import dev.slipway.messaging.EventRecords;
+import dev.slipway.testkit.EveryRouteLocked;
 import dev.slipway.testkit.InjectKafkaCompanion;
 import dev.slipway.testkit.KafkaTestResource;
 import dev.slipway.testkit.TopicWatch;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.specification.RequestSpecification;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import io.restassured.specification.RequestSpecification;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -208,5 +212,16 @@ class PodProvisionerTest {
         } finally {
             deadLetters.stop();
         }
+    }
+
+    @TestHTTPResource("/")
+    URL serviceUrl;
+
+    /** Generated from the service's OpenAPI routes: a new endpoint without a check of its caller fails here. */
+    @Test
+    void everyRouteRefusesACallerWithoutAToken() throws Exception {
+        String base = serviceUrl.toString().replaceAll("/$", "");
+        assertThat(EveryRouteLocked.routes(base)).isNotEmpty();
+        assertThat(EveryRouteLocked.unlocked(base, Set.of())).isEmpty();
     }
 }

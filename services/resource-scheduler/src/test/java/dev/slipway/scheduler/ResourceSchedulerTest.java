@@ -22,15 +22,16 @@ import dev.slipway.contracts.resources.PodRole;
 import dev.slipway.messaging.EventRecords;
 import dev.slipway.rest.problems.ConcurrencyLimit;
 import dev.slipway.scheduler.service.ReplayService;
+import dev.slipway.testkit.EveryRouteLocked;
 import dev.slipway.testkit.InjectKafkaCompanion;
 import dev.slipway.testkit.KafkaTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
-import io.quarkus.test.common.http.TestHTTPResource;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -41,6 +42,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -411,5 +413,16 @@ class ResourceSchedulerTest {
                 .header("Authorization", reader()).body("{}")
                 .post("/api/v1/clusters/{id}/replay", cluster).then().statusCode(200).body("reproduced", is(true)));
         assertThat(replays.limit().available()).isEqualTo(2);
+    }
+
+    @TestHTTPResource("/")
+    URL serviceUrl;
+
+    /** Generated from the service's OpenAPI routes: a new endpoint without a check of its caller fails here. */
+    @Test
+    void everyRouteRefusesACallerWithoutAToken() throws Exception {
+        String base = serviceUrl.toString().replaceAll("/$", "");
+        assertThat(EveryRouteLocked.routes(base)).isNotEmpty();
+        assertThat(EveryRouteLocked.unlocked(base, Set.of())).isEmpty();
     }
 }

@@ -71,9 +71,10 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response unreadable(JsonProcessingException e) {
         String field = e instanceof JsonMappingException mapping ? path(mapping) : "";
-        String message = e instanceof UnrecognizedPropertyException ? "unknown field" : e.getOriginalMessage();
+        String message = JsonErrorWords.of(e);
         List<Problem.FieldError> errors = field.isEmpty() ? List.of() : List.of(new Problem.FieldError(field, message));
-        return respond(new Problem(Problem.BLANK, "Unreadable request body", 400, e.getOriginalMessage(), errors));
+        return respond(new Problem(Problem.BLANK, "Unreadable request body", 400, field.isEmpty() ? message : field + " " + message,
+                errors));
     }
 
     @ServerExceptionMapper

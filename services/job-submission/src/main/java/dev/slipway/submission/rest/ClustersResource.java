@@ -2,11 +2,13 @@ package dev.slipway.submission.rest;
 
 import dev.slipway.contracts.CloudEventHeaders;
 import dev.slipway.contracts.auth.ClusterTokens;
+import dev.slipway.rest.problems.ProblemException;
 import dev.slipway.submission.Cluster;
 import dev.slipway.submission.cluster.ClusterRequest;
 import dev.slipway.submission.cluster.ClusterStatus;
 import dev.slipway.submission.config.SubmissionConfig;
 import dev.slipway.submission.service.ClusterService;
+import dev.slipway.submission.tenant.Tenant;
 import dev.slipway.submission.tenant.TenantDirectory;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -60,9 +62,22 @@ public class ClustersResource {
     /** The tenant's clusters, oldest first; deleted ones only with {@code includeDeleted=true}. */
     @GET
     public Uni<List<ClusterView>> list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @QueryParam("includeDeleted") boolean includeDeleted) {
-        return clusters.list(tenants.require(authorization), includeDeleted)
+            @QueryParam("includeDeleted") String includeDeleted) {
+        Tenant tenant = tenants.require(authorization);
+        return clusters.list(tenant, flag("includeDeleted", includeDeleted))
                 .map(all -> all.stream().map(this::view).toList());
+    }
+
+    /** A true/false query parameter: absent is false; anything but true or false is a 400 naming it, not a silent false. */
+    static boolean flag(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return false;
+        }
+        return switch (value.trim()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw ProblemException.invalid(field, "must be true or false");
+        };
     }
 
     /** The cluster with its status and pods. */
@@ -94,8 +109,9 @@ public class ClustersResource {
     @Path("/{id}")
     public Uni<Response> delete(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent, @PathParam("id") String id,
-            @QueryParam("force") boolean force) {
-        return clusters.delete(tenants.require(authorization), id, force, traceparent)
+            @QueryParam("force") String force) {
+        Tenant tenant = tenants.require(authorization);
+        return clusters.delete(tenant, id, flag("force", force), traceparent)
                 .map(cluster -> Response.status(cluster.status == ClusterStatus.DELETED ? 200 : 202)
                         .entity(view(cluster)).build());
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.contracts.jobs.JobKind;
 import dev.slipway.rest.problems.ControlCharacters;
+import dev.slipway.rest.problems.JsonErrorWords;
 import dev.slipway.rest.problems.Problem.FieldError;
 import dev.slipway.rest.problems.ProblemException;
 import dev.slipway.rest.problems.UnreadableBody;
@@ -88,7 +89,7 @@ public record JobUpload(JobRequest request, Path jar, String filename, List<JobD
                 configuration = json.readValue(configurationText, new TypeReference<Map<String, String>>() {
                 });
             } catch (JsonProcessingException e) {
-                errors.add(new FieldError("flinkConfiguration", "must be a JSON object of strings: " + e.getOriginalMessage()));
+                errors.add(new FieldError("flinkConfiguration", "must be a JSON object of strings (" + JsonErrorWords.of(e) + ")"));
             }
         }
         List<String> dependencies = base.dependencies();

@@ -112,6 +112,10 @@ public class LogsResource {
             }
             levels.add(Levels.normalize(one));
         }
+        if (levels.isEmpty()) {
+            // "level=,,," names no level: not the same as no filter, which leaving it out says.
+            throw ProblemException.invalid("level", "names no level: give one or more of " + Levels.ORDER + ", comma-separated");
+        }
         return levels;
     }
 }
