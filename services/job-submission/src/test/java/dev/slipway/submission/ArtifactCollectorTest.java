@@ -63,9 +63,15 @@ class ArtifactCollectorTest {
     void unreferencedOldJarsAndLeftoverUploadsGoWhileReferencedAndYoungOnesStay() throws Exception {
         String cluster = create(TEAM_A, elastic(uniqueName("gc"), 0, 2));
         byte[] used = uniqueJar();
-        JobsTest.upload(TEAM_A, used, cluster, JobsTest.MAIN).post("/api/v1/jobs").then().statusCode(201);
+        byte[] library = uniqueJar();
+        JobsTest.upload(TEAM_A, used, cluster, JobsTest.MAIN)
+                .multiPart("dependency", "library.jar", library, "application/java-archive")
+                .post("/api/v1/jobs").then().statusCode(201);
         ArtifactStore.Stored referenced = store(used);
         Files.setLastModifiedTime(referenced.path(), LONG_AGO);
+        // A dependency is referenced by its version as the job's own jar is.
+        ArtifactStore.Stored dependency = store(library);
+        Files.setLastModifiedTime(dependency.path(), LONG_AGO);
         ArtifactStore.Stored orphan = store(uniqueJar());
         Files.setLastModifiedTime(orphan.path(), LONG_AGO);
         ArtifactStore.Stored young = store(uniqueJar());
@@ -75,11 +81,13 @@ class ArtifactCollectorTest {
         Optional<ArtifactSweep.Result> result = collector.collectOnce();
 
         assertThat(result).isPresent();
-        assertThat(result.get().jars()).contains(orphan.sha256()).doesNotContain(referenced.sha256(), young.sha256());
+        assertThat(result.get().jars()).contains(orphan.sha256()).doesNotContain(referenced.sha256(), young.sha256(),
+                dependency.sha256());
         assertThat(result.get().uploads()).isGreaterThanOrEqualTo(1);
         assertThat(orphan.path()).doesNotExist();
         assertThat(leftover).doesNotExist();
         assertThat(referenced.path()).exists();
+        assertThat(dependency.path()).exists();
         assertThat(young.path()).exists();
     }
 
