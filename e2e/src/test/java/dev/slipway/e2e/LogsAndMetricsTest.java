@@ -151,7 +151,7 @@ class LogsAndMetricsTest {
 
     /** The JobManager's REST address as the provisioner reports it. */
     private static String jobManagerUrl() {
-        JsonPath jobManager = given().get(platform.provisioner.url() + "/api/v1/clusters/" + CLUSTER + "/jobmanager").then()
+        JsonPath jobManager = platform.asReader(CLUSTER).get(platform.provisioner.url() + "/api/v1/clusters/" + CLUSTER + "/jobmanager").then()
                 .statusCode(200).extract().jsonPath();
         return "http://" + jobManager.getString("host") + ":" + jobManager.getInt("restPort");
     }
