@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -27,6 +28,21 @@ public final class EveryRouteLocked {
     private static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete");
 
     private EveryRouteLocked() {
+    }
+
+    /**
+     * Fails unless the service publishes routes and every one but {@code open} answers 401 to a caller without a token; the
+     * failure lists the routes that did not, with what they answered.
+     */
+    public static void check(URL service, String... open) throws IOException, InterruptedException {
+        String base = service.toString().replaceAll("/$", "");
+        if (routes(base).isEmpty()) {
+            throw new AssertionError(base + "/q/openapi lists no routes");
+        }
+        List<String> unlocked = unlocked(base, Set.of(open));
+        if (!unlocked.isEmpty()) {
+            throw new AssertionError("routes that answer a caller without a token: " + unlocked);
+        }
     }
 
     /** The routes of the service at {@code baseUrl}, as {@code "METHOD /path"}. */
