@@ -341,6 +341,10 @@ class ResourceSchedulerTest {
                 .body("errors[0].field", equalTo("offset"));
         given().contentType(ContentType.JSON).header("Authorization", reader()).body("{\"warmPool\":-1}")
                 .post("/api/v1/clusters/{id}/replay", cluster).then().statusCode(400).body("errors[0].field", equalTo("warmPool"));
+        // A misspelt knob is named, not ignored (a what-if that silently kept the recorded value would mislead).
+        given().contentType(ContentType.JSON).header("Authorization", reader()).body("{\"idleTimeout\":5}")
+                .post("/api/v1/clusters/{id}/replay", cluster).then().statusCode(400)
+                .body("errors[0].field", equalTo("idleTimeout")).body("errors[0].message", equalTo("unknown field"));
     }
 
     @Test
