@@ -84,6 +84,16 @@ class ControlCharactersTest {
     }
 
     @Test
+    void aMultipartBodyThatDoesNotMatchItsBoundaryIsA400() {
+        io.restassured.RestAssured.given().header("Authorization", TEAM_A)
+                .header("Content-Type", "multipart/form-data; boundary=expected-boundary")
+                .body(("--another-boundary\r\nContent-Disposition: form-data; name=\"clusterId\"\r\n\r\nx\r\n--another-boundary--\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .post("/api/v1/jobs").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("body")).body("detail", containsString("boundary"));
+    }
+
+    @Test
     void tabsAndLineBreaksAreText() {
         String cluster = create(TEAM_A, elastic(uniqueName("tabs"), 0, 2));
         as(TEAM_A).body("{\"type\":\"SQL\",\"clusterId\":\"" + cluster + "\",\"script\":"
