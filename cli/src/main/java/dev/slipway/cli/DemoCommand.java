@@ -254,11 +254,16 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static String sqlScript(Settings settings) {
-        Path file = settings.home.resolve(SQL_SCRIPT);
+        return example(settings, SQL_SCRIPT);
+    }
+
+    /** One of the repository's examples, as users see it. */
+    static String example(Settings settings, String path) {
+        Path file = settings.home.resolve(path);
         try {
             return Files.readString(file);
         } catch (IOException e) {
-            throw new CliException("cannot read the demo's SQL script " + settings.shown(file) + ": " + e.getMessage()
+            throw new CliException("cannot read the demo's example " + settings.shown(file) + ": " + e.getMessage()
                     + " (is SLIPWAY_HOME the repository?)");
         }
     }

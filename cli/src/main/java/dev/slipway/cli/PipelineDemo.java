@@ -30,6 +30,7 @@ final class PipelineDemo {
     static final List<String> TOTALS_DEPENDENCIES = List.of(KAFKA, "org.apache.flink:flink-connector-jdbc-core:4.0.0-2.0",
             "org.apache.flink:flink-connector-jdbc-postgres:4.0.0-2.0", "org.postgresql:postgresql:42.7.10");
     static final String DATABASE = "warehouse";
+    static final String EXAMPLE = "examples/sql/kafka-to-postgres.sql";
 
     /** What the demo saw: windows totalled and rows in the table. */
     record Outcome(String table, int windows, int rows) {
@@ -159,17 +160,22 @@ final class PipelineDemo {
                 """.formatted(topic, settings.kafkaBootstrap());
     }
 
+    /**
+     * examples/sql/kafka-to-postgres.sql, the script the README shows, with the demo's topic, broker, database and table in
+     * place of the example's.
+     */
     private String totalsScript(String topic, String url, String table) {
-        return """
-                CREATE TABLE orders (customer STRING, amount INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)
-                WITH ('connector' = 'kafka', 'topic' = '%s', 'properties.bootstrap.servers' = '%s',
-                  'properties.group.id' = 'order-totals', 'scan.startup.mode' = 'earliest-offset', 'format' = 'json');
-                CREATE TABLE totals (customer STRING, window_start TIMESTAMP(3), orders BIGINT, amount BIGINT,
-                  PRIMARY KEY (customer, window_start) NOT ENFORCED)
-                WITH ('connector' = 'jdbc', 'url' = '%s', 'table-name' = '%s', 'username' = 'postgres', 'password' = 'postgres');
-                INSERT INTO totals SELECT customer, window_start, COUNT(*), SUM(amount)
-                FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '10' SECOND))
-                GROUP BY customer, window_start, window_end;
-                """.formatted(topic, settings.kafkaBootstrap(), url, table);
+        String script = DemoCommand.example(settings, EXAMPLE);
+        Map<String, String> replacements = Map.of("'topic' = 'orders'", "'topic' = '" + topic + "'",
+                "'127.0.0.1:9092'", "'" + settings.kafkaBootstrap() + "'",
+                "'jdbc:postgresql://127.0.0.1:5432/warehouse'", "'" + url + "'",
+                "'table-name' = 'totals'", "'table-name' = '" + table + "'");
+        for (Map.Entry<String, String> replacement : replacements.entrySet()) {
+            if (!script.contains(replacement.getKey())) {
+                throw new CliException(EXAMPLE + " no longer names " + replacement.getKey() + ", which the demo replaces");
+            }
+            script = script.replace(replacement.getKey(), replacement.getValue());
+        }
+        return script;
     }
 }

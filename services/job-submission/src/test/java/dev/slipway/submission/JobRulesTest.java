@@ -56,12 +56,12 @@ class JobRulesTest {
     @Test
     void fieldsAreCheckedByName() {
         JobRequest request = new JobRequest(JobKind.JAR, "bad/name", null, "a.B", 0, java.util.Arrays.asList("ok", null),
-                Map.of("rest.port", "1", "slipway.cluster.id", "x", "pipeline.name", "fine"), "relative/path", "select 1");
+                Map.of("rest.port", "1", "slipway.cluster.id", "x", "pipeline.name", "fine"), "relative/path", "select 1", null);
         assertThat(JobValidator.validateJar(request)).extracting(FieldError::field).containsExactlyInAnyOrder("clusterId", "name",
                 "parallelism", "script", "args[1]", "flinkConfiguration[rest.port]", "flinkConfiguration[slipway.cluster.id]",
                 "savepointPath");
         JobRequest good = new JobRequest(JobKind.JAR, null, "c-1", "a.B", 4, List.of("--rate", "100"), Map.of("pipeline.name", "x"),
-                "file:///tmp/sp/savepoint-1", null);
+                "file:///tmp/sp/savepoint-1", null, null);
         assertThat(JobValidator.validateJar(good)).isEmpty();
         assertThat(JobValidator.defaultName("dev.example.SteadyStream")).isEqualTo("SteadyStream");
     }
@@ -69,19 +69,19 @@ class JobRulesTest {
     @Test
     void aSqlJobsFieldsAndScriptAreCheckedByName() {
         JobRequest request = new JobRequest(JobKind.SQL, null, "c-1", "a.B", 2, List.of("x"), Map.of("rest.port", "1"), null,
-                "CREATE TABLE t (x INT) WITH ('connector' = 'datagen');");
+                "CREATE TABLE t (x INT) WITH ('connector' = 'datagen');", null);
         assertThat(JobValidator.validateSql(request)).extracting(FieldError::field).containsExactlyInAnyOrder("entryClass", "args",
                 "script", "flinkConfiguration[rest.port]");
         assertThat(JobValidator.validateSql(request)).filteredOn(error -> error.field().equals("script")).extracting(FieldError::message)
                 .containsExactly("the script has no INSERT INTO: a SQL job runs its INSERT statements, and without one nothing would run");
-        JobRequest empty = new JobRequest(JobKind.SQL, null, "c-1", null, null, null, null, null, " ");
+        JobRequest empty = new JobRequest(JobKind.SQL, null, "c-1", null, null, null, null, null, " ", null);
         assertThat(JobValidator.validateSql(empty)).extracting(FieldError::message)
                 .containsExactly("is required: the Flink SQL statements of the job, each ending with ';'");
         JobRequest huge = new JobRequest(JobKind.SQL, null, "c-1", null, null, null, null, null,
-                "INSERT INTO t VALUES (1);" + " ".repeat(JobValidator.MAX_SCRIPT_LENGTH));
+                "INSERT INTO t VALUES (1);" + " ".repeat(JobValidator.MAX_SCRIPT_LENGTH), null);
         assertThat(JobValidator.validateSql(huge)).extracting(FieldError::message).containsExactly("at most 1000000 characters");
         JobRequest good = new JobRequest(JobKind.SQL, null, "c-1", null, 2, List.of(), Map.of("pipeline.name", "x"), null,
-                "SET 'pipeline.name' = 'orders';\nINSERT INTO t VALUES (1);");
+                "SET 'pipeline.name' = 'orders';\nINSERT INTO t VALUES (1);", null);
         assertThat(JobValidator.validateSql(good)).isEmpty();
         assertThat(JobValidator.defaultSqlName(good.script())).isEqualTo("orders");
         assertThat(JobValidator.defaultSqlName("SET 'pipeline.name' = '/bad';")).isEqualTo("sql-job");
@@ -95,7 +95,7 @@ class JobRulesTest {
                 SET 'high-availability.storageDir' = 'file:///tmp/elsewhere';
                 SET 's3.secret-key' = 'mine';
                 INSERT INTO t VALUES (1);
-                """);
+                """, null);
         assertThat(JobValidator.validateSql(request)).extracting(FieldError::message).containsExactly(
                 "line 2: SET 'slipway.cluster.token' is set by the platform and cannot be overridden",
                 "line 3: SET 'high-availability.storageDir' is set by the platform and cannot be overridden",

@@ -21,11 +21,6 @@ public record JobRequest(
         String script,
         List<String> dependencies) {
 
-    public JobRequest(JobKind type, String name, String clusterId, String entryClass, Integer parallelism, List<String> args,
-            Map<String, String> flinkConfiguration, String savepointPath, String script) {
-        this(type, name, clusterId, entryClass, parallelism, args, flinkConfiguration, savepointPath, script, null);
-    }
-
     public static JobRequest empty() {
         return new JobRequest(null, null, null, null, null, null, null, null, null, null);
     }

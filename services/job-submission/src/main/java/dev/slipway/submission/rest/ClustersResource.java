@@ -2,7 +2,7 @@ package dev.slipway.submission.rest;
 
 import dev.slipway.contracts.CloudEventHeaders;
 import dev.slipway.contracts.auth.ClusterTokens;
-import dev.slipway.rest.problems.ProblemException;
+import dev.slipway.rest.problems.QueryParameters;
 import dev.slipway.submission.Cluster;
 import dev.slipway.submission.cluster.ClusterRequest;
 import dev.slipway.submission.cluster.ClusterStatus;
@@ -64,20 +64,8 @@ public class ClustersResource {
     public Uni<List<ClusterView>> list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @QueryParam("includeDeleted") String includeDeleted) {
         Tenant tenant = tenants.require(authorization);
-        return clusters.list(tenant, flag("includeDeleted", includeDeleted))
+        return clusters.list(tenant, QueryParameters.flag("includeDeleted", includeDeleted))
                 .map(all -> all.stream().map(this::view).toList());
-    }
-
-    /** A true/false query parameter: absent is false; anything but true or false is a 400 naming it, not a silent false. */
-    static boolean flag(String field, String value) {
-        if (value == null || value.isBlank()) {
-            return false;
-        }
-        return switch (value.trim()) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw ProblemException.invalid(field, "must be true or false");
-        };
     }
 
     /** The cluster with its status and pods. */
@@ -111,7 +99,7 @@ public class ClustersResource {
             @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent, @PathParam("id") String id,
             @QueryParam("force") String force) {
         Tenant tenant = tenants.require(authorization);
-        return clusters.delete(tenant, id, flag("force", force), traceparent)
+        return clusters.delete(tenant, id, QueryParameters.flag("force", force), traceparent)
                 .map(cluster -> Response.status(cluster.status == ClusterStatus.DELETED ? 200 : 202)
                         .entity(view(cluster)).build());
     }

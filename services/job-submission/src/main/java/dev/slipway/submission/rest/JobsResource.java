@@ -90,21 +90,8 @@ public class JobsResource {
             throws Throwable {
         Tenant tenant = tenants.require(authorization);
         try (JobUpload upload = JobUpload.parse(input, json)) {
-            JobRequest request;
-            JobService.Artifact artifact;
-            if (upload.request().type() == JobKind.SQL) {
-                request = upload.request();
-                invalidIfAny(JobValidator.validateSql(request));
-                artifact = sqlArtifact(dependencies.take(request.dependencies(), upload.dependencyJars()));
-            } else {
-                JarInspector.Result jar = inspect(upload);
-                request = upload.request().withJarDefaults(jar.entryClass());
-                List<FieldError> errors = new ArrayList<>(JobValidator.validateJar(request));
-                errors.addAll(jar.errors());
-                invalidIfAny(errors);
-                artifact = jarArtifact(upload, jar, dependencies.take(request.dependencies(), upload.dependencyJars()));
-            }
-            var job = await(() -> jobs.create(tenant, request, artifact, traceparent));
+            Checked checked = checked(upload, false, new ArrayList<>());
+            var job = await(() -> jobs.create(tenant, checked.request(), checked.artifact(), traceparent));
             return Response.created(uri.getAbsolutePathBuilder().path(job.id).build()).entity(JobView.of(job)).build();
         }
     }
@@ -161,23 +148,8 @@ public class JobsResource {
             throws Throwable {
         Tenant tenant = tenants.require(authorization);
         try (JobUpload upload = JobUpload.parse(input, json)) {
-            List<FieldError> errors = new ArrayList<>(versionErrors(upload.request()));
-            JobRequest request;
-            JobService.Artifact artifact;
-            if (upload.request().type() == JobKind.SQL) {
-                request = upload.request().asVersion(JobKind.SQL);
-                errors.addAll(JobValidator.validateSql(request));
-                invalidIfAny(errors);
-                artifact = sqlArtifact(dependencies.take(request.dependencies(), upload.dependencyJars()));
-            } else {
-                JarInspector.Result jar = inspect(upload);
-                request = upload.request().withJarDefaults(jar.entryClass()).asVersion(JobKind.JAR);
-                errors.addAll(JobValidator.validateJar(request));
-                errors.addAll(jar.errors());
-                invalidIfAny(errors);
-                artifact = jarArtifact(upload, jar, dependencies.take(request.dependencies(), upload.dependencyJars()));
-            }
-            var job = await(() -> jobs.newVersion(tenant, id, request, artifact, traceparent));
+            Checked checked = checked(upload, true, new ArrayList<>(versionErrors(upload.request())));
+            var job = await(() -> jobs.newVersion(tenant, id, checked.request(), checked.artifact(), traceparent));
             return Response.accepted(JobView.of(job)).build();
         }
     }
@@ -269,12 +241,34 @@ public class JobsResource {
         return job.map(changed -> Response.accepted(JobView.of(changed)).build());
     }
 
-    private JobService.Artifact sqlArtifact(List<JobDependency> taken) throws IOException {
-        return new JobService.Artifact(sqlRunner.stored(), SqlRunnerJar.FILENAME, SqlRunnerJar.ENTRY_CLASS, taken);
+    /** An upload's request, checked, with its artifact stored beside its dependencies. */
+    private record Checked(JobRequest request, JobService.Artifact artifact) {
     }
 
-    private JobService.Artifact jarArtifact(JobUpload upload, JarInspector.Result jar, List<JobDependency> taken) throws IOException {
-        return new JobService.Artifact(artifacts.store(upload.jar()), upload.filename(), jar.entryClass(), taken);
+    /**
+     * Checks a multipart upload as a SQL job (the SQL runner runs it) or a JAR job (its jar), adding to {@code errors} (what
+     * the caller found already), then takes its dependencies and stores its artifact. {@code version}: the request is a new
+     * version, whose cluster is the job's own.
+     */
+    private Checked checked(JobUpload upload, boolean version, List<FieldError> errors) throws IOException {
+        if (upload.request().type() == JobKind.SQL) {
+            JobRequest request = version ? upload.request().asVersion(JobKind.SQL) : upload.request();
+            errors.addAll(JobValidator.validateSql(request));
+            invalidIfAny(errors);
+            return new Checked(request, sqlArtifact(dependencies.take(request.dependencies(), upload.dependencyJars())));
+        }
+        JarInspector.Result jar = inspect(upload);
+        JobRequest withDefaults = upload.request().withJarDefaults(jar.entryClass());
+        JobRequest request = version ? withDefaults.asVersion(JobKind.JAR) : withDefaults;
+        errors.addAll(JobValidator.validateJar(request));
+        errors.addAll(jar.errors());
+        invalidIfAny(errors);
+        List<JobDependency> taken = dependencies.take(request.dependencies(), upload.dependencyJars()); // a refusal stores no jar
+        return new Checked(request, new JobService.Artifact(artifacts.store(upload.jar()), upload.filename(), jar.entryClass(), taken));
+    }
+
+    private JobService.Artifact sqlArtifact(List<JobDependency> taken) throws IOException {
+        return new JobService.Artifact(sqlRunner.stored(), SqlRunnerJar.FILENAME, SqlRunnerJar.ENTRY_CLASS, taken);
     }
 
     /** A version runs where its job runs. */

@@ -84,10 +84,6 @@ public class JobService {
 
     /** A validated jar, stored: what a new job or a new version records. */
     public record Artifact(ArtifactStore.Stored stored, String filename, String entryClass, List<JobDependency> dependencies) {
-
-        public Artifact(ArtifactStore.Stored stored, String filename, String entryClass) {
-            this(stored, filename, entryClass, List.of());
-        }
     }
 
     /** What an outcome recorded by the reconciler implies beyond the status: a run accepted, a savepoint taken. */

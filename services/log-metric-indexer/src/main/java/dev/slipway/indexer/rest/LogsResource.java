@@ -12,6 +12,7 @@ import dev.slipway.indexer.logs.PartitionInfo;
 import dev.slipway.indexer.messaging.IndexerRuntime;
 import dev.slipway.rest.access.ClusterReadAccess;
 import dev.slipway.rest.problems.ProblemException;
+import dev.slipway.rest.problems.QueryParameters;
 import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -64,7 +65,7 @@ public class LogsResource {
         Instant end = Params.instant("to", to);
         Params.range(start, end);
         LogQuery query = new LogQuery(Params.orNull(q), levels(level), Params.orNull(clusterId), Params.orNull(jobId),
-                Params.orNull(pod), start, end, Params.integer("limit", limit, DEFAULT_LIMIT, 1, config.logs().maxLimit()),
+                Params.orNull(pod), start, end, QueryParameters.wholeNumber("limit", limit, DEFAULT_LIMIT, 1, config.logs().maxLimit()),
                 Params.blank(cursor) ? null : Cursors.decode(cursor.trim())
                         .orElseThrow(() -> ProblemException.invalid("cursor", "not a cursor from an earlier page")));
         try {

@@ -37,21 +37,6 @@ final class Params {
         return parsed;
     }
 
-    static int integer(String field, String value, int defaultValue, int min, int max) {
-        if (blank(value)) {
-            return defaultValue;
-        }
-        try {
-            int parsed = Integer.parseInt(value.trim());
-            if (parsed >= min && parsed <= max) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ProblemException.invalid(field, "must be a whole number from " + min + " to " + max + ": '" + value + "'");
-    }
-
     /** "10s", "1m", "1h" or an ISO-8601 duration ("PT10S"). */
     static Duration duration(String field, String value) {
         if (blank(value)) {

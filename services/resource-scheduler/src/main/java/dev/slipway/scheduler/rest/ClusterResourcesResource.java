@@ -8,6 +8,7 @@ import dev.slipway.contracts.resources.ResourcesReleased;
 import dev.slipway.contracts.resources.ResourcesRequested;
 import dev.slipway.rest.problems.Problem;
 import dev.slipway.rest.problems.ProblemException;
+import dev.slipway.rest.problems.QueryParameters;
 import dev.slipway.scheduler.auth.ClusterTokenCheck;
 import dev.slipway.scheduler.messaging.ResourceEventPublisher;
 import dev.slipway.scheduler.messaging.ResourceView;
@@ -149,8 +150,8 @@ public class ClusterResourcesResource {
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @QueryParam("offset") String offsetParameter, @QueryParam("limit") String limitParameter) {
         tokens.requireReader(clusterId, authorization);
-        int offset = whole("offset", offsetParameter, 0, 0, Integer.MAX_VALUE);
-        int limit = whole("limit", limitParameter, 50, 1, 1000);
+        int offset = QueryParameters.wholeNumber("offset", offsetParameter, 0, 0, Integer.MAX_VALUE);
+        int limit = QueryParameters.wholeNumber("limit", limitParameter, 50, 1, 1000);
         List<Decision> all = view().decisions(clusterId);
         // In long: an offset near Integer.MAX_VALUE plus the limit must not wrap around.
         return all.subList(Math.min(offset, all.size()), (int) Math.min((long) offset + limit, all.size()));
@@ -198,22 +199,6 @@ public class ClusterResourcesResource {
         if (!violations.isEmpty()) {
             throw new ConstraintViolationException(violations);
         }
-    }
-
-    /** A whole number query parameter in range, or its default when absent; else a 400 naming it. */
-    private static int whole(String field, String value, int defaultValue, int min, int max) {
-        if (value == null || value.isBlank()) {
-            return defaultValue;
-        }
-        try {
-            long parsed = Long.parseLong(value.trim());
-            if (parsed >= min && parsed <= max) {
-                return (int) parsed;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ProblemException.invalid(field, "must be a whole number from " + min + " to " + max);
     }
 
     private ClusterState knownOrEmpty(String clusterId) {
