@@ -22,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
@@ -52,6 +53,7 @@ class FlinkMetricsTest {
 
     @Test
     void aRunningJobsThroughputAndTheTaskManagersHeapArriveAsMetricSamplesOfTheCluster() throws Exception {
+        Map<TopicPartition, Long> from = metricsEnd();
         // A report a second (a cluster may choose its interval) keeps the test short.
         platform.createCluster(CLUSTER, new ClusterSpec(CLUSTER, "team-a", ClusterMode.STATIC, "2.2.0", Scenarios.SIZE, 1,
                 Scenarios.SIZE, 2, 1, null, 0, null, null, Map.of("metrics.reporter.slipway.interval", "1 s")));
@@ -63,7 +65,7 @@ class FlinkMetricsTest {
 
         List<ConsumerRecord<String, byte[]>> records = new CopyOnWriteArrayList<>();
         List<MetricSample> samples = new CopyOnWriteArrayList<>();
-        awaitSamples("metric samples of job " + job, records, samples,
+        awaitSamples("metric samples of job " + job, from, records, samples,
                 () -> samples.stream().anyMatch(s -> isOf(s, "numRecordsOutPerSecond", "job", job) && s.value() > 0)
                         && samples.stream().anyMatch(s -> isOf(s, "Status.JVM.Memory.Heap.Used", "taskmanager", taskManager))
                         && samples.stream().anyMatch(s -> isOf(s, "numRestarts", "job", job)));
@@ -95,34 +97,52 @@ class FlinkMetricsTest {
     @Test
     void aFlink120JobManagerShipsWithTheSameReporterJar() throws Exception {
         String cluster = "metrics-lts";
+        Map<TopicPartition, Long> from = metricsEnd();
         platform.createCluster(cluster, new ClusterSpec(cluster, "team-a", ClusterMode.STATIC, "1.20.3", Scenarios.SIZE, 1,
                 Scenarios.SIZE, 2, 0, null, 0, null, null, Map.of("metrics.reporter.slipway.interval", "1 s")));
         platform.awaitJobManager(cluster);
 
         List<ConsumerRecord<String, byte[]>> records = new CopyOnWriteArrayList<>();
         List<MetricSample> samples = new CopyOnWriteArrayList<>();
-        awaitSamples("heap of the Flink 1.20 JobManager", records, samples, () -> samples.stream()
+        awaitSamples("heap of the Flink 1.20 JobManager", from, records, samples, () -> samples.stream()
                 .anyMatch(s -> s.clusterId().equals(cluster) && isOf(s, "Status.JVM.Memory.Heap.Used", "pod", cluster + "-jm-0")));
 
         assertThat(records).filteredOn(record -> cluster.equals(record.key())).isNotEmpty();
     }
 
-    /** Reads slipway.metrics.v1 from its beginning until {@code done} holds, collecting records and decoded samples. */
-    private static void awaitSamples(String what, List<ConsumerRecord<String, byte[]>> records, List<MetricSample> samples,
-            Callable<Boolean> done) {
+    /**
+     * Where slipway.metrics.v1 ends now, taken before a test's cluster exists: reading from there (not from the topic's
+     * beginning, which holds every earlier test's samples) keeps the wait independent of what ran before.
+     */
+    private static Map<TopicPartition, Long> metricsEnd() {
         try (KafkaConsumer<String, byte[]> consumer = consumer()) {
-            consumer.subscribe(List.of(Topics.METRICS));
-            await(what).atMost(Duration.ofSeconds(60)).pollInSameThread().pollInterval(Duration.ofMillis(200)).until(() -> {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    records.add(record);
-                    if (EventRecords.decode(record, TelemetryEvent.class) instanceof DecodeResult.Decoded<TelemetryEvent> decoded
-                            && decoded.event() instanceof MetricSample sample) {
-                        samples.add(sample);
-                    }
-                }
-                return done.call();
-            });
+            return consumer.endOffsets(partitions(consumer));
         }
+    }
+
+    /** Reads slipway.metrics.v1 from {@code from} until {@code done} holds, collecting records and decoded samples. */
+    private static void awaitSamples(String what, Map<TopicPartition, Long> from, List<ConsumerRecord<String, byte[]>> records,
+            List<MetricSample> samples, Callable<Boolean> done) {
+        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+            consumer.assign(from.keySet());
+            from.forEach(consumer::seek);
+            // The consumer's poll is the wait: no pause between polls, so a busy topic is read as fast as it arrives.
+            await(what).atMost(Duration.ofSeconds(90)).pollInSameThread().pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(1)).until(() -> {
+                        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                            records.add(record);
+                            if (EventRecords.decode(record, TelemetryEvent.class) instanceof DecodeResult.Decoded<TelemetryEvent> decoded
+                                    && decoded.event() instanceof MetricSample sample) {
+                                samples.add(sample);
+                            }
+                        }
+                        return done.call();
+                    });
+        }
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<String, byte[]> consumer) {
+        return consumer.partitionsFor(Topics.METRICS).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
     }
 
     private static boolean isOf(MetricSample sample, String name, String tag, String value) {
@@ -132,7 +152,6 @@ class FlinkMetricsTest {
     private static KafkaConsumer<String, byte[]> consumer() {
         var props = KafkaClientProperties.committedReader(platform.broker.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "metrics-test-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }
 }
