@@ -5,6 +5,7 @@ import dev.slipway.contracts.cluster.ProcessSize;
 import dev.slipway.contracts.decisions.Placement;
 import dev.slipway.contracts.decisions.ProvisionPod;
 import dev.slipway.contracts.resources.PodRole;
+import dev.slipway.provisioning.FlinkJvmOptions;
 import dev.slipway.provisioning.FlinkProcessConfiguration;
 import dev.slipway.provisioning.JobManagerAddress;
 import dev.slipway.provisioning.PlatformAccess;
@@ -54,39 +55,59 @@ import java.util.Set;
  * pod's Flink configuration as {@code -Dkey=value} dynamic properties in the container arguments.
  * Arguments rather than a mounted {@code config.yaml}: one object per pod (nothing to clean up, no
  * ConfigMap permissions), readable with {@code kubectl describe}, and the image's own
- * {@code config.yaml} (JVM module flags, log settings) stays underneath, overridden key by key.
+ * {@code config.yaml} stays underneath, overridden key by key.
  */
 public final class FlinkPodFactory {
 
     public static final String MAIN_CONTAINER = "flink";
+    /** Where the image holds Flink: {@code lib/} (the classpath), {@code conf/}, {@code plugins/} and {@code log/}, as the official images do. */
+    public static final String FLINK_HOME = "/opt/flink";
     public static final String LOG_VOLUME = "slipway-logs";
     /** Flink's default log directory in the official images; {@code FLINK_LOG_DIR} points there too. */
-    public static final String LOG_MOUNT_PATH = "/opt/flink/log";
+    public static final String LOG_MOUNT_PATH = FLINK_HOME + "/log";
     public static final int TASK_MANAGER_RPC_PORT = 6122;
     public static final int BLOB_PORT = 6124;
     public static final String DECISION_ANNOTATION = "slipway.dev/decision";
     public static final String GENERATION_ANNOTATION = "slipway.dev/generation";
     static final String SPREAD_WHEN_UNSATISFIABLE = "ScheduleAnyway";
 
+    /** The log4j configuration in the image's {@code conf/} that the processes run with (the official images ship it). */
+    public static final String LOG_CONFIGURATION = "log4j-console.properties";
+
     /**
-     * Started as {@code bash -c LAUNCHER slipway-flink <main class> <jobmanager|taskmanager> -Dk=v...}.
+     * Started as {@code bash -c LAUNCHER slipway-flink <main class> <jobmanager|taskmanager> -Dk=v...}. It needs only
+     * {@code java} and the image's {@code lib/} and {@code conf/}, and does what Flink's {@code flink-console.sh} does
+     * with them, the way local pods start ({@code FlinkProcessSizing}): Flink's own {@code BashJavaUtils} computes the
+     * JVM memory flags and derived settings from the configuration, then the main class runs with the Java 17 module
+     * flags of Flink's default configuration. The classpath is lib/ in name order with flink-dist last, as Flink's
+     * {@code constructFlinkClassPath} builds it. It leans on none of the image's scripts, so the same launcher runs in a
+     * test against an image root laid out from the local pods' distribution.
      * It contains neither {@code $(} nor {@code $$}: Kubernetes would expand or reduce those.
      */
     static final String LAUNCHER = """
             # Starts Flink main class $1 as $2 (jobmanager|taskmanager); $3... are the platform's dynamic properties.
-            # Mirrors Flink's flink-console.sh, with the main class chosen by the platform.
-            export _FLINK_HOME_DETERMINED=1 FLINK_HOME="${FLINK_HOME:-/opt/flink}"
-            . "$FLINK_HOME/bin/config.sh" || exit 1
+            export FLINK_HOME="${FLINK_HOME:-%1$s}"
+            export FLINK_CONF_DIR="${FLINK_CONF_DIR:-$FLINK_HOME/conf}" FLINK_LIB_DIR="$FLINK_HOME/lib" FLINK_OPT_DIR="$FLINK_HOME/opt"
+            export FLINK_PLUGINS_DIR="${FLINK_PLUGINS_DIR:-$FLINK_HOME/plugins}" FLINK_LOG_DIR="${FLINK_LOG_DIR:-$FLINK_HOME/log}"
+            java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
             main="$1"; role="$2"; shift 2
-            if [ "$role" = taskmanager ]; then
-              parseTmArgsAndExportLogs "$@"; role_opts="$FLINK_ENV_JAVA_OPTS_TM"
-            else
-              parseJmArgsAndExportLogs "$@"; role_opts="$FLINK_ENV_JAVA_OPTS_JM"
+            classpath=""; dist=""
+            for jar in "$FLINK_LIB_DIR"/*.jar; do
+              case "${jar##*/}" in flink-dist*) dist="$jar" ;; *) classpath="$classpath${classpath:+:}$jar" ;; esac
+            done
+            classpath="$classpath${dist:+:$dist}"
+            if [ "$role" = taskmanager ]; then sizing=GET_TM_RESOURCE_PARAMS; else sizing=GET_JM_RESOURCE_PARAMS; fi
+            answer=`"$java" -classpath "$classpath" org.apache.flink.runtime.util.bash.BashJavaUtils "$sizing" --configDir "$FLINK_CONF_DIR" "$@" 2>&1`
+            results=`printf '%%s\\n' "$answer" | sed -n 's/^BASH_JAVA_UTILS_EXEC_RESULT://p' | tail -n 2`
+            if [ `printf '%%s\\n' "$results" | grep -c .` != 2 ]; then
+              echo "Flink could not size the $role process from its configuration:" >&2; printf '%%s\\n' "$answer" >&2; exit 1
             fi
-            classpath=`constructFlinkClassPath` || exit 1
-            log_settings=("-Dlog.file=$FLINK_LOG_DIR/$role.log" "-Dlog4j.configurationFile=file:$FLINK_CONF_DIR/log4j-console.properties")
-            exec "$JAVA_RUN" $JVM_ARGS $FLINK_ENV_JAVA_OPTS $role_opts "${log_settings[@]}" -classpath "$classpath:$INTERNAL_HADOOP_CLASSPATHS" "$main" --configDir "$FLINK_CONF_DIR" $DYNAMIC_PARAMETERS "$@"
-            """;
+            jvm_memory=`printf '%%s\\n' "$results" | head -n 1`
+            derived=`printf '%%s\\n' "$results" | tail -n 1`
+            exec "$java" $jvm_memory %2$s ${FLINK_ENV_JAVA_OPTS:-} "-Dlog.file=$FLINK_LOG_DIR/$role.log" \
+              "-Dlog4j.configurationFile=file:$FLINK_CONF_DIR/%3$s" -classpath "$classpath" "$main" \
+              --configDir "$FLINK_CONF_DIR" $derived "$@"
+            """.formatted(FLINK_HOME, String.join(" ", FlinkJvmOptions.JAVA_17), LOG_CONFIGURATION);
     static final List<String> COMMAND = List.of("/bin/bash", "-c", LAUNCHER, "slipway-flink");
 
     /** Resources the platform sizes; any other (a GPU, say) may come from the template. */

@@ -251,7 +251,12 @@ class DeployManifestsTest {
             assertThat(images.keySet()).as("an image for Flink " + line).anyMatch(v -> v.startsWith(line.trim() + "."));
         }
         String dockerfile = Files.readString(root.resolve("flink/docker/Dockerfile"));
-        assertThat(dockerfile).contains("/opt/flink/lib/").contains("FROM ${FLINK_IMAGE}");
+        // The layout the pods' launcher needs (the e2e test kubelet runs pods against the same layout, FlinkImageRoot): the
+        // official image's FLINK_HOME with its conf/ and log/, the platform's jars in lib/, the S3 file system in plugins/.
+        assertThat(dockerfile).contains("FROM ${FLINK_IMAGE}").containsPattern("ARG FLINK_IMAGE=flink:[0-9.]+-java17")
+                .contains("COPY --chown=flink:flink target/lib/*.jar " + FlinkPodFactory.FLINK_HOME + "/lib/")
+                .contains(FlinkPodFactory.FLINK_HOME + "/plugins/s3-fs-presto/")
+                .doesNotContain("ENV FLINK_HOME").doesNotContain("ENTRYPOINT");
         // The classes the pods start must be what the image adds (flink/docker/pom.xml copies their jars).
         String pom = Files.readString(root.resolve("flink/docker/pom.xml"));
         assertThat(pom).contains("<artifactId>slipway-flink-resource-manager</artifactId>")
