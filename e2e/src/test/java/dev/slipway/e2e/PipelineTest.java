@@ -162,6 +162,38 @@ class PipelineTest {
     }
 
     @Test
+    void twoJobsOnOneClusterRunTwoVersionsOfOneLibraryEachItsOwn() {
+        String older = shared.olderConnectors.get("kafka-clients");
+        String newer = shared.connectors.get("kafka-clients");
+        assertThat(older).isNotEqualTo(newer);
+        // Both at once, one slot each: on this cluster's TaskManagers, whose own lib/ holds the platform's kafka-clients too.
+        String first = reportingKafkaClientsVersion(older);
+        String second = reportingKafkaClientsVersion(newer);
+        Map<String, String> seen = new TreeMap<>();
+        for (String id : List.of(first, second)) {
+            String run = awaitStatus(id, "FINISHED").getString("flinkJobId");
+            seen.put(id, flink.accumulator(run, "kafka-clients"));
+        }
+        assertThat(seen.get(first)).isEqualTo("[" + version(older) + "]");
+        assertThat(seen.get(second)).isEqualTo("[" + version(newer) + "]");
+        assertThat(shared.api().get("/api/v1/jobs/{id}", first).then().extract().jsonPath()
+                .getList("versions[0].dependencies.coordinate", String.class)).containsExactly(older);
+    }
+
+    private String reportingKafkaClientsVersion(String kafkaClients) {
+        return shared.api().multiPart("jar", shared.platform.exampleJobsJar().toFile(), "application/java-archive")
+                .multiPart("clusterId", cluster)
+                .multiPart("entryClass", "dev.slipway.flink.examples.KafkaClientsVersion")
+                .multiPart("parallelism", "1")
+                .multiPart("dependencies", kafkaClients)
+                .post("/api/v1/jobs").then().log().ifValidationFails().statusCode(201).extract().path("id");
+    }
+
+    private static String version(String coordinate) {
+        return coordinate.substring(coordinate.lastIndexOf(':') + 1);
+    }
+
+    @Test
     void aJarJobCopiesATopicExactlyOnceAcrossATaskManagerKill() throws Exception {
         String input = "numbers-" + System.nanoTime();
         String output = input + "-copied";

@@ -7,6 +7,7 @@ import dev.slipway.testkit.EmbeddedPostgresServer;
 import dev.slipway.testkit.FreePorts;
 import dev.slipway.testkit.MavenRepositoryServer;
 import io.restassured.specification.RequestSpecification;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -36,6 +37,8 @@ public final class SubmissionPlatform implements AutoCloseable {
     public final ServiceProcess submission;
     /** Coordinates published in {@link #maven}, by artifact id. */
     public final Map<String, String> connectors = new HashMap<>();
+    /** Older versions of some of {@link #connectors} (target/connectors-older), by artifact: one library, two versions. */
+    public final Map<String, String> olderConnectors = new HashMap<>();
 
     static synchronized SubmissionPlatform shared() throws Exception {
         if (shared == null) {
@@ -54,7 +57,12 @@ public final class SubmissionPlatform implements AutoCloseable {
         platform = new Platform(name);
         postgres = EmbeddedPostgresServer.onRandomPort().start();
         maven = MavenRepositoryServer.in(platform.work.resolve("maven"));
-        connectors.putAll(maven.publishAll(Path.of(System.getProperty("slipway.e2e.connectors", "target/connectors")), GROUPS));
+        Path copied = Path.of(System.getProperty("slipway.e2e.connectors", "target/connectors"));
+        connectors.putAll(maven.publishAll(copied, GROUPS));
+        Path older = copied.resolveSibling(copied.getFileName() + "-older");
+        if (Files.isDirectory(older)) {
+            olderConnectors.putAll(maven.publishAll(older, Map.of("kafka-clients", "org.apache.kafka")));
+        }
         DatabaseEndpoint db = postgres.endpoint();
         Map<String, String> properties = new HashMap<>();
         properties.put("kafka.bootstrap.servers", platform.broker.bootstrapServers());
