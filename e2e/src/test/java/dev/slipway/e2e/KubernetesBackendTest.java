@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,9 @@ class KubernetesBackendTest {
     private static final String CLUSTER = "kube-elastic";
     private static final String JOB_MANAGER = CLUSTER + "-jm-0";
 
+    /** The mock API server logs every request at INFO; held here, as java.util.logging forgets loggers nobody holds. */
+    private static final Logger MOCK_SERVER_LOG = Logger.getLogger("io.fabric8.mockwebserver");
+
     private static KubernetesMockServer server;
     private static KubernetesClient client;
     private static Platform platform;
@@ -44,6 +49,7 @@ class KubernetesBackendTest {
 
     @BeforeAll
     static void start() throws Exception {
+        MOCK_SERVER_LOG.setLevel(Level.WARNING);
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init();
         client = server.createClient();

@@ -1,7 +1,6 @@
 package dev.slipway.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
@@ -23,7 +22,6 @@ import java.util.Set;
  */
 public final class EveryRouteLocked {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete");
 
@@ -48,7 +46,7 @@ public final class EveryRouteLocked {
     /** The routes of the service at {@code baseUrl}, as {@code "METHOD /path"}. */
     public static List<String> routes(String baseUrl) throws IOException, InterruptedException {
         List<String> routes = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> path : fields(openApi(baseUrl).path("paths"))) {
+        for (Map.Entry<String, JsonNode> path : fields(OpenApiDocument.of(baseUrl).path("paths"))) {
             for (Map.Entry<String, JsonNode> operation : fields(path.getValue())) {
                 if (METHODS.contains(operation.getKey())) {
                     routes.add(operation.getKey().toUpperCase() + " " + path.getKey());
@@ -63,7 +61,7 @@ public final class EveryRouteLocked {
      * answer (empty when every door is locked).
      */
     public static List<String> unlocked(String baseUrl, Set<String> open) throws IOException, InterruptedException {
-        JsonNode paths = openApi(baseUrl).path("paths");
+        JsonNode paths = OpenApiDocument.of(baseUrl).path("paths");
         List<String> unlocked = new ArrayList<>();
         for (Map.Entry<String, JsonNode> path : fields(paths)) {
             for (Map.Entry<String, JsonNode> operation : fields(path.getValue())) {
@@ -102,15 +100,6 @@ public final class EveryRouteLocked {
 
     private static boolean isEventStream(JsonNode operation) {
         return operation.path("responses").path("200").path("content").has("text/event-stream");
-    }
-
-    private static JsonNode openApi(String baseUrl) throws IOException, InterruptedException {
-        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/q/openapi?format=json")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (answer.statusCode() != 200) {
-            throw new IOException(baseUrl + "/q/openapi answered " + answer.statusCode());
-        }
-        return JSON.readTree(answer.body());
     }
 
     private static Iterable<Map.Entry<String, JsonNode>> fields(JsonNode node) {

@@ -35,6 +35,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -182,6 +183,19 @@ class ClustersTest {
         given().get("/api/v1/clusters").then().statusCode(401).contentType("application/problem+json")
                 .header("WWW-Authenticate", "Bearer");
         given().header("Authorization", "Bearer not-a-tenant-token-at-all").get("/api/v1/clusters").then().statusCode(401);
+        // Bodies are read after the caller is checked: a malformed or misshapen one teaches an anonymous caller nothing.
+        for (String body : List.of("{\"name\":", "[]", "{\"name\":\"x\",\"mode\":\"NONE\",\"surprise\":1}")) {
+            given().contentType("application/json").body(body).post("/api/v1/clusters").then().statusCode(401)
+                    .contentType("application/problem+json");
+            given().contentType("application/json").header("Authorization", "Bearer not-a-tenant-token-at-all").body(body)
+                    .post("/api/v1/jobs").then().statusCode(401);
+            given().contentType("application/merge-patch+json").body(body).patch("/api/v1/clusters/{id}", "c-1").then().statusCode(401);
+        }
+        // A multipart upload with a broken body, anonymous: 401, not the form's parse error.
+        given().header("Content-Type", "multipart/form-data; boundary=abc").body("--xyz\r\nnot a part".getBytes(StandardCharsets.UTF_8))
+                .post("/api/v1/jobs").then().statusCode(401);
+        given().multiPart("clusterId", "c-1").multiPart("entryClass", "x").post("/api/v1/jobs/{id}/versions", "j-1").then()
+                .statusCode(401);
     }
 
     @Test

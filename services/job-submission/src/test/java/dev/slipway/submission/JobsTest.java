@@ -15,8 +15,13 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.testkit.BadInputs;
 import dev.slipway.testkit.EveryRouteLocked;
 import dev.slipway.testkit.KafkaTestResource;
+import dev.slipway.testkit.OpenApiDocument;
 import dev.slipway.testkit.PostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -26,7 +31,10 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Submitting jobs: the upload's validation, field by field, and what is stored. */
@@ -249,6 +257,36 @@ class JobsTest {
 
     @TestHTTPResource("/")
     URL serviceUrl;
+
+    /**
+     * Generated from the service's OpenAPI document: every field of a cluster and of a JSON job sent wrong in each way that is
+     * wrong whatever it means is a 400 naming it, in the API's words; and nothing of it was stored.
+     */
+    @Test
+    void everyFieldSentWrongIsRefusedNamingItAndNothingIsStored() throws Exception {
+        String cluster = create(TEAM_A, elastic(uniqueName("bad-inputs"), 0, 2));
+        int clusters = as(TEAM_A).get("/api/v1/clusters").then().statusCode(200).extract().jsonPath().getList("$").size();
+        int jobs = as(TEAM_A).get("/api/v1/jobs").then().statusCode(200).extract().jsonPath().getList("$").size();
+        JsonNode openApi = OpenApiDocument.of(serviceUrl.toString());
+        ObjectMapper json = new ObjectMapper();
+        String base = serviceUrl.toString().replaceAll("/$", "");
+        Map<String, String> caller = Map.of("Authorization", TEAM_A);
+
+        List<BadInputs.Case> clusterCases = BadInputs.cases(openApi, "POST", "/api/v1/clusters",
+                (ObjectNode) json.readTree(elastic(uniqueName("never-stored"), 0, 2)));
+        List<BadInputs.Case> jobCases = BadInputs.cases(openApi, "POST", "/api/v1/jobs", (ObjectNode) json.readTree("""
+                {"type":"SQL","clusterId":"%s","parallelism":1,"name":"never-stored",
+                 "script":"CREATE TABLE s (x INT) WITH ('connector' = 'datagen'); CREATE TABLE k (x INT) WITH ('connector' = 'blackhole'); INSERT INTO k SELECT x FROM s;",
+                 "flinkConfiguration":{"pipeline.max-parallelism":"16"},"dependencies":[]}
+                """.formatted(cluster)));
+        assertThat(clusterCases.size() + jobCases.size()).as("cases generated").isGreaterThan(60);
+
+        List<String> failures = new ArrayList<>(BadInputs.failures(base + "/api/v1/clusters", "POST", caller, clusterCases));
+        failures.addAll(BadInputs.failures(base + "/api/v1/jobs", "POST", caller, jobCases));
+        assertThat(failures).as("bad inputs not answered as they should be").isEmpty();
+        assertThat(as(TEAM_A).get("/api/v1/clusters").then().extract().jsonPath().getList("$")).hasSize(clusters);
+        assertThat(as(TEAM_A).get("/api/v1/jobs").then().extract().jsonPath().getList("$")).hasSize(jobs);
+    }
 
     /** Generated from the service's OpenAPI routes: a new endpoint without a check of its caller fails here. */
     @Test

@@ -8,6 +8,9 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.contracts.CloudEventHeaders;
 import dev.slipway.contracts.Topics;
 import dev.slipway.contracts.auth.ClusterTokens;
@@ -22,7 +25,9 @@ import dev.slipway.contracts.resources.PodRole;
 import dev.slipway.messaging.EventRecords;
 import dev.slipway.rest.problems.ConcurrencyLimit;
 import dev.slipway.scheduler.service.ReplayService;
+import dev.slipway.testkit.BadInputs;
 import dev.slipway.testkit.EveryRouteLocked;
+import dev.slipway.testkit.OpenApiDocument;
 import dev.slipway.testkit.InjectKafkaCompanion;
 import dev.slipway.testkit.KafkaTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -42,6 +47,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -297,6 +303,17 @@ class ResourceSchedulerTest {
                 .post("/api/v1/clusters/{id}/releases", "NOT_AN_ID").then().statusCode(401);
         given().get("/api/v1/clusters/{id}/decisions?limit=0", cluster).then().statusCode(401);
         given().contentType(ContentType.JSON).body("{\"warmPool\":-1}").post("/api/v1/clusters/{id}/replay", cluster).then().statusCode(401);
+        // Bodies are read after the caller is checked: one that is not even JSON, or of the wrong shape, is a 401 too.
+        for (String body : List.of("{\"requestId\":", "[1,2]", "{\"count\":\"x\",\"surprise\":true}")) {
+            given().contentType(ContentType.JSON).body(body).post("/api/v1/clusters/{id}/resource-requests", cluster).then()
+                    .statusCode(401).contentType("application/problem+json");
+            given().contentType(ContentType.JSON).header("Authorization", otherClustersToken).body(body)
+                    .post("/api/v1/clusters/{id}/releases", cluster).then().statusCode(403);
+            given().contentType(ContentType.JSON).body(body).post("/api/v1/clusters/{id}/replay", cluster).then().statusCode(401);
+        }
+        // With the cluster's own token the same body is read, and refused for what it is.
+        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + TOKENS.issue(cluster)).body("{\"requestId\":")
+                .post("/api/v1/clusters/{id}/resource-requests", cluster).then().statusCode(400);
     }
 
     @Test
@@ -420,6 +437,40 @@ class ResourceSchedulerTest {
 
     @TestHTTPResource("/")
     URL serviceUrl;
+
+    /**
+     * Generated from the service's OpenAPI document: every field of a resource request, a release and a replay sent wrong in
+     * each way that is wrong whatever it means is a 400 naming it; and none became an event: the one good request sent
+     * after them is the only thing decided.
+     */
+    @Test
+    void everyFieldSentWrongIsRefusedNamingItAndNothingIsPublished() throws Exception {
+        created(0, 10, 300);
+        JsonNode openApi = OpenApiDocument.of(serviceUrl.toString());
+        ObjectMapper json = new ObjectMapper();
+        String clusterUrl = serviceUrl.toString().replaceAll("/$", "") + "/api/v1/clusters/" + cluster;
+        String path = "/api/v1/clusters/{clusterId}";
+        List<String> failures = new ArrayList<>();
+        List<BadInputs.Case> requests = BadInputs.cases(openApi, "POST", path + "/resource-requests",
+                (ObjectNode) json.readTree("{\"requestId\":\"r-bad\",\"count\":1,\"taskManager\":{\"cpu\":1,\"memoryMb\":1024,\"diskMb\":0}}"));
+        failures.addAll(BadInputs.failures(clusterUrl + "/resource-requests", "POST", Map.of("Authorization", token()), requests));
+        List<BadInputs.Case> releases = BadInputs.cases(openApi, "POST", path + "/releases",
+                (ObjectNode) json.readTree("{\"podName\":\"" + cluster + "-tm-9\",\"reason\":\"idle\"}"));
+        failures.addAll(BadInputs.failures(clusterUrl + "/releases", "POST", Map.of("Authorization", token()), releases));
+        List<BadInputs.Case> replays = BadInputs.cases(openApi, "POST", path + "/replay",
+                (ObjectNode) json.readTree("{\"warmPool\":1,\"idleTimeoutSeconds\":30,\"maxTaskManagers\":4}"));
+        failures.addAll(BadInputs.failures(clusterUrl + "/replay", "POST", Map.of("Authorization", reader()), replays));
+        assertThat(requests.size() + releases.size() + replays.size()).as("cases generated").isGreaterThan(40);
+        assertThat(failures).as("bad inputs not answered as they should be").isEmpty();
+
+        given().contentType(ContentType.JSON).header("Authorization", token()).body("{\"requestId\":\"r-good\",\"count\":1}")
+                .post("/api/v1/clusters/{id}/resource-requests", cluster).then().statusCode(202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> decided().stream()
+                .anyMatch(decision -> decision instanceof ProvisionPod provision && "r-good".equals(provision.requestId())));
+        assertThat(decided()).as("decisions for requests: the good one only").filteredOn(decision -> decision instanceof ProvisionPod
+                provision && provision.requestId() != null).extracting(decision -> ((ProvisionPod) decision).requestId())
+                .containsExactly("r-good");
+    }
 
     /** Generated from the service's OpenAPI routes: a new endpoint without a check of its caller fails here. */
     @Test

@@ -3,6 +3,7 @@ package dev.slipway.rest.problems;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -42,11 +43,25 @@ public final class JsonErrorWords {
             }
             return "must be " + expected(mismatched.getTargetType());
         }
+        if (e instanceof InputCoercionException coercion) {
+            return "must be " + expected(coercion.getTargetType()) + range(coercion.getTargetType());
+        }
         if (e instanceof JsonParseException) {
             JsonLocation at = e.getLocation();
             return "not valid JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr());
         }
         return "unreadable";
+    }
+
+    /** The range of a whole-number type, for a number too large for it. */
+    private static String range(Class<?> type) {
+        if (type == Integer.class || type == int.class) {
+            return " between " + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE;
+        }
+        if (type == Long.class || type == long.class) {
+            return " between " + Long.MIN_VALUE + " and " + Long.MAX_VALUE;
+        }
+        return " in range";
     }
 
     /** A Java type as the JSON a client sends for it. */

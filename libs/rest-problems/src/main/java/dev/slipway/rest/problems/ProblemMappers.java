@@ -1,6 +1,8 @@
 package dev.slipway.rest.problems;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -12,6 +14,7 @@ import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -70,7 +73,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unreadable(JsonProcessingException e) {
-        String field = e instanceof JsonMappingException mapping ? path(mapping) : "";
+        String field = e instanceof JsonMappingException mapping ? path(mapping)
+                : e instanceof StreamReadException read && read.getProcessor() != null
+                        ? path(read.getProcessor().getParsingContext()) : "";
         String message = JsonErrorWords.of(e);
         List<Problem.FieldError> errors = field.isEmpty() ? List.of() : List.of(new Problem.FieldError(field, message));
         return respond(new Problem(Problem.BLANK, "Unreadable request body", 400, field.isEmpty() ? message : field + " " + message,
@@ -84,6 +89,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            // The JSON reader wraps what the parser refuses (a number too large for its field) in a bare 400.
+            return unreadable(json);
+        }
         int status = e.getResponse().getStatus();
         return respond(new Problem(Problem.BLANK, e.getResponse().getStatusInfo().getReasonPhrase(), status, e.getMessage(),
                 List.of()));
@@ -108,6 +117,20 @@ public class ProblemMappers {
             }
         }
         return path.toString();
+    }
+
+    /** The parser's position as a path: "taskManager.memoryMb", "args[2]". */
+    static String path(JsonStreamContext context) {
+        List<String> parts = new ArrayList<>();
+        for (JsonStreamContext at = context; at != null && !at.inRoot(); at = at.getParent()) {
+            if (at.inObject() && at.getCurrentName() != null) {
+                parts.add(0, "." + at.getCurrentName());
+            } else if (at.inArray()) {
+                parts.add(0, "[" + Math.max(0, at.getCurrentIndex()) + "]");
+            }
+        }
+        String path = String.join("", parts);
+        return path.startsWith(".") ? path.substring(1) : path;
     }
 
     /** The property path without the method and parameter nodes: "count", not "request.body.count". */

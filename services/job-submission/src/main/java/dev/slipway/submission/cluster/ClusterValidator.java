@@ -22,13 +22,9 @@ import java.util.regex.Pattern;
  */
 public final class ClusterValidator {
 
-    public static final double MIN_CPU = 0.1;
-    public static final double MAX_CPU = 64;
     /** Below this Flink's own fixed parts (metaspace, overhead, framework memory) leave no heap. */
     public static final int MIN_JOB_MANAGER_MB = 768;
     public static final int MIN_TASK_MANAGER_MB = 1024;
-    public static final int MAX_MEMORY_MB = 256 * 1024;
-    public static final int MAX_DISK_MB = 1024 * 1024;
     public static final int MAX_JOB_MANAGER_REPLICAS = 3;
     public static final int MAX_SLOTS = 64;
     public static final int MAX_TASK_MANAGERS = 1000;
@@ -153,11 +149,13 @@ public final class ClusterValidator {
         }
         int before = errors.size();
         double cpu = size.cpu() == null ? defaults.cpu() : size.cpu();
-        if (!(cpu >= MIN_CPU && cpu <= MAX_CPU)) {
-            errors.add(new FieldError(field + ".cpu", "must be between " + MIN_CPU + " and " + (int) MAX_CPU + " cores"));
+        if (!(cpu >= ProcessSize.MIN_CPU && cpu <= ProcessSize.MAX_CPU)) {
+            errors.add(new FieldError(field + ".cpu",
+                    "must be between " + ProcessSize.MIN_CPU + " and " + (int) ProcessSize.MAX_CPU + " cores"));
         }
-        int memory = between(size.memoryMb(), defaults.memoryMb(), field + ".memoryMb", minMemoryMb, MAX_MEMORY_MB, errors);
-        int disk = between(size.diskMb(), 0, field + ".diskMb", 0, MAX_DISK_MB, errors);
+        int memory = between(size.memoryMb(), defaults.memoryMb(), field + ".memoryMb", minMemoryMb, ProcessSize.MAX_MEMORY_MB,
+                errors);
+        int disk = between(size.diskMb(), 0, field + ".diskMb", 0, ProcessSize.MAX_DISK_MB, errors);
         return errors.size() > before ? defaults : new ProcessSize(cpu, memory, disk);
     }
 

@@ -3,6 +3,7 @@ package dev.slipway.scheduler.rest;
 import dev.slipway.contracts.CloudEventHeaders;
 import dev.slipway.contracts.Events;
 import dev.slipway.contracts.cluster.ClusterIdGrammar;
+import dev.slipway.contracts.cluster.ProcessSize;
 import dev.slipway.contracts.decisions.Decision;
 import dev.slipway.contracts.resources.ResourcesReleased;
 import dev.slipway.contracts.resources.ResourcesRequested;
@@ -10,6 +11,7 @@ import dev.slipway.rest.problems.Problem;
 import dev.slipway.rest.problems.ProblemException;
 import dev.slipway.rest.problems.QueryParameters;
 import dev.slipway.scheduler.auth.ClusterTokenCheck;
+import dev.slipway.scheduler.auth.ReadsOnly;
 import dev.slipway.scheduler.messaging.ResourceEventPublisher;
 import dev.slipway.scheduler.messaging.ResourceView;
 import dev.slipway.scheduler.messaging.SchedulerRuntime;
@@ -35,6 +37,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.jboss.resteasy.reactive.RestStreamElementType;
@@ -170,6 +173,7 @@ public class ClusterResourcesResource {
     @Path("/replay")
     @Consumes(MediaType.APPLICATION_JSON)
     @Blocking
+    @ReadsOnly
     public ReplayAnswer replay(@PathParam("clusterId") String clusterId,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, PolicyBody whatIf) {
         tokens.requireReader(clusterId, authorization);
@@ -198,6 +202,27 @@ public class ClusterResourcesResource {
         Set<ConstraintViolation<Object>> violations = validator.validate(body);
         if (!violations.isEmpty()) {
             throw new ConstraintViolationException(violations);
+        }
+        if (body instanceof ResourceRequestBody request && request.taskManager() != null) {
+            sizeWithinBounds(request.taskManager());
+        }
+    }
+
+    /** Flink asks for the TaskManager size its configuration names; the platform starts none larger than any spec may name. */
+    private static void sizeWithinBounds(ProcessSize size) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        if (size.cpu() < ProcessSize.MIN_CPU || size.cpu() > ProcessSize.MAX_CPU) {
+            errors.add(new Problem.FieldError("taskManager.cpu",
+                    "must be between " + ProcessSize.MIN_CPU + " and " + (int) ProcessSize.MAX_CPU + " cores"));
+        }
+        if (size.memoryMb() > ProcessSize.MAX_MEMORY_MB) {
+            errors.add(new Problem.FieldError("taskManager.memoryMb", "must be at most " + ProcessSize.MAX_MEMORY_MB));
+        }
+        if (size.diskMb() > ProcessSize.MAX_DISK_MB) {
+            errors.add(new Problem.FieldError("taskManager.diskMb", "must be at most " + ProcessSize.MAX_DISK_MB));
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
         }
     }
 
