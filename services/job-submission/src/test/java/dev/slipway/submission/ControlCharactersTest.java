@@ -94,6 +94,20 @@ class ControlCharactersTest {
     }
 
     @Test
+    void aFormOfMorePartsThanTheServiceReadsIsRefusedSayingTheLimit() {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < 1_001; i++) {
+            body.append("--b\r\nContent-Disposition: form-data; name=\"args\"\r\n\r\n").append(i).append("\r\n");
+        }
+        body.append("--b--\r\n");
+        io.restassured.RestAssured.given().header("Authorization", TEAM_A).header("Content-Type", "multipart/form-data; boundary=b")
+                .body(body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .post("/api/v1/jobs").then().statusCode(413).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("body")).body("detail", containsString("at most 1000 parts"))
+                .body("detail", not(containsString("Exception")));
+    }
+
+    @Test
     void tabsAndLineBreaksAreText() {
         String cluster = create(TEAM_A, elastic(uniqueName("tabs"), 0, 2));
         as(TEAM_A).body("{\"type\":\"SQL\",\"clusterId\":\"" + cluster + "\",\"script\":"
