@@ -42,7 +42,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class Platform implements AutoCloseable {
 
-    static final String SECRET = "e2e-secret-of-enough-length";
+    public static final String SECRET = "e2e-secret-of-enough-length";
     /** The platform operator's token: reads across clusters (the provisioner's list of every local pod). */
     static final String OPERATOR_TOKEN = "e2e-operator-token-0123456789";
 

@@ -54,6 +54,11 @@ public final class SubmissionPlatform implements AutoCloseable {
      * null for the test repository over HTTP ({@link #maven}).
      */
     public SubmissionPlatform(String name, String repositories) throws Exception {
+        this(name, repositories, Map.of());
+    }
+
+    /** As {@link #SubmissionPlatform(String, String)}, with more settings of job-submission (a tenant's quota, say). */
+    public SubmissionPlatform(String name, String repositories, Map<String, String> submissionSettings) throws Exception {
         platform = new Platform(name);
         postgres = EmbeddedPostgresServer.onRandomPort().start();
         maven = MavenRepositoryServer.in(platform.work.resolve("maven"));
@@ -79,6 +84,7 @@ public final class SubmissionPlatform implements AutoCloseable {
         properties.put("slipway.job-submission.jobs.dependencies.repositories", repositories == null ? maven.url() : repositories);
         properties.put("slipway.job-submission.job-managers.locator", "LOCAL");
         properties.put("slipway.job-submission.job-managers.provisioner-url", platform.provisioner.url());
+        properties.putAll(submissionSettings);
         submission = ServiceProcess.start("job-submission", platform.repository.resolve("services/job-submission/target/quarkus-app"),
                 FreePorts.next(), properties, platform.work);
     }

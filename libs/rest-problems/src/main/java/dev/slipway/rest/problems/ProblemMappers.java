@@ -17,6 +17,9 @@ import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
@@ -26,6 +29,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * quarkus-hibernate-validator.
  */
 public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    private static final Pattern PART_LIMIT = Pattern.compile("Param limit of (\\d+) was exceeded");
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
@@ -96,6 +102,25 @@ public class ProblemMappers {
         int status = e.getResponse().getStatus();
         return respond(new Problem(Problem.BLANK, e.getResponse().getStatusInfo().getReasonPhrase(), status, e.getMessage(),
                 List.of()));
+    }
+
+    /**
+     * The multipart parser stops at its limit of form parts with a bare RuntimeException ("Param limit of 1000 was exceeded"):
+     * a 413 saying the limit. Any other exception nothing else maps is the service's: a 500 as problem+json, logged.
+     */
+    @ServerExceptionMapper
+    public Response unmapped(RuntimeException e) {
+        Matcher limit = PART_LIMIT.matcher(String.valueOf(e.getMessage()));
+        if (limit.matches()) {
+            Problem problem = new Problem(Problem.BLANK, "Too many form parts", 413, "a multipart form here has at most "
+                    + limit.group(1) + " parts; send fewer (a job's arguments and dependencies are one part each)",
+                    List.of(new Problem.FieldError("body", "more than " + limit.group(1) + " parts")));
+            return Response.status(413).type(Problem.MEDIA_TYPE).entity(problem).build();
+        }
+        LOG.errorf(e, "a request failed");
+        Problem problem = new Problem(Problem.BLANK, "Internal error", 500, "the service could not complete the request; it is"
+                + " logged; try again", List.of());
+        return Response.status(500).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
 
     private static Response respond(Problem problem) {

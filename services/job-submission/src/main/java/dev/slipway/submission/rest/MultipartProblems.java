@@ -5,8 +5,6 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -18,26 +16,6 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class MultipartProblems {
 
     private static final Logger LOG = Logger.getLogger(MultipartProblems.class);
-    private static final Pattern PART_LIMIT = Pattern.compile("Param limit of (\\d+) was exceeded");
-
-    /**
-     * The multipart parser stops at its limit of form parts with a bare RuntimeException ("Param limit of 1000 was exceeded"):
-     * a 413 saying the limit. Any other exception nothing else maps is the service's: a 500 as problem+json, logged.
-     */
-    @ServerExceptionMapper
-    public Response unmapped(RuntimeException e) {
-        Matcher limit = PART_LIMIT.matcher(String.valueOf(e.getMessage()));
-        if (limit.matches()) {
-            Problem problem = new Problem(Problem.BLANK, "Too many form parts", 413, "a multipart form here has at most "
-                    + limit.group(1) + " parts; send fewer (a job's arguments and dependencies are one part each)",
-                    List.of(new Problem.FieldError("body", "more than " + limit.group(1) + " parts")));
-            return Response.status(413).type(Problem.MEDIA_TYPE).entity(problem).build();
-        }
-        LOG.errorf(e, "a request failed");
-        Problem problem = new Problem(Problem.BLANK, "Internal error", 500, "the service could not complete the request; it is"
-                + " logged; try again", List.of());
-        return Response.status(500).type(Problem.MEDIA_TYPE).entity(problem).build();
-    }
 
     @ServerExceptionMapper
     public Response io(IOException e) {
