@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
  */
 public final class ClusterIdGrammar {
 
-    private static final Pattern DNS_LABEL = Pattern.compile("[a-z]([-a-z0-9]{0,61}[a-z0-9])?");
+    /** The grammar as a regular expression (an OpenAPI schema's pattern names it too). */
+    public static final String REGEX = "[a-z]([-a-z0-9]{0,61}[a-z0-9])?";
+    private static final Pattern DNS_LABEL = Pattern.compile(REGEX);
 
     /** What a caller is told when an id does not fit. */
     public static final String RULE = "a cluster id is a DNS label: lower-case letters, digits and '-', starting with a letter,"

@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -111,6 +113,85 @@ public final class BadInputs {
             }
         }
         return null;
+    }
+
+    /** One bad query parameter value. */
+    public record QueryCase(String description, String parameter, String value) {
+    }
+
+    /**
+     * The cases of the query parameters of operation {@code method} {@code path}, from their schemas: a whole number that is
+     * not one, a fraction, past any integer, below its minimum or above its maximum; a flag that is neither true nor false;
+     * a time that is none; a value outside its pattern (an id outside the id grammar); a NUL or control character in any.
+     */
+    public static List<QueryCase> queryCases(JsonNode openApi, String method, String path) {
+        JsonNode operation = openApi.path("paths").path(path).path(method.toLowerCase());
+        if (operation.isMissingNode()) {
+            throw new AssertionError("the OpenAPI document has no " + method + " " + path);
+        }
+        List<QueryCase> cases = new ArrayList<>();
+        for (JsonNode parameter : operation.path("parameters")) {
+            if (!"query".equals(parameter.path("in").asText())) {
+                continue;
+            }
+            String name = parameter.path("name").asText();
+            JsonNode schema = resolve(openApi, parameter.path("schema"));
+            String type = type(schema, null);
+            cases.add(new QueryCase("a NUL character", name, "a\u0000b"));
+            cases.add(new QueryCase("a control character", name, "a\u0007b"));
+            if ("integer".equals(type)) {
+                cases.add(new QueryCase("not a number", name, "five"));
+                cases.add(new QueryCase("a fraction", name, "1.5"));
+                cases.add(new QueryCase("a number too large for any integer", name, "1" + "0".repeat(40)));
+                if (schema.has("minimum")) {
+                    cases.add(new QueryCase("below the minimum", name, Long.toString(schema.path("minimum").asLong() - 1)));
+                }
+                if (schema.has("maximum")) {
+                    cases.add(new QueryCase("above the maximum", name, Long.toString(schema.path("maximum").asLong() + 1)));
+                }
+            } else if ("boolean".equals(type)) {
+                cases.add(new QueryCase("neither true nor false", name, "maybe"));
+            } else if ("date-time".equals(schema.path("format").asText())) {
+                cases.add(new QueryCase("not a time", name, "yesterday"));
+                cases.add(new QueryCase("a time past what a clock holds", name, "+999999999-12-31T23:59:59Z"));
+            }
+            if (schema.has("pattern")) {
+                cases.add(new QueryCase("outside its pattern", name, "NOT_AN_ID"));
+                cases.add(new QueryCase("a path outside its pattern", name, "../etc"));
+            }
+        }
+        return cases;
+    }
+
+    /**
+     * Sends each query case to {@code url} (the operation's path filled in) with {@code valid} parameters beside it and
+     * answers what went wrong: each must be a 4xx problem+json naming the parameter and no code.
+     */
+    public static List<String> queryFailures(String url, String method, Map<String, String> headers, Map<String, String> valid,
+            List<QueryCase> cases) throws IOException, InterruptedException {
+        List<String> failures = new ArrayList<>();
+        for (QueryCase bad : cases) {
+            StringBuilder query = new StringBuilder();
+            valid.forEach((name, value) -> {
+                if (!name.equals(bad.parameter)) {
+                    query.append(query.isEmpty() ? "?" : "&").append(encode(name)).append('=').append(encode(value));
+                }
+            });
+            query.append(query.isEmpty() ? "?" : "&").append(encode(bad.parameter)).append('=').append(encode(bad.value));
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + query)).timeout(Duration.ofSeconds(30))
+                    .method(method, HttpRequest.BodyPublishers.noBody());
+            headers.forEach(request::header);
+            HttpResponse<String> answer = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            String problem = problem(new Case(bad.description, bad.parameter, ""), answer);
+            if (problem != null) {
+                failures.add(bad.description + " (" + bad.parameter + "=" + bad.value.replace("\u0000", "\\0") + "): " + problem);
+            }
+        }
+        return failures;
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
     }
 
     /** Cases for each property of {@code schema}, the object at {@code prefix} of {@code root}. */

@@ -283,6 +283,13 @@ class JobsTest {
 
         List<String> failures = new ArrayList<>(BadInputs.failures(base + "/api/v1/clusters", "POST", caller, clusterCases));
         failures.addAll(BadInputs.failures(base + "/api/v1/jobs", "POST", caller, jobCases));
+        failures.addAll(BadInputs.queryFailures(base + "/api/v1/clusters", "GET", caller, Map.of(),
+                BadInputs.queryCases(openApi, "GET", "/api/v1/clusters")));
+        failures.addAll(BadInputs.queryFailures(base + "/api/v1/jobs", "GET", caller, Map.of(),
+                BadInputs.queryCases(openApi, "GET", "/api/v1/jobs")));
+        // A bad flag is refused before anything is done: the cluster is still there afterwards.
+        failures.addAll(BadInputs.queryFailures(base + "/api/v1/clusters/" + cluster, "DELETE", caller, Map.of(),
+                BadInputs.queryCases(openApi, "DELETE", "/api/v1/clusters/{id}")));
         assertThat(failures).as("bad inputs not answered as they should be").isEmpty();
         assertThat(as(TEAM_A).get("/api/v1/clusters").then().extract().jsonPath().getList("$")).hasSize(clusters);
         assertThat(as(TEAM_A).get("/api/v1/jobs").then().extract().jsonPath().getList("$")).hasSize(jobs);

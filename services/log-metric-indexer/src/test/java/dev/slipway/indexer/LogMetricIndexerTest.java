@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.contracts.CloudEventHeaders;
 import dev.slipway.contracts.Topics;
 import dev.slipway.contracts.auth.ClusterTokens;
@@ -18,9 +19,11 @@ import dev.slipway.contracts.telemetry.LogRecord;
 import dev.slipway.contracts.telemetry.MetricSample;
 import dev.slipway.indexer.messaging.IndexerRuntime;
 import dev.slipway.messaging.EventRecords;
+import dev.slipway.testkit.BadInputs;
 import dev.slipway.testkit.EveryRouteLocked;
 import dev.slipway.testkit.InjectKafkaCompanion;
 import dev.slipway.testkit.KafkaTestResource;
+import dev.slipway.testkit.OpenApiDocument;
 import dev.slipway.testkit.TopicWatch;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -345,6 +348,24 @@ class LogMetricIndexerTest {
 
     @TestHTTPResource("/")
     URL serviceUrl;
+
+    /**
+     * Generated from the service's OpenAPI document: each query parameter of a log search and a metric query sent wrong in
+     * each way its schema says is wrong (a number that is none or out of range, a time that is none, an id outside the
+     * grammar, a NUL or control character) is a 400 naming it.
+     */
+    @Test
+    void everyQueryParameterSentWrongIsRefusedNamingIt() throws Exception {
+        JsonNode openApi = OpenApiDocument.of(serviceUrl.toString());
+        String base = serviceUrl.toString().replaceAll("/$", "");
+        Map<String, String> operator = Map.of("Authorization", "Bearer " + OPERATOR);
+        List<BadInputs.QueryCase> logs = BadInputs.queryCases(openApi, "GET", "/api/v1/logs");
+        List<BadInputs.QueryCase> metrics = BadInputs.queryCases(openApi, "GET", "/api/v1/metrics");
+        List<String> failures = new ArrayList<>(BadInputs.queryFailures(base + "/api/v1/logs", "GET", operator, Map.of(), logs));
+        failures.addAll(BadInputs.queryFailures(base + "/api/v1/metrics", "GET", operator, Map.of("name", "numRestarts"), metrics));
+        assertThat(logs.size() + metrics.size()).as("cases generated").isGreaterThan(30);
+        assertThat(failures).as("bad query parameters not answered as they should be").isEmpty();
+    }
 
     /** Generated from the service's OpenAPI routes: a new endpoint without a check of its caller fails here. */
     @Test

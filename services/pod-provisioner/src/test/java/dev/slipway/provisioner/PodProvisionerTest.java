@@ -24,9 +24,11 @@ import dev.slipway.contracts.resources.PodReady;
 import dev.slipway.contracts.resources.PodRole;
 import dev.slipway.contracts.resources.ResourceEvent;
 import dev.slipway.messaging.EventRecords;
+import dev.slipway.testkit.BadInputs;
 import dev.slipway.testkit.EveryRouteLocked;
 import dev.slipway.testkit.InjectKafkaCompanion;
 import dev.slipway.testkit.KafkaTestResource;
+import dev.slipway.testkit.OpenApiDocument;
 import dev.slipway.testkit.TopicWatch;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -215,6 +217,16 @@ class PodProvisionerTest {
 
     @TestHTTPResource("/")
     URL serviceUrl;
+
+    /** Generated from the service's OpenAPI document: a pod listing's cluster id sent wrong in every way is a 400 naming it. */
+    @Test
+    void everyQueryParameterSentWrongIsRefusedNamingIt() throws Exception {
+        List<BadInputs.QueryCase> cases = BadInputs.queryCases(OpenApiDocument.of(serviceUrl.toString()), "GET", "/api/v1/local/pods");
+        assertThat(cases).as("cases generated").hasSizeGreaterThan(3);
+        assertThat(BadInputs.queryFailures(serviceUrl.toString().replaceAll("/$", "") + "/api/v1/local/pods", "GET",
+                Map.of("Authorization", "Bearer test-operator-token-0123"), Map.of(), cases))
+                .as("bad query parameters not answered as they should be").isEmpty();
+    }
 
     /** Generated from the service's OpenAPI routes: a new endpoint without a check of its caller fails here. */
     @Test

@@ -460,7 +460,9 @@ class ResourceSchedulerTest {
         List<BadInputs.Case> replays = BadInputs.cases(openApi, "POST", path + "/replay",
                 (ObjectNode) json.readTree("{\"warmPool\":1,\"idleTimeoutSeconds\":30,\"maxTaskManagers\":4}"));
         failures.addAll(BadInputs.failures(clusterUrl + "/replay", "POST", Map.of("Authorization", reader()), replays));
-        assertThat(requests.size() + releases.size() + replays.size()).as("cases generated").isGreaterThan(40);
+        List<BadInputs.QueryCase> pages = BadInputs.queryCases(openApi, "GET", path + "/decisions");
+        failures.addAll(BadInputs.queryFailures(clusterUrl + "/decisions", "GET", Map.of("Authorization", reader()), Map.of(), pages));
+        assertThat(requests.size() + releases.size() + replays.size() + pages.size()).as("cases generated").isGreaterThan(50);
         assertThat(failures).as("bad inputs not answered as they should be").isEmpty();
 
         given().contentType(ContentType.JSON).header("Authorization", token()).body("{\"requestId\":\"r-good\",\"count\":1}")

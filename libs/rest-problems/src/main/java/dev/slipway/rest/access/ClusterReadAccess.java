@@ -1,6 +1,7 @@
 package dev.slipway.rest.access;
 
 import dev.slipway.contracts.auth.ClusterTokens;
+import dev.slipway.contracts.cluster.ClusterIdGrammar;
 import dev.slipway.rest.problems.ProblemException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -43,13 +44,17 @@ public final class ClusterReadAccess {
 
     /**
      * A read narrowed to one cluster by its {@code clusterId} query parameter, or, without it, across clusters (the
-     * operator's alone).
+     * operator's alone). A clusterId outside the cluster-id grammar is a 400 naming it, once the caller is known.
      */
     public void requireClusterOrAll(String clusterId, String authorization, String accessToken) {
         if (clusterId == null || clusterId.isBlank()) {
             requireOperator(authorization, accessToken, "clusterId");
         } else {
             requireCluster(clusterId.trim(), authorization, accessToken);
+            // The caller first; then the id, before it touches a query: the operator reads any cluster, not any string.
+            if (!ClusterIdGrammar.valid(clusterId.trim())) {
+                throw ProblemException.invalid("clusterId", ClusterIdGrammar.RULE);
+            }
         }
     }
 

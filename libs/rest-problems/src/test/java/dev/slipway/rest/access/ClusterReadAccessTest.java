@@ -86,5 +86,7 @@ class ClusterReadAccessTest {
         assertThat(status(() -> access.requireClusterOrAll("c-2", reader, null))).isEqualTo(403);
         assertThat(status(() -> access.requireClusterOrAll(null, reader, null))).isEqualTo(403);
         assertThat(status(() -> access.requireClusterOrAll("", "Bearer " + OPERATOR, null))).isEqualTo(200);
+        assertThat(status(() -> access.requireClusterOrAll("../etc", "Bearer " + OPERATOR, null))).isEqualTo(400);
+        assertThat(status(() -> access.requireClusterOrAll("../etc", null, null))).isEqualTo(401);
     }
 }

@@ -27,6 +27,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /**
  * Session clusters of the caller's tenant ({@code Authorization: Bearer <tenant API token>}). Another
@@ -62,7 +65,7 @@ public class ClustersResource {
     /** The tenant's clusters, oldest first; deleted ones only with {@code includeDeleted=true}. */
     @GET
     public Uni<List<ClusterView>> list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @QueryParam("includeDeleted") String includeDeleted) {
+            @Parameter(schema = @Schema(type = SchemaType.BOOLEAN)) @QueryParam("includeDeleted") String includeDeleted) {
         Tenant tenant = tenants.require(authorization);
         return clusters.list(tenant, QueryParameters.flag("includeDeleted", includeDeleted))
                 .map(all -> all.stream().map(this::view).toList());
@@ -97,7 +100,7 @@ public class ClustersResource {
     @Path("/{id}")
     public Uni<Response> delete(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent, @PathParam("id") String id,
-            @QueryParam("force") String force) {
+            @Parameter(schema = @Schema(type = SchemaType.BOOLEAN)) @QueryParam("force") String force) {
         Tenant tenant = tenants.require(authorization);
         return clusters.delete(tenant, id, QueryParameters.flag("force", force), traceparent)
                 .map(cluster -> Response.status(cluster.status == ClusterStatus.DELETED ? 200 : 202)

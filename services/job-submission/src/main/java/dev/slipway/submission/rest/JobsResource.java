@@ -2,6 +2,7 @@ package dev.slipway.submission.rest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.contracts.CloudEventHeaders;
+import dev.slipway.contracts.cluster.ClusterIdGrammar;
 import dev.slipway.contracts.jobs.JobKind;
 import dev.slipway.rest.problems.Problem.FieldError;
 import dev.slipway.rest.problems.ProblemException;
@@ -37,6 +38,9 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.jboss.resteasy.reactive.server.multipart.MultipartFormDataInput;
 
 /**
@@ -123,8 +127,13 @@ public class JobsResource {
     /** The tenant's jobs, oldest first; {@code clusterId} narrows them to one cluster. */
     @GET
     public Uni<List<JobView>> list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @Parameter(schema = @Schema(type = SchemaType.STRING, pattern = ClusterIdGrammar.REGEX))
             @QueryParam("clusterId") String clusterId) {
-        return jobs.list(tenants.require(authorization), clusterId).map(all -> all.stream().map(JobView::of).toList());
+        Tenant tenant = tenants.require(authorization);
+        if (clusterId != null && !clusterId.isEmpty() && !ClusterIdGrammar.valid(clusterId)) {
+            throw ProblemException.invalid("clusterId", ClusterIdGrammar.RULE);
+        }
+        return jobs.list(tenant, clusterId).map(all -> all.stream().map(JobView::of).toList());
     }
 
     /** The job with its versions and savepoints. */

@@ -1,5 +1,6 @@
 package dev.slipway.indexer.rest;
 
+import dev.slipway.contracts.cluster.ClusterIdGrammar;
 import dev.slipway.contracts.telemetry.LogRecord;
 import dev.slipway.indexer.config.IndexerConfig;
 import dev.slipway.indexer.logs.Cursors;
@@ -27,6 +28,9 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
@@ -57,9 +61,9 @@ public class LogsResource {
      * newest first; {@code cursor} is the previous page's {@code nextCursor}.
      */
     @GET
-    public LogPage search(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @QueryParam("q") String q, @QueryParam("level") String level, @QueryParam("clusterId") String clusterId,
-            @QueryParam("jobId") String jobId, @QueryParam("pod") String pod, @QueryParam("from") String from,
-            @QueryParam("to") String to, @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) throws IOException {
+    public LogPage search(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @QueryParam("q") String q, @QueryParam("level") String level, @Parameter(schema = @Schema(type = SchemaType.STRING, pattern = ClusterIdGrammar.REGEX)) @QueryParam("clusterId") String clusterId,
+            @QueryParam("jobId") String jobId, @QueryParam("pod") String pod, @Parameter(schema = @Schema(type = SchemaType.STRING, format = "date-time")) @QueryParam("from") String from,
+            @Parameter(schema = @Schema(type = SchemaType.STRING, format = "date-time")) @QueryParam("to") String to, @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1")) @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) throws IOException {
         access.requireClusterOrAll(clusterId, authorization, null);
         Instant start = Params.instant("from", from);
         Instant end = Params.instant("to", to);

@@ -1,5 +1,6 @@
 package dev.slipway.indexer.rest;
 
+import dev.slipway.contracts.cluster.ClusterIdGrammar;
 import dev.slipway.indexer.config.IndexerConfig;
 import dev.slipway.indexer.messaging.IndexerRuntime;
 import dev.slipway.indexer.metrics.MetricQuery;
@@ -18,6 +19,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /** Metric series by name, cluster and tags over a time range, in buckets of a step (who reads: as for logs). */
 @Path("/api/v1/metrics")
@@ -46,9 +50,9 @@ public class MetricsResource {
      * so a smaller step there shows one point per rollup.
      */
     @GET
-    public MetricAnswer query(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @QueryParam("name") String name, @QueryParam("clusterId") String clusterId,
+    public MetricAnswer query(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @QueryParam("name") String name, @Parameter(schema = @Schema(type = SchemaType.STRING, pattern = ClusterIdGrammar.REGEX)) @QueryParam("clusterId") String clusterId,
             @QueryParam("job") String job, @QueryParam("task") String task, @QueryParam("subtask") String subtask,
-            @QueryParam("taskmanager") String taskmanager, @QueryParam("pod") String pod, @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("step") String step) throws IOException {
+            @QueryParam("taskmanager") String taskmanager, @QueryParam("pod") String pod, @Parameter(schema = @Schema(type = SchemaType.STRING, format = "date-time")) @QueryParam("from") String from, @Parameter(schema = @Schema(type = SchemaType.STRING, format = "date-time")) @QueryParam("to") String to, @QueryParam("step") String step) throws IOException {
         access.requireClusterOrAll(clusterId, authorization, null);
         if (Params.blank(name)) {
             throw ProblemException.invalid("name", "required: the metric's name, e.g. numRecordsInPerSecond");

@@ -15,6 +15,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /**
  * What the local backend runs: for operators, the CLI, and clients that need a JobManager's address. Every call brings a
@@ -37,7 +40,7 @@ public class ProvisionerResource {
     /** Pods running as local processes, as {@code cluster/pod}: one cluster's ({@code clusterId}), or all (the operator). */
     @GET
     @Path("/local/pods")
-    public List<String> localPods(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @QueryParam("clusterId") String clusterId) {
+    public List<String> localPods(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Parameter(schema = @Schema(type = SchemaType.STRING, pattern = ClusterIdGrammar.REGEX)) @QueryParam("clusterId") String clusterId) {
         access.requireClusterOrAll(clusterId, authorization, null);
         List<String> pods = runtime.local().map(local -> local.runningPods()).orElse(List.of());
         if (clusterId == null || clusterId.isBlank()) {

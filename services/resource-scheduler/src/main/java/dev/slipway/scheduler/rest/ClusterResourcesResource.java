@@ -40,6 +40,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
@@ -151,7 +154,7 @@ public class ClusterResourcesResource {
     @Path("/decisions")
     public List<Decision> decisions(@PathParam("clusterId") String clusterId,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @QueryParam("offset") String offsetParameter, @QueryParam("limit") String limitParameter) {
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "0")) @QueryParam("offset") String offsetParameter, @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000")) @QueryParam("limit") String limitParameter) {
         tokens.requireReader(clusterId, authorization);
         int offset = QueryParameters.wholeNumber("offset", offsetParameter, 0, 0, Integer.MAX_VALUE);
         int limit = QueryParameters.wholeNumber("limit", limitParameter, 50, 1, 1000);
