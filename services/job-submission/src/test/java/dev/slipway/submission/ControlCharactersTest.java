@@ -5,6 +5,7 @@ import static dev.slipway.submission.TestSupport.as;
 import static dev.slipway.submission.TestSupport.create;
 import static dev.slipway.submission.TestSupport.elastic;
 import static dev.slipway.submission.TestSupport.uniqueName;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
@@ -12,7 +13,15 @@ import static org.hamcrest.Matchers.not;
 import dev.slipway.testkit.KafkaTestResource;
 import dev.slipway.testkit.PostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -83,6 +92,9 @@ class ControlCharactersTest {
         }
     }
 
+    @TestHTTPResource("/")
+    URL serviceUrl;
+
     @Test
     void aMultipartBodyThatDoesNotMatchItsBoundaryIsA400() {
         io.restassured.RestAssured.given().header("Authorization", TEAM_A)
@@ -105,6 +117,39 @@ class ControlCharactersTest {
                 .post("/api/v1/jobs").then().statusCode(413).contentType("application/problem+json")
                 .body("errors[0].field", equalTo("body")).body("detail", containsString("at most 1000 parts"))
                 .body("detail", not(containsString("Exception")));
+    }
+
+    /**
+     * A client that says the body's size and waits for 100-continue (as curl does for large uploads) learns the limit without
+     * sending a byte of it. Over a plain socket: Java 17's HttpClient waits forever for a 100 that does not come (JDK-8286171).
+     */
+    @Test
+    void aBodyOverTheServicesLimitIsRefusedSayingTheLimitBeforeItIsSent() throws Exception {
+        long tooLarge = 200L * 1024 * 1024;
+        try (Socket socket = new Socket(serviceUrl.getHost(), serviceUrl.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /api/v1/jobs HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + TEAM_A
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + tooLarge + "\r\nExpect: 100-continue\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = answerOf(socket);
+            assertThat(answer).startsWith("HTTP/1.1 413").contains("application/problem+json")
+                    .contains("reads at most 105906176").contains("\"field\":\"body\"").doesNotContain("100 Continue");
+        }
+    }
+
+    /** The response's head and its body of Content-Length bytes. */
+    private static String answerOf(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int next = in.read();
+            if (next < 0) {
+                return head.toString();
+            }
+            head.append((char) next);
+        }
+        Matcher length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        return head + (length.find() ? new String(in.readNBytes(Integer.parseInt(length.group(1))), StandardCharsets.UTF_8) : "");
     }
 
     @Test
