@@ -137,6 +137,13 @@ class ControlCharactersTest {
         }
     }
 
+    @Test
+    void aUrlLongerThanTheServiceReadsIsRefusedSayingTheLimit() {
+        as(TEAM_A).queryParam("clusterId", "c".repeat(9_000)).get("/api/v1/jobs").then().statusCode(414)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("url"))
+                .body("detail", containsString("at most 8192"));
+    }
+
     /** The response's head and its body of Content-Length bytes. */
     private static String answerOf(Socket socket) throws IOException {
         InputStream in = socket.getInputStream();
