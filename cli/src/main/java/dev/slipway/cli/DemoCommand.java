@@ -56,11 +56,18 @@ final class DemoCommand implements Callable<Integer> {
                     + "SLIPWAY_MAVEN_REPOSITORIES) and watch its table fill (default: on).")
     boolean pipeline = true;
 
+    @Option(names = "--pipeline-windows", defaultValue = "3",
+            description = "How many closed 10 s windows the pipeline's table shows before the demo stops it (default: 3).")
+    int pipelineWindows = 3;
+
     private long t0;
     private String cluster;
 
     @Override
     public Integer call() {
+        if (pipelineWindows < 1 || pipelineWindows > 30) {
+            throw new CliException("--pipeline-windows must be between 1 and 30, was " + pipelineWindows);
+        }
         Settings settings = Settings.load();
         LocalPlatform platform = new LocalPlatform(settings, System.out);
         boolean up = platform.status().stream().filter(s -> LocalPlatform.SERVICES.contains(s.name()))
@@ -141,9 +148,9 @@ final class DemoCommand implements Callable<Integer> {
             times.put("jobs done -> idle TaskManagers released", elapsed() - idleFrom);
             if (pipeline) {
                 double started = elapsed();
-                PipelineDemo.Outcome outcome = new PipelineDemo(settings, submission, this::say).run(cluster, 3);
-                times.put("pipeline submitted -> 3 windows in PostgreSQL", elapsed() - started);
-                say("pipeline cancelled: " + outcome.rows() + " rows of " + outcome.windows() + " windows in table " + outcome.table()
+                PipelineDemo.Outcome outcome = new PipelineDemo(settings, submission, this::say).run(cluster, pipelineWindows);
+                times.put("pipeline submitted -> " + windows(pipelineWindows) + " in PostgreSQL", elapsed() - started);
+                say("pipeline cancelled: " + outcome.rows() + " rows of " + windows(outcome.windows()) + " in table " + outcome.table()
                         + " of database " + PipelineDemo.DATABASE + "; its TaskManager goes after " + idleTimeout + " s idle");
                 awaitLiveTaskManagers(client, keepStreaming ? 1 : 0, idleTimeout + 90);
             }
@@ -366,5 +373,9 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    private static String windows(int count) {
+        return count + (count == 1 ? " window" : " windows");
     }
 }

@@ -148,7 +148,8 @@ class PlatformLifecycleTest {
     @Test
     @Order(3)
     void theDemoRunsBothJobsOnTaskManagersThatComeAndGo() throws Exception {
-        CliProcess.Result demo = cli.run(Duration.ofMinutes(5), "demo", "--name", CLUSTER_NAME, "--idle-timeout", "10", "--n", "2000000");
+        CliProcess.Result demo = cli.run(Duration.ofMinutes(5), "demo", "--name", CLUSTER_NAME, "--idle-timeout", "10", "--n", "2000000",
+                "--pipeline-windows", "1");
 
         assertThat(demo.exitCode()).as(demo.output()).isZero();
         assertThat(demo.output()).contains("created through job-submission", "RUNNING (Flink job",
