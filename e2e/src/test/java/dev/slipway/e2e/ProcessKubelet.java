@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -64,6 +65,7 @@ final class ProcessKubelet implements AutoCloseable {
     static final String NODE = "kubelet-node-1";
     private static final Pattern VARIABLE = Pattern.compile("\\$\\$|\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
     private static final String ALL_ADDRESSES = "0.0.0.0";
+    private static final Set<String> ENDED = Set.of("Succeeded", "Failed");
     /** Runs in the pod's mount namespace: the image at /opt, the volumes, the hosts file; then the container's command. */
     private static final String CONTAINER_SETUP = """
             set -e
@@ -85,6 +87,8 @@ final class ProcessKubelet implements AutoCloseable {
         return thread;
     });
     private final Map<String, Running> running = new ConcurrentHashMap<>();
+    /** Pods deleted from the API: one deleted before its process starts never starts. */
+    private final Set<String> deleted = ConcurrentHashMap.newKeySet();
     private final AtomicInteger addresses = new AtomicInteger(1);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private Watch watch;
@@ -119,8 +123,10 @@ final class ProcessKubelet implements AutoCloseable {
             public void eventReceived(Action action, Pod pod) {
                 String name = pod.getMetadata().getName();
                 if (action == Action.ADDED) {
+                    deleted.remove(name);
                     workers.submit(() -> run(pod));
                 } else if (action == Action.DELETED) {
+                    deleted.add(name);
                     workers.submit(() -> stop(name));
                 }
             }
@@ -183,12 +189,15 @@ final class ProcessKubelet implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(output(name).toFile()));
             builder.environment().clear();
             builder.environment().putAll(env);
+            Process process;
             synchronized (this) {
+                if (deleted.contains(name)) {
+                    return;
+                }
                 running.put(name, new Running(pod, ip, null, hosts));
                 writeHostsFiles();
-                Process process = builder.start();
+                process = builder.start();
                 running.put(name, new Running(pod, ip, process, hosts));
-                process.onExit().thenRun(() -> exited(name, process));
             }
             status(name, status -> {
                 status.setPhase("Running");
@@ -200,6 +209,8 @@ final class ProcessKubelet implements AutoCloseable {
                                 .build())
                         .build()));
             });
+            // After Running is written: an exit reported first would be overwritten by it.
+            process.onExit().thenRun(() -> exited(name, process));
             awaitReadiness(name, main.getReadinessProbe(), ip);
         } catch (IOException | RuntimeException e) {
             status(name, status -> {
@@ -358,7 +369,7 @@ final class ProcessKubelet implements AutoCloseable {
 
     private void exited(String name, Process process) {
         Running pod = running.get(name);
-        if (pod == null || pod.process != process) {
+        if (pod == null || pod.process != process || deleted.contains(name)) {
             return; // deleted: the API has no pod to report on
         }
         int exitCode = process.exitValue();
@@ -372,25 +383,33 @@ final class ProcessKubelet implements AutoCloseable {
         });
     }
 
+    /** Stops a deleted pod's process; it counts as alive ({@link #alive()}) until it has ended. */
     private void stop(String name) {
-        Running pod = running.remove(name);
+        Running pod;
+        synchronized (this) {
+            pod = running.get(name);
+        }
         if (pod == null || pod.process == null) {
+            running.remove(name);
             return;
         }
         pod.process.destroy();
         try {
             if (!pod.process.waitFor(30, TimeUnit.SECONDS)) {
-                pod.process.destroyForcibly();
+                pod.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             pod.process.destroyForcibly();
+        } finally {
+            running.remove(name, pod);
         }
     }
 
+    /** Changes the pod's status, unless the pod is gone or has ended (Succeeded, Failed): those are final. */
     private synchronized void status(String name, Consumer<PodStatus> change) {
         Pod current = client.pods().inNamespace(namespace).withName(name).get();
-        if (current == null) {
+        if (current == null || current.getStatus() != null && ENDED.contains(current.getStatus().getPhase())) {
             return;
         }
         PodStatus status = current.getStatus() == null ? new PodStatus() : current.getStatus();

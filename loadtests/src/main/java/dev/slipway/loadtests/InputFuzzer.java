@@ -22,6 +22,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -49,8 +50,9 @@ public final class InputFuzzer {
     private static final String[] NUMBERS = {"0", "-1", "1", "2147483647", "2147483648", "-2147483649", "9223372036854775807",
         "9223372036854775808", "1" + "0".repeat(400), "1e308", "1e309", "-1e308", "0.5", "1e-320", "-0.0", "3.0", "1.9"};
 
+    /** {@code validAnswers}: what the valid body itself is answered (a job for a cluster that does not exist: 404). */
     private record Target(String name, String method, String openApiPath, String url, Map<String, String> headers,
-            ObjectNode valid) {
+            ObjectNode valid, Set<Integer> validAnswers) {
     }
 
     private record Outcome(int status, String contentType, String body, String error) {
@@ -62,6 +64,7 @@ public final class InputFuzzer {
     public static void main(String[] args) throws Exception {
         long seconds = args.length > 0 ? Long.parseLong(args[0]) : 120;
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 7;
+        boolean passed;
         // At most two clusters for the tenant: an input that happens to be a valid cluster starts a JobManager, no more.
         try (SubmissionPlatform platform = new SubmissionPlatform("fuzz", null,
                 Map.of("slipway.job-submission.tenants.e2e.max-clusters", "2"))) {
@@ -96,9 +99,11 @@ public final class InputFuzzer {
                     .filter(entry -> entry.getKey().startsWith("DEFECT")).mapToLong(Map.Entry::getValue).sum()).sum();
             System.out.println(total == 0 && unhealthy.isEmpty() ? "PASS: every input answered as it should be"
                     : "FAIL: " + total + " defects");
-            if (total > 0 || !unhealthy.isEmpty()) {
-                System.exit(1);
-            }
+            passed = total == 0 && unhealthy.isEmpty();
+        }
+        // After the platform is closed: exiting inside would leave its services and processes running.
+        if (!passed) {
+            System.exit(1);
         }
     }
 
@@ -115,29 +120,43 @@ public final class InputFuzzer {
                                 {"name":"fuzz","mode":"ELASTIC","flinkVersion":"2.2.0","jobManager":{"cpu":0.5,"memoryMb":1024},
                                  "taskManager":{"cpu":0.5,"memoryMb":1024},"slotsPerTaskManager":1,
                                  "elastic":{"warmPool":0,"maxTaskManagers":1,"idleTimeoutSeconds":30},
-                                 "flinkConfiguration":{"pipeline.max-parallelism":"16"}}""")),
+                                 "flinkConfiguration":{"pipeline.max-parallelism":"16"}}"""), Set.of(201)),
                 // A cluster that does not exist: an input that is a valid job is answered, and runs nowhere.
                 new Target("job-submission POST /api/v1/jobs", "POST", "/api/v1/jobs", submission + "/api/v1/jobs", tenant, object("""
                         {"type":"SQL","name":"fuzz","clusterId":"c0000000000000","parallelism":1,
                          "script":"CREATE TABLE s (x INT) WITH ('connector' = 'datagen'); INSERT INTO s SELECT 1;",
-                         "flinkConfiguration":{"pipeline.max-parallelism":"16"},"dependencies":[]}""")),
+                         "flinkConfiguration":{"pipeline.max-parallelism":"16"},"dependencies":[]}"""), Set.of(404)),
                 // A cluster the scheduler has no spec of: requests are read, checked and recorded, and start nothing.
                 new Target("resource-scheduler POST resource-requests", "POST", "/api/v1/clusters/{clusterId}/resource-requests",
                         scheduler + "/resource-requests", resourceManager,
-                        object("{\"requestId\":\"r-1\",\"count\":1,\"taskManager\":{\"cpu\":1,\"memoryMb\":1024,\"diskMb\":0}}")),
+                        object("{\"requestId\":\"r-1\",\"count\":1,\"taskManager\":{\"cpu\":1,\"memoryMb\":1024,\"diskMb\":0}}"),
+                        Set.of(202)),
                 new Target("resource-scheduler POST releases", "POST", "/api/v1/clusters/{clusterId}/releases", scheduler + "/releases",
-                        resourceManager, object("{\"podName\":\"" + GHOST_CLUSTER + "-tm-0\",\"reason\":\"idle\"}")),
+                        resourceManager, object("{\"podName\":\"" + GHOST_CLUSTER + "-tm-0\",\"reason\":\"idle\"}"), Set.of(202)),
                 new Target("resource-scheduler POST replay", "POST", "/api/v1/clusters/{clusterId}/replay", scheduler + "/replay", reader,
-                        object("{\"warmPool\":1,\"idleTimeoutSeconds\":30,\"maxTaskManagers\":4}")));
+                        object("{\"warmPool\":1,\"idleTimeoutSeconds\":30,\"maxTaskManagers\":4}"), Set.of(200)));
     }
 
-    /** The valid body's fields must be the schema's: a fuzzer starting from a body the API does not describe tests little. */
+    /**
+     * The valid body must be one: its fields the schema's, and answered as valid once sent. A fuzzer starting from a body
+     * the API refuses would only show that broken bodies are refused.
+     */
     private static void checkValid(Target target) throws IOException, InterruptedException {
         String service = target.url.substring(0, target.url.indexOf("/api/"));
         JsonNode openApi = OpenApiDocument.of(service);
         List<BadInputs.Case> cases = BadInputs.cases(openApi, target.method, target.openApiPath, target.valid);
-        System.out.printf("%-42s valid body of %d fields; %d generated bad-input cases beside the random ones%n", target.name,
-                target.valid.size(), cases.size());
+        JsonNode properties = BadInputs.schema(openApi, target.method, target.openApiPath).path("properties");
+        target.valid.fieldNames().forEachRemaining(field -> {
+            if (!properties.has(field)) {
+                throw new IllegalStateException(target.name + ": the valid body's field " + field + " is not in the schema");
+            }
+        });
+        Outcome answer = send(target, target.valid.toString());
+        if (!target.validAnswers.contains(answer.status)) {
+            throw new IllegalStateException(target.name + ": the valid body was answered " + answer.status + " " + answer.body);
+        }
+        System.out.printf("%-42s valid body of %d fields answered %d; %d generated bad-input cases beside the random ones%n",
+                target.name, target.valid.size(), answer.status, cases.size());
     }
 
     private static String mutated(ObjectNode valid, Random random) {
@@ -274,7 +293,7 @@ public final class InputFuzzer {
     private static List<String> unhealthy(SubmissionPlatform platform) {
         List<String> unhealthy = new ArrayList<>();
         for (String service : List.of(platform.submission.url(), platform.platform.scheduler.url(), platform.platform.provisioner.url())) {
-            Outcome health = send(new Target("health", "GET", null, service + "/q/health/ready", Map.of(), null), "");
+            Outcome health = send(new Target("health", "GET", null, service + "/q/health/ready", Map.of(), null, Set.of(200)), "");
             if (health.status != 200) {
                 unhealthy.add(service + " " + health.status);
             }

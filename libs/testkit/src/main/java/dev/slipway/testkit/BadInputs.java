@@ -53,6 +53,17 @@ public final class BadInputs {
      * /api/v1/clusters}), from its JSON body's schema and a valid body of it.
      */
     public static List<Case> cases(JsonNode openApi, String method, String path, ObjectNode valid) {
+        JsonNode schema = schema(openApi, method, path);
+        List<Case> cases = new ArrayList<>();
+        cases.add(new Case("a body that is not JSON", null, "{\"" + firstField(schema) + "\":"));
+        cases.add(new Case("an array for the object", null, "[" + valid + "]"));
+        cases.add(new Case("a string for the object", null, "\"" + firstField(schema) + "\""));
+        object(openApi, schema, valid, "", valid, cases);
+        return cases;
+    }
+
+    /** The schema of the JSON object operation {@code method} {@code path} takes as its body. */
+    public static JsonNode schema(JsonNode openApi, String method, String path) {
         JsonNode operation = openApi.path("paths").path(path).path(method.toLowerCase());
         if (operation.isMissingNode()) {
             throw new AssertionError("the OpenAPI document has no " + method + " " + path);
@@ -61,12 +72,7 @@ public final class BadInputs {
         if (schema.path("properties").isEmpty()) {
             throw new AssertionError(method + " " + path + " takes no JSON object in its OpenAPI document");
         }
-        List<Case> cases = new ArrayList<>();
-        cases.add(new Case("a body that is not JSON", null, "{\"" + firstField(schema) + "\":"));
-        cases.add(new Case("an array for the object", null, "[" + valid + "]"));
-        cases.add(new Case("a string for the object", null, "\"" + firstField(schema) + "\""));
-        object(openApi, schema, valid, "", valid, cases);
-        return cases;
+        return schema;
     }
 
     /**
