@@ -112,15 +112,13 @@ public class ProblemMappers {
     public Response unmapped(RuntimeException e) {
         Matcher limit = PART_LIMIT.matcher(String.valueOf(e.getMessage()));
         if (limit.matches()) {
-            Problem problem = new Problem(Problem.BLANK, "Too many form parts", 413, "a multipart form here has at most "
+            return respond(new Problem(Problem.BLANK, "Too many form parts", 413, "a multipart form here has at most "
                     + limit.group(1) + " parts; send fewer (a job's arguments and dependencies are one part each)",
-                    List.of(new Problem.FieldError("body", "more than " + limit.group(1) + " parts")));
-            return Response.status(413).type(Problem.MEDIA_TYPE).entity(problem).build();
+                    List.of(new Problem.FieldError("body", "more than " + limit.group(1) + " parts"))));
         }
         LOG.errorf(e, "a request failed");
-        Problem problem = new Problem(Problem.BLANK, "Internal error", 500, "the service could not complete the request; it is"
-                + " logged; try again", List.of());
-        return Response.status(500).type(Problem.MEDIA_TYPE).entity(problem).build();
+        return respond(new Problem(Problem.BLANK, "Internal error", 500, "the service could not complete the request; it is"
+                + " logged; try again", List.of()));
     }
 
     private static Response respond(Problem problem) {
