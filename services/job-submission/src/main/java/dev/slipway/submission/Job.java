@@ -5,6 +5,7 @@ import dev.slipway.contracts.jobs.JobStatus;
 import dev.slipway.submission.job.Operation;
 import dev.slipway.submission.job.RestoreKind;
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -107,44 +108,9 @@ public class Job {
     @Column(name = "op_seq")
     public long opSeq;
 
-    /** SUBMIT, STOP then submit: the version to submit. */
-    @Column(name = "op_version")
-    public Integer opVersion;
-
-    /** SUBMIT, STOP then submit: the cluster to submit to. */
-    @Column(name = "op_cluster_id")
-    public String opClusterId;
-
-    /** SUBMIT: the savepoint to start from; STOP: the savepoint the stop took, once taken. */
-    @Column(name = "op_restore_path", columnDefinition = "text")
-    public String opRestorePath;
-
-    /** SUBMIT: whether {@link #opRestorePath} is a savepoint or a retained checkpoint. */
-    @Enumerated(EnumType.STRING)
-    @Column(name = "op_restore_kind")
-    public RestoreKind opRestoreKind;
-
-    /**
-     * SUBMIT: {@link #opRestorePath} was chosen as the newest restore point (not given by the user, nor taken by a stop), so a
-     * newer checkpoint found before the submission replaces it.
-     */
-    @Column(name = "op_restore_latest")
-    public boolean opRestoreLatest;
-
-    /** STOP: submit {@link #opVersion} on {@link #opClusterId} from the stop's savepoint once the run has ended. */
-    @Column(name = "op_then_submit")
-    public boolean opThenSubmit;
-
-    /** SAVEPOINT, STOP: Flink's trigger id; CANCEL: set once the cancellation was sent. */
-    @Column(name = "op_trigger_id")
-    public String opTriggerId;
-
-    @Column(name = "op_started_at")
-    public Instant opStartedAt;
-
-    /** SUBMIT: not before this instant (the back-off of an automatic restart); null: at once. */
-    @Column(name = "op_not_before")
-    public Instant opNotBefore;
+    /** What the action in progress is about and how far it got; none when {@link #operation} is NONE. */
+    @Embedded
+    public PendingOperation pending = PendingOperation.none();
 
     /** Automatic restarts of lost runs since {@link #autoRestartWindowFrom}. */
     @Column(name = "auto_restarts", nullable = false)

@@ -162,18 +162,17 @@ async function loadJobMetrics(flinkJobId, outCell, checkpointCell) {
   }
 }
 
-const ENDED = ['FINISHED', 'CANCELED', 'FAILED'];
+/** A button's label where it differs from the action's path. */
+const ACTION_LABELS = { savepoints: 'savepoint' };
 
 /**
- * The actions a job takes without a body, those its status allows (the API says why when it still refuses);
- * each answers at once and shows as "in progress".
+ * The actions a job takes without a body, those its status allows as the API lists them (it says why when it still
+ * refuses); each answers at once and shows as "in progress".
  */
 function actions(job) {
   const span = el('span');
-  const allowed = ENDED.includes(job.status) ? [['restart', 'restart']]
-    : job.status === 'RUNNING' ? [['savepoint', 'savepoints'], ['stop', 'stop'], ['cancel', 'cancel']]
-    : [['cancel', 'cancel']];
-  for (const [label, path] of allowed) {
+  for (const path of job.actions || []) {
+    const label = ACTION_LABELS[path] || path;
     const button = el('button', label);
     button.type = 'button';
     button.addEventListener('click', async () => {

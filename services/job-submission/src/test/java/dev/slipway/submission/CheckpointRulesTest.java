@@ -59,14 +59,14 @@ class CheckpointRulesTest {
         job.latestSavepointAt = NOW;
         JobTransitions.redeploy(job, 1, "c1", "restart it", NOW);
         assertThat(job.operation).isEqualTo(Operation.SUBMIT);
-        assertThat(job.opRestorePath).isEqualTo("file:/sp/1");
-        assertThat(job.opRestoreKind).isEqualTo(RestoreKind.SAVEPOINT);
+        assertThat(job.pending.restorePath).isEqualTo("file:/sp/1");
+        assertThat(job.pending.restoreKind).isEqualTo(RestoreKind.SAVEPOINT);
 
         assertThat(JobTransitions.checkpointRetained(job, "file:/cp/f1/chk-3", NOW.minusSeconds(1), NOW)).isTrue();
-        assertThat(job.opRestorePath).as("older than the savepoint").isEqualTo("file:/sp/1");
+        assertThat(job.pending.restorePath).as("older than the savepoint").isEqualTo("file:/sp/1");
         assertThat(JobTransitions.checkpointRetained(job, "file:/cp/f1/chk-4", NOW.plusSeconds(1), NOW)).isTrue();
-        assertThat(job.opRestorePath).isEqualTo("file:/cp/f1/chk-4");
-        assertThat(job.opRestoreKind).isEqualTo(RestoreKind.CHECKPOINT);
+        assertThat(job.pending.restorePath).isEqualTo("file:/cp/f1/chk-4");
+        assertThat(job.pending.restoreKind).isEqualTo(RestoreKind.CHECKPOINT);
         assertThat(JobTransitions.checkpointRetained(job, "file:/cp/f1/chk-4", NOW.plusSeconds(1), NOW)).as("known").isFalse();
         assertThat(JobTransitions.checkpointRetained(job, "file:/cp/f1/chk-2", NOW.minusSeconds(9), NOW)).as("older").isFalse();
         assertThat(job.latestCheckpoint).isEqualTo("file:/cp/f1/chk-4");
@@ -74,7 +74,7 @@ class CheckpointRulesTest {
         JobTransitions.submitted(job, "f2", NOW);
         assertThat(job.restoredFrom).isEqualTo("file:/cp/f1/chk-4");
         assertThat(job.restoredFromKind).isEqualTo(RestoreKind.CHECKPOINT);
-        assertThat(job.opRestoreKind).isNull();
+        assertThat(job.pending.restoreKind).isNull();
     }
 
     @Test
@@ -83,8 +83,8 @@ class CheckpointRulesTest {
         JobTransitions.redeploy(job, 1, "c1", "deploy a new version", NOW);
         JobTransitions.restoreFrom(job, "s3://given/sp");
         JobTransitions.checkpointRetained(job, "file:/cp/f1/chk-9", NOW.plusSeconds(60), NOW);
-        assertThat(job.opRestorePath).isEqualTo("s3://given/sp");
-        assertThat(job.opRestoreKind).isEqualTo(RestoreKind.SAVEPOINT);
+        assertThat(job.pending.restorePath).isEqualTo("s3://given/sp");
+        assertThat(job.pending.restoreKind).isEqualTo(RestoreKind.SAVEPOINT);
 
         Job running = ended(JobStatus.RUNNING);
         JobTransitions.redeploy(running, 1, "c1", "restart it", NOW);
@@ -93,7 +93,7 @@ class CheckpointRulesTest {
         JobTransitions.observed(running, JobStatus.FINISHED, null, NOW);
         assertThat(running.operation).isEqualTo(Operation.SUBMIT);
         JobTransitions.checkpointRetained(running, "file:/cp/f1/chk-10", NOW.plusSeconds(60), NOW);
-        assertThat(running.opRestorePath).isEqualTo("file:/sp/stop");
+        assertThat(running.pending.restorePath).isEqualTo("file:/sp/stop");
         assertThat(running.latestSavepointAt).isEqualTo(NOW);
         JobTransitions.submitted(running, "f2", NOW);
         assertThat(running.restoredFromKind).isEqualTo(RestoreKind.SAVEPOINT);

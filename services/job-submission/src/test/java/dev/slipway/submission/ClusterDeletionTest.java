@@ -16,7 +16,7 @@ import static org.hamcrest.Matchers.oneOf;
 import dev.slipway.contracts.Topics;
 import dev.slipway.contracts.jobs.JobStatus;
 import dev.slipway.contracts.jobs.JobStatusChanged;
-import dev.slipway.submission.rest.ClusterInUse;
+import dev.slipway.submission.service.ClusterInUse;
 import dev.slipway.testkit.InjectKafkaCompanion;
 import dev.slipway.testkit.KafkaTestResource;
 import dev.slipway.testkit.PostgresTestResource;

@@ -78,11 +78,11 @@ class DeletedClusterRulesTest {
 
         Job stopSent = job("c2", JobStatus.RUNNING, "f");
         JobTransitions.redeploy(stopSent, 1, "c1", "migrate it", NOW);
-        stopSent.opTriggerId = "t";
+        stopSent.pending.triggerId = "t";
         JobTransitions.clusterDeleted(stopSent, "c1", REASON, NOW);
         assertThat(stopSent.operation).as("completes as a plain stop").isEqualTo(Operation.STOP);
-        assertThat(stopSent.opThenSubmit).isFalse();
-        assertThat(stopSent.opClusterId).isNull();
+        assertThat(stopSent.pending.thenSubmit).isFalse();
+        assertThat(stopSent.pending.clusterId).isNull();
         JobTransitions.savepointCompleted(stopSent, "file:/sp", NOW);
         JobTransitions.observed(stopSent, JobStatus.FINISHED, null, NOW);
         assertThat(stopSent.operation).isEqualTo(Operation.NONE);

@@ -92,6 +92,7 @@ class JobLifecycleTest {
         write(companion, new PodReady(UUID.randomUUID().toString(), cluster, Instant.now(), cluster + "-jm-0", PodRole.JOB_MANAGER,
                 "node-a", "127.0.0.1:8081"));
         awaitJob(id, "RUNNING");
+        as(TEAM_A).get("/api/v1/jobs/{id}", id).then().body("actions", contains("savepoints", "stop", "cancel"));
         TestingFlink.JobManager flink = TestingFlink.jobManager(cluster);
         String first = flinkJobId(id);
         TestingFlink.Run run = flink.runs.get(first);
@@ -219,6 +220,7 @@ class JobLifecycleTest {
         as(TEAM_A).post("/api/v1/jobs/{id}/cancel", id).then().statusCode(202).body("operation", equalTo("CANCEL"));
         awaitJob(id, "CANCELED");
         assertThat(TestingFlink.jobManager(cluster).states.get(flinkJobId(id))).isEqualTo("CANCELED");
+        as(TEAM_A).get("/api/v1/jobs/{id}", id).then().body("actions", contains("restart"));
 
         TestingFlink.jobManager(cluster).refuseRuns = "The main method caused an error: --rate is missing";
         try {

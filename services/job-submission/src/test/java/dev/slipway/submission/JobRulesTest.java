@@ -151,7 +151,7 @@ class JobRulesTest {
         Job job = running("f1");
         JobTransitions.redeploy(job, 2, "c2", "migrate it", NOW);
         assertThat(job.operation).isEqualTo(Operation.STOP);
-        assertThat(job.opThenSubmit).isTrue();
+        assertThat(job.pending.thenSubmit).isTrue();
         assertThatThrownBy(() -> JobTransitions.savepoint(job, NOW)).isInstanceOf(ProblemException.class)
                 .hasMessageContaining("busy with STOP");
 
@@ -161,7 +161,7 @@ class JobRulesTest {
         assertThat(job.operation).isEqualTo(Operation.STOP);
         JobTransitions.savepointCompleted(job, "file:///sp/savepoint-1", NOW);
         assertThat(job.operation).isEqualTo(Operation.SUBMIT);
-        assertThat(job.opRestorePath).isEqualTo("file:///sp/savepoint-1");
+        assertThat(job.pending.restorePath).isEqualTo("file:///sp/savepoint-1");
         assertThat(job.latestSavepoint).isEqualTo("file:///sp/savepoint-1");
 
         JobTransitions.submitted(job, "f2", NOW);
@@ -180,7 +180,7 @@ class JobRulesTest {
         job.latestSavepoint = "file:///sp/savepoint-9";
         JobTransitions.redeploy(job, 1, "c1", "restart it", NOW);
         assertThat(job.operation).isEqualTo(Operation.SUBMIT);
-        assertThat(job.opRestorePath).isEqualTo("file:///sp/savepoint-9");
+        assertThat(job.pending.restorePath).isEqualTo("file:///sp/savepoint-9");
         assertThat(job.status).as("the status stays Flink's until the new run is accepted").isEqualTo(JobStatus.FAILED);
     }
 

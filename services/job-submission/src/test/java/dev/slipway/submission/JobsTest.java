@@ -71,6 +71,7 @@ class JobsTest {
                 .post("/api/v1/jobs")
                 .then().statusCode(201).contentType("application/json")
                 .body("status", equalTo("SUBMITTED"))
+                .body("actions", contains("cancel"))
                 .body("operation", equalTo("SUBMIT"))
                 .body("name", equalTo("StreamingJob"))
                 .body("clusterId", equalTo(cluster))

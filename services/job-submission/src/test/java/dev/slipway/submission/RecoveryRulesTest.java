@@ -63,22 +63,22 @@ class RecoveryRulesTest {
 
         assertThat(job.status).isEqualTo(JobStatus.RECOVERING);
         assertThat(job.operation).isEqualTo(Operation.SUBMIT);
-        assertThat(job.opVersion).as("the version it ran").isEqualTo(2);
-        assertThat(job.opClusterId).isEqualTo("c1");
-        assertThat(job.opRestorePath).isEqualTo("file:/cp/j/f1/chk-12");
-        assertThat(job.opRestoreKind).isEqualTo(RestoreKind.CHECKPOINT);
-        assertThat(job.opNotBefore).isEqualTo(NOW.plusSeconds(2));
+        assertThat(job.pending.version).as("the version it ran").isEqualTo(2);
+        assertThat(job.pending.clusterId).isEqualTo("c1");
+        assertThat(job.pending.restorePath).isEqualTo("file:/cp/j/f1/chk-12");
+        assertThat(job.pending.restoreKind).isEqualTo(RestoreKind.CHECKPOINT);
+        assertThat(job.pending.notBefore).isEqualTo(NOW.plusSeconds(2));
         assertThat(job.autoRestarts).isEqualTo(1);
         assertThat(job.statusReason).startsWith(CAUSE).contains("restarting it from checkpoint file:/cp/j/f1/chk-12")
                 .contains("automatic restart 1 of 3");
 
         // Flink accepts the new run; it is lost too.
         JobTransitions.submitted(job, "f2", NOW.plusSeconds(3));
-        assertThat(job.opNotBefore).isNull();
+        assertThat(job.pending.notBefore).isNull();
         assertThat(job.restoredFrom).isEqualTo("file:/cp/j/f1/chk-12");
         job.status = JobStatus.RUNNING;
         JobTransitions.lost(job, CAUSE, POLICY, NOW.plusSeconds(60));
-        assertThat(job.opNotBefore).as("the second waits twice as long").isEqualTo(NOW.plusSeconds(64));
+        assertThat(job.pending.notBefore).as("the second waits twice as long").isEqualTo(NOW.plusSeconds(64));
         assertThat(job.autoRestarts).isEqualTo(2);
     }
 
@@ -90,7 +90,7 @@ class RecoveryRulesTest {
         for (int attempt = 1; attempt <= 3; attempt++) {
             JobTransitions.lost(job, CAUSE, POLICY, NOW.plusSeconds(attempt));
             assertThat(job.operation).isEqualTo(Operation.SUBMIT);
-            assertThat(job.opRestoreKind).as("the savepoint is the newest point").isEqualTo(RestoreKind.SAVEPOINT);
+            assertThat(job.pending.restoreKind).as("the savepoint is the newest point").isEqualTo(RestoreKind.SAVEPOINT);
             JobTransitions.submitted(job, "f" + (attempt + 1), NOW.plusSeconds(attempt));
             job.status = JobStatus.RUNNING;
         }
@@ -129,7 +129,7 @@ class RecoveryRulesTest {
         JobTransitions.lost(job, CAUSE, POLICY, NOW.plusSeconds(1));
         assertThat(job.opError).isEqualTo(CAUSE);
         assertThat(job.operation).isEqualTo(Operation.SUBMIT);
-        assertThat(job.opRestorePath).isEqualTo("file:/cp/j/f1/chk-3");
+        assertThat(job.pending.restorePath).isEqualTo("file:/cp/j/f1/chk-3");
     }
 
     @Test

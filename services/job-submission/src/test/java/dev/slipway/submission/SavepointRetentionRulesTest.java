@@ -75,7 +75,7 @@ class SavepointRetentionRulesTest {
         job.operation = Operation.NONE;
         job.latestSavepoint = "file:/sp/j/savepoint-5";
         job.restoredFrom = "file:/sp/j/savepoint-1";
-        job.opRestorePath = "file:/sp/j/savepoint-2";
+        job.pending.restorePath = "file:/sp/j/savepoint-2";
         JobVersion first = new JobVersion();
         first.savepointPath = "file:/sp/j/savepoint-3";
         JobVersion second = new JobVersion();

@@ -1,7 +1,6 @@
 package dev.slipway.rest.access;
 
 import dev.slipway.contracts.auth.ClusterTokens;
-import dev.slipway.contracts.cluster.ClusterIdGrammar;
 import dev.slipway.rest.problems.ProblemException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -52,9 +51,7 @@ public final class ClusterReadAccess {
         } else {
             requireCluster(clusterId.trim(), authorization, accessToken);
             // The caller first; then the id, before it touches a query: the operator reads any cluster, not any string.
-            if (!ClusterIdGrammar.valid(clusterId.trim())) {
-                throw ProblemException.invalid("clusterId", ClusterIdGrammar.RULE);
-            }
+            ClusterIdCheck.require(clusterId.trim());
         }
     }
 

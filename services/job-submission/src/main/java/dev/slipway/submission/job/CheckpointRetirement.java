@@ -34,7 +34,7 @@ public final class CheckpointRetirement {
     /** Whether the job may still start from the path, or its current run made it. */
     public static boolean needed(Job job, String path) {
         boolean currentRun = job.flinkJobId != null && path.contains("/" + job.flinkJobId + "/");
-        return currentRun || Stream.of(job.latestCheckpoint, job.restoredFrom, job.opRestorePath, job.latestSavepoint)
+        return currentRun || Stream.of(job.latestCheckpoint, job.restoredFrom, job.pending.restorePath, job.latestSavepoint)
                 .anyMatch(kept -> Objects.equals(kept, path));
     }
 

@@ -3,6 +3,7 @@ package dev.slipway.submission.job;
 import dev.slipway.contracts.jobs.JobStatus;
 import dev.slipway.rest.problems.ProblemException;
 import dev.slipway.submission.Job;
+import dev.slipway.submission.PendingOperation;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
@@ -63,13 +64,13 @@ public final class JobTransitions {
         if (job.flinkRunAlive()) {
             requireRunning(job, what + " (the run is stopped with a savepoint first; cancel it to start over)");
             begin(job, Operation.STOP, now);
-            job.opThenSubmit = true;
+            job.pending.thenSubmit = true;
         } else {
             begin(job, Operation.SUBMIT, now);
             restoreFromLatest(job);
         }
-        job.opVersion = version;
-        job.opClusterId = clusterId;
+        job.pending.version = version;
+        job.pending.clusterId = clusterId;
     }
 
     /** A SUBMIT starts from this savepoint, given by the user (null: the newest restore point, or from scratch). */
@@ -77,16 +78,16 @@ public final class JobTransitions {
         if (savepointPath == null) {
             return;
         }
-        job.opRestorePath = savepointPath;
-        job.opRestoreKind = RestoreKind.SAVEPOINT;
-        job.opRestoreLatest = false;
+        job.pending.restorePath = savepointPath;
+        job.pending.restoreKind = RestoreKind.SAVEPOINT;
+        job.pending.restoreLatest = false;
     }
 
     private static void restoreFromLatest(Job job) {
         RestorePoint latest = RestorePoint.latest(job).orElse(null);
-        job.opRestorePath = latest == null ? null : latest.path();
-        job.opRestoreKind = latest == null ? null : latest.kind();
-        job.opRestoreLatest = true;
+        job.pending.restorePath = latest == null ? null : latest.path();
+        job.pending.restoreKind = latest == null ? null : latest.kind();
+        job.pending.restoreLatest = true;
     }
 
     /**
@@ -98,11 +99,11 @@ public final class JobTransitions {
             return false;
         }
         String older = job.latestCheckpoint;
-        String olderRestore = job.opRestorePath;
+        String olderRestore = job.pending.restorePath;
         job.latestCheckpoint = path;
         job.latestCheckpointAt = completedAt;
         job.updatedAt = now;
-        if (job.operation == Operation.SUBMIT && job.opRestoreLatest) {
+        if (job.operation == Operation.SUBMIT && job.pending.restoreLatest) {
             restoreFromLatest(job);
             CheckpointRetirement.retire(job, olderRestore);
         }
@@ -120,11 +121,11 @@ public final class JobTransitions {
     public static void submitted(Job job, String flinkJobId, Instant now) {
         job.runs++;
         String previousRestore = job.restoredFromKind == RestoreKind.CHECKPOINT ? job.restoredFrom : null;
-        job.restoredFrom = job.opRestorePath;
-        job.restoredFromKind = job.opRestorePath == null ? null : job.opRestoreKind;
+        job.restoredFrom = job.pending.restorePath;
+        job.restoredFromKind = job.pending.restorePath == null ? null : job.pending.restoreKind;
         job.flinkJobId = flinkJobId;
-        job.version = job.opVersion;
-        job.clusterId = job.opClusterId;
+        job.version = job.pending.version;
+        job.clusterId = job.pending.clusterId;
         job.status = JobStatus.SUBMITTED;
         job.statusReason = null;
         job.failureCause = null;
@@ -138,7 +139,7 @@ public final class JobTransitions {
         job.runs++;
         job.status = JobStatus.FAILED;
         job.failureCause = cause;
-        job.statusReason = "Flink refused the run of version " + job.opVersion;
+        job.statusReason = "Flink refused the run of version " + job.pending.version;
         job.opError = cause;
         end(job, now);
     }
@@ -168,7 +169,7 @@ public final class JobTransitions {
             case CANCEL -> end(job, now);
             case SAVEPOINT -> failed(job, "the run ended (" + status + ") before the savepoint completed", now);
             case STOP -> {
-                if (job.opRestorePath != null) {
+                if (job.pending.restorePath != null) {
                     afterStop(job, now);
                 }
                 // else the stop's result is not read yet (the run ends as its savepoint completes): savepointCompleted goes on
@@ -186,9 +187,9 @@ public final class JobTransitions {
         if (job.operation == Operation.SAVEPOINT) {
             end(job, now);
         } else if (job.operation == Operation.STOP) {
-            job.opRestorePath = path;
-            job.opRestoreKind = RestoreKind.SAVEPOINT;
-            job.opRestoreLatest = false;
+            job.pending.restorePath = path;
+            job.pending.restoreKind = RestoreKind.SAVEPOINT;
+            job.pending.restoreLatest = false;
             if (job.flinkJobId != null && job.status.terminal()) {
                 afterStop(job, now);
             }
@@ -198,10 +199,10 @@ public final class JobTransitions {
 
     /** The stop's savepoint is taken and the run is over: done, or submit from the savepoint. */
     private static void afterStop(Job job, Instant now) {
-        if (job.opThenSubmit) {
+        if (job.pending.thenSubmit) {
             job.operation = Operation.SUBMIT;
-            job.opThenSubmit = false;
-            job.opTriggerId = null;
+            job.pending.thenSubmit = false;
+            job.pending.triggerId = null;
             job.updatedAt = now;
         } else {
             end(job, now);
@@ -273,10 +274,10 @@ public final class JobTransitions {
         String clusterId = job.clusterId;
         begin(job, Operation.SUBMIT, now);
         job.opError = interrupted;
-        job.opVersion = version;
-        job.opClusterId = clusterId;
+        job.pending.version = version;
+        job.pending.clusterId = clusterId;
         restoreFromLatest(job);
-        job.opNotBefore = attempt.get().notBefore();
+        job.pending.notBefore = attempt.get().notBefore();
         job.autoRestarts = attempt.get().number();
         job.autoRestartWindowFrom = attempt.get().window();
         job.status = JobStatus.RECOVERING;
@@ -292,8 +293,8 @@ public final class JobTransitions {
      */
     public static boolean liveOn(Job job, String clusterId) {
         return switch (job.operation) {
-            case SUBMIT -> clusterId.equals(job.opClusterId);
-            case STOP -> clusterId.equals(job.clusterId) || clusterId.equals(job.opClusterId);
+            case SUBMIT -> clusterId.equals(job.pending.clusterId);
+            case STOP -> clusterId.equals(job.clusterId) || clusterId.equals(job.pending.clusterId);
             case CANCEL, SAVEPOINT -> clusterId.equals(job.clusterId);
             case NONE -> clusterId.equals(job.clusterId) && !job.status.terminal();
         };
@@ -307,8 +308,8 @@ public final class JobTransitions {
      */
     public static void clusterDeleted(Job job, String clusterId, String reason, Instant now) {
         boolean ownRun = clusterId.equals(job.clusterId)
-                && (job.operation != Operation.SUBMIT || clusterId.equals(job.opClusterId));
-        boolean firstRun = job.flinkJobId == null && clusterId.equals(job.opClusterId);
+                && (job.operation != Operation.SUBMIT || clusterId.equals(job.pending.clusterId));
+        boolean firstRun = job.flinkJobId == null && clusterId.equals(job.pending.clusterId);
         job.opSeq++;
         if (ownRun || firstRun) {
             boolean busy = job.operation != Operation.NONE;
@@ -321,10 +322,10 @@ public final class JobTransitions {
         }
         String dropped = reason + "; the job was not moved there and stays on cluster " + job.clusterId;
         job.statusReason = dropped;
-        if (job.operation == Operation.STOP && job.opTriggerId != null) {
-            job.opThenSubmit = false;
-            job.opVersion = null;
-            job.opClusterId = null;
+        if (job.operation == Operation.STOP && job.pending.triggerId != null) {
+            job.pending.thenSubmit = false;
+            job.pending.version = null;
+            job.pending.clusterId = null;
             job.opError = dropped;
             job.updatedAt = now;
         } else {
@@ -335,30 +336,14 @@ public final class JobTransitions {
     private static void begin(Job job, Operation operation, Instant now) {
         job.operation = operation;
         job.opSeq++;
-        job.opVersion = null;
-        job.opClusterId = null;
-        job.opRestorePath = null;
-        job.opRestoreKind = null;
-        job.opRestoreLatest = false;
-        job.opThenSubmit = false;
-        job.opTriggerId = null;
-        job.opNotBefore = null;
-        job.opStartedAt = now;
+        job.pending = PendingOperation.startedAt(now);
         job.opError = null;
         job.updatedAt = now;
     }
 
     private static void end(Job job, Instant now) {
         job.operation = Operation.NONE;
-        job.opVersion = null;
-        job.opClusterId = null;
-        job.opRestorePath = null;
-        job.opRestoreKind = null;
-        job.opRestoreLatest = false;
-        job.opThenSubmit = false;
-        job.opTriggerId = null;
-        job.opNotBefore = null;
-        job.opStartedAt = null;
+        job.pending = PendingOperation.none();
         job.updatedAt = now;
     }
 

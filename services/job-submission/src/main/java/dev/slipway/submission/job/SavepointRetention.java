@@ -42,7 +42,7 @@ public final class SavepointRetention {
         for (Job job : jobs) {
             paths.add(job.latestSavepoint);
             paths.add(job.restoredFrom);
-            paths.add(job.opRestorePath);
+            paths.add(job.pending.restorePath);
         }
         versions.forEach(version -> paths.add(version.savepointPath));
         paths.removeIf(Objects::isNull);

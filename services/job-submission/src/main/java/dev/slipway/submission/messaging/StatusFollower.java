@@ -9,7 +9,7 @@ import dev.slipway.messaging.KafkaClientProperties;
 import dev.slipway.messaging.KafkaTracing;
 import dev.slipway.submission.config.SubmissionConfig;
 import dev.slipway.submission.service.ClusterStatusService;
-import io.quarkus.vertx.VertxContextSupport;
+import dev.slipway.submission.service.OnVertxContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
@@ -98,7 +98,7 @@ public class StatusFollower {
                     }
                 } catch (WakeupException e) {
                     throw e;
-                } catch (Throwable e) {
+                } catch (RuntimeException e) {
                     LOG.warnf("cluster status: a batch failed and is read again: %s", e.toString());
                     for (TopicPartition partition : records.partitions()) {
                         kafka.seek(partition, records.records(partition).get(0).offset());
@@ -113,7 +113,7 @@ public class StatusFollower {
         }
     }
 
-    private void handle(ConsumerRecord<String, byte[]> record) throws Throwable {
+    private void handle(ConsumerRecord<String, byte[]> record) {
         String type = EventRecords.text(record.headers(), CloudEventHeaders.TYPE);
         if (type == null || !FOLLOWED.contains(type)) {
             return;
@@ -123,8 +123,8 @@ public class StatusFollower {
             // The fact's trace (a pod created for a request, a health change) ends in the status it sets.
             try (KafkaTracing.Processing processing = tracing.process(record, record.topic() + " process")) {
                 try {
-                    VertxContextSupport.subscribeAndAwait(() -> status.apply(event.event()));
-                } catch (Throwable e) {
+                    OnVertxContext.await(() -> status.apply(event.event()));
+                } catch (RuntimeException e) {
                     processing.fail(e);
                     throw e;
                 }

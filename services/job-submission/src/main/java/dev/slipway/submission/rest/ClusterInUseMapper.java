@@ -1,6 +1,7 @@
 package dev.slipway.submission.rest;
 
 import dev.slipway.rest.problems.Problem;
+import dev.slipway.submission.service.ClusterInUse;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 

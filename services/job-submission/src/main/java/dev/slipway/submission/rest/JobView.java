@@ -32,6 +32,7 @@ public record JobView(
         String statusReason,
         String failureCause,
         String flinkJobId,
+        List<String> actions,
         Operation operation,
         Integer operationVersion,
         String operationClusterId,
@@ -63,14 +64,27 @@ public record JobView(
             String disposalError) {
     }
 
+    /**
+     * The actions without a body the job's status allows, as the paths under {@code /api/v1/jobs/{id}/} (the console's
+     * buttons): a run that ended restarts; a RUNNING one takes savepoints, stops and cancels; any other is cancelled. The
+     * API still refuses, saying why, what another action in progress prevents.
+     */
+    static List<String> actions(JobStatus status) {
+        if (status.terminal()) {
+            return List.of("restart");
+        }
+        return status == JobStatus.RUNNING ? List.of("savepoints", "stop", "cancel") : List.of("cancel");
+    }
+
     public static JobView of(Job job) {
         return of(job, null, null, null);
     }
 
     public static JobView of(Job job, List<JobVersion> versions, List<JobSavepoint> savepoints, JobService service) {
         return new JobView(job.id, job.name, job.tenant, job.kind, job.clusterId, job.version, job.latestVersion, job.status,
-                job.statusReason, job.failureCause, job.flinkJobId, job.operation == Operation.NONE ? null : job.operation,
-                job.opVersion, job.opClusterId, job.opError, job.latestSavepoint, job.latestCheckpoint,
+                job.statusReason, job.failureCause, job.flinkJobId, actions(job.status),
+                job.operation == Operation.NONE ? null : job.operation,
+                job.pending.version, job.pending.clusterId, job.opError, job.latestSavepoint, job.latestCheckpoint,
                 job.restoredFrom == null ? null : new RestoreView(job.restoredFrom, job.restoredFromKind),
                 versions == null ? null : versions.stream().map(v -> new VersionView(v.version, v.kind, v.entryClass, v.parallelism,
                         service.args(v), v.sqlScript, service.configuration(v), v.savepointPath,

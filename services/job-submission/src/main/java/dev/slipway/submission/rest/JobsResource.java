@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.contracts.CloudEventHeaders;
 import dev.slipway.contracts.cluster.ClusterIdGrammar;
 import dev.slipway.contracts.jobs.JobKind;
+import dev.slipway.rest.access.ClusterIdCheck;
 import dev.slipway.rest.problems.Problem.FieldError;
 import dev.slipway.rest.problems.ProblemException;
 import dev.slipway.submission.artifact.ArtifactStore;
@@ -15,9 +16,9 @@ import dev.slipway.submission.job.JobDependency;
 import dev.slipway.submission.job.JobRequest;
 import dev.slipway.submission.job.JobValidator;
 import dev.slipway.submission.service.JobService;
+import dev.slipway.submission.service.OnVertxContext;
 import dev.slipway.submission.tenant.Tenant;
 import dev.slipway.submission.tenant.TenantDirectory;
-import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -90,8 +91,7 @@ public class JobsResource {
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Blocking
     public Response createJar(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent, MultipartFormDataInput input, @Context UriInfo uri)
-            throws Throwable {
+            @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent, MultipartFormDataInput input, @Context UriInfo uri) throws IOException {
         Tenant tenant = tenants.require(authorization);
         try (JobUpload upload = JobUpload.parse(input, json)) {
             Checked checked = checked(upload, false, new ArrayList<>());
@@ -111,7 +111,7 @@ public class JobsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Blocking
     public Response createFromJson(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent, JobRequest body, @Context UriInfo uri) throws Throwable {
+            @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent, JobRequest body, @Context UriInfo uri) throws IOException {
         Tenant tenant = tenants.require(authorization);
         if (body == null || body.type() != JobKind.SQL) {
             throw new ProblemException(415, "about:blank", "A JAR job is a multipart upload",
@@ -130,8 +130,8 @@ public class JobsResource {
             @Parameter(schema = @Schema(type = SchemaType.STRING, pattern = ClusterIdGrammar.REGEX))
             @QueryParam("clusterId") String clusterId) {
         Tenant tenant = tenants.require(authorization);
-        if (clusterId != null && !clusterId.isEmpty() && !ClusterIdGrammar.valid(clusterId)) {
-            throw ProblemException.invalid("clusterId", ClusterIdGrammar.RULE);
+        if (clusterId != null && !clusterId.isEmpty()) {
+            ClusterIdCheck.require(clusterId);
         }
         return jobs.list(tenant, clusterId).map(all -> all.stream().map(JobView::of).toList());
     }
@@ -153,8 +153,7 @@ public class JobsResource {
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Blocking
     public Response newVersion(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent, @PathParam("id") String id, MultipartFormDataInput input)
-            throws Throwable {
+            @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent, @PathParam("id") String id, MultipartFormDataInput input) throws IOException {
         Tenant tenant = tenants.require(authorization);
         try (JobUpload upload = JobUpload.parse(input, json)) {
             Checked checked = checked(upload, true, new ArrayList<>(versionErrors(upload.request())));
@@ -172,7 +171,7 @@ public class JobsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Blocking
     public Response newSqlVersion(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent, @PathParam("id") String id, JobRequest body) throws Throwable {
+            @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent, @PathParam("id") String id, JobRequest body) throws IOException {
         Tenant tenant = tenants.require(authorization);
         JobRequest given = body == null ? JobRequest.empty() : body;
         List<FieldError> errors = new ArrayList<>(versionErrors(given));
@@ -292,7 +291,7 @@ public class JobsResource {
         }
     }
 
-    private static <T> T await(Supplier<Uni<T>> uni) throws Throwable {
-        return VertxContextSupport.subscribeAndAwait(uni);
+    private static <T> T await(Supplier<Uni<T>> uni) {
+        return OnVertxContext.await(uni);
     }
 }

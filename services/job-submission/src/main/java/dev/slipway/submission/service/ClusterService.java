@@ -25,7 +25,6 @@ import dev.slipway.submission.cluster.MergePatch;
 import dev.slipway.submission.cluster.StatusRules;
 import dev.slipway.submission.config.SubmissionConfig;
 import dev.slipway.submission.messaging.OutboxRelay;
-import dev.slipway.submission.rest.ClusterInUse;
 import dev.slipway.submission.tenant.Quotas;
 import dev.slipway.submission.tenant.Tenant;
 import io.smallrye.mutiny.Uni;

@@ -31,6 +31,7 @@ import dev.slipway.submission.messaging.OutboxRelay;
 import dev.slipway.submission.tenant.Tenant;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -68,11 +69,11 @@ public class JobService {
     private final OutboxRelay relay;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
-    private volatile Runnable reconcilerWake = () -> {
-    };
+    private final Event<JobsChanged> changed;
 
-    public JobService(Mutiny.SessionFactory sessions, ObjectMapper json, OutboxRelay relay, Clock clock) {
+    public JobService(Mutiny.SessionFactory sessions, ObjectMapper json, OutboxRelay relay, Clock clock, Event<JobsChanged> changed) {
         this.sessions = sessions;
+        this.changed = changed;
         this.json = json;
         this.relay = relay;
         this.clock = clock;
@@ -111,10 +112,6 @@ public class JobService {
     @FunctionalInterface
     public interface Change {
         void apply(Job job, Instant now, Effects effects);
-    }
-
-    void onReconcilerWake(Runnable wake) {
-        this.reconcilerWake = wake;
     }
 
     // ---- users' actions ----
@@ -274,7 +271,7 @@ public class JobService {
 
     /** The jobs that deleting the cluster concerns ({@link JobTransitions#liveOn}), locked for the deletion's transaction. */
     public static Uni<List<Job>> liveOn(Mutiny.Session session, String clusterId) {
-        return session.createSelectionQuery("from Job where clusterId = :cluster or opClusterId = :cluster order by createdAt, id",
+        return session.createSelectionQuery("from Job where clusterId = :cluster or pending.clusterId = :cluster order by createdAt, id",
                         Job.class)
                 .setParameter("cluster", clusterId)
                 .setLockMode(LockMode.PESSIMISTIC_WRITE)
@@ -332,7 +329,7 @@ public class JobService {
     /** Which of {@code paths} any job may still start from ({@link SavepointRetention#startPoints}), its own or another's. */
     public Uni<Set<String>> startPoints(List<String> paths) {
         return sessions.withSession(session -> session.createSelectionQuery(
-                        "from Job where latestSavepoint in (:paths) or restoredFrom in (:paths) or opRestorePath in (:paths)", Job.class)
+                        "from Job where latestSavepoint in (:paths) or restoredFrom in (:paths) or pending.restorePath in (:paths)", Job.class)
                 .setParameter("paths", paths).getResultList()
                 .chain(jobs -> session.createSelectionQuery("from JobVersion where savepointPath in (:paths)", JobVersion.class)
                         .setParameter("paths", paths).getResultList()
@@ -426,7 +423,7 @@ public class JobService {
 
     private void wakeAll() {
         relay.wake();
-        reconcilerWake.run();
+        changed.fire(JobsChanged.INSTANCE);
     }
 
     private OutboxMessage statusEvent(Job job, Instant now, String traceparent) {

@@ -1,4 +1,4 @@
-package dev.slipway.submission.service;
+package dev.slipway.submission.reconcile;
 
 import dev.slipway.submission.client.FlinkRestClient;
 import dev.slipway.submission.client.FlinkRestClient.FlinkError;

@@ -1,4 +1,4 @@
-package dev.slipway.submission.rest;
+package dev.slipway.submission.service;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.slipway.contracts.jobs.JobStatus;
