@@ -2,6 +2,7 @@ package dev.slipway.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.contracts.cluster.ClusterIdGrammar;
 import dev.slipway.contracts.cluster.ClusterMode;
 import dev.slipway.contracts.cluster.ClusterSpec;
 import java.time.Duration;
@@ -25,9 +26,8 @@ final class ClusterCommands {
     }
 
     static String requireClusterId(CommandSpec spec, String id) {
-        if (!PlatformClient.CLUSTER_ID.matcher(id).matches()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "invalid cluster id '" + id
-                    + "': 1-40 characters of a-z, 0-9 and '-', starting and ending with a letter or digit");
+        if (!ClusterIdGrammar.valid(id)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "invalid cluster id '" + id + "': " + ClusterIdGrammar.RULE);
         }
         return id;
     }
@@ -107,7 +107,7 @@ final class ClusterCommands {
             String jobManager = null;
             if (await) {
                 cluster = submission.awaitClusterRunning(id, Duration.ofSeconds(180));
-                jobManager = new PlatformClient(settings).awaitJobManager(id, Duration.ofSeconds(60));
+                jobManager = new PlatformApi(settings).awaitJobManager(id, Duration.ofSeconds(60));
             }
             if (output.json()) {
                 ObjectNode json = ((ObjectNode) cluster.deepCopy());
@@ -165,7 +165,7 @@ final class ClusterCommands {
         @Override
         public Integer call() {
             Settings settings = Settings.load();
-            List<Map<String, Object>> clusters = summaries(new SubmissionClient(settings), new PlatformClient(settings));
+            List<Map<String, Object>> clusters = summaries(new SubmissionClient(settings), new PlatformApi(settings));
             if (output.json()) {
                 Output.json(System.out, clusters);
             } else if (clusters.isEmpty()) {
@@ -178,7 +178,7 @@ final class ClusterCommands {
     }
 
     /** One map per cluster of the tenant: id, mode, status, TaskManagers, pods, JobManager URL. */
-    static List<Map<String, Object>> summaries(SubmissionClient submission, PlatformClient client) {
+    static List<Map<String, Object>> summaries(SubmissionClient submission, PlatformApi client) {
         List<Map<String, Object>> clusters = new ArrayList<>();
         for (JsonNode cluster : submission.clusters()) {
             String id = cluster.path("id").asText();
@@ -207,7 +207,7 @@ final class ClusterCommands {
         return clusters;
     }
 
-    private static Optional<JsonNode> safeState(PlatformClient client, String id) {
+    private static Optional<JsonNode> safeState(PlatformApi client, String id) {
         try {
             return client.state(id);
         } catch (CliException schedulerDown) {
@@ -215,7 +215,7 @@ final class ClusterCommands {
         }
     }
 
-    private static String safeJobManager(PlatformClient client, String id) {
+    private static String safeJobManager(PlatformApi client, String id) {
         try {
             return client.jobManagerUrl(id).orElse(null);
         } catch (CliException provisionerDown) {
@@ -256,7 +256,7 @@ final class ClusterCommands {
             requireClusterId(spec, cluster);
             Settings settings = Settings.load();
             JsonNode view = new SubmissionClient(settings).cluster(cluster);
-            PlatformClient client = new PlatformClient(settings);
+            PlatformApi client = new PlatformApi(settings);
             Optional<JsonNode> scheduled = safeState(client, cluster);
             String jobManager = safeJobManager(client, cluster);
             if (output.json()) {
@@ -339,7 +339,7 @@ final class ClusterCommands {
             if (limit < 1 || limit > 1000) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be 1..1000");
             }
-            PlatformClient client = new PlatformClient(Settings.load());
+            PlatformApi client = new PlatformApi(Settings.load());
             client.requireState(cluster);
             JsonNode decisions = client.decisions(cluster, limit);
             if (output.json()) {
@@ -376,7 +376,7 @@ final class ClusterCommands {
         @Override
         public Integer call() {
             requireClusterId(spec, cluster);
-            PlatformClient client = new PlatformClient(Settings.load());
+            PlatformApi client = new PlatformApi(Settings.load());
             client.requireState(cluster);
             JsonNode pods = client.pods(cluster);
             if (output.json()) {
@@ -438,7 +438,7 @@ final class ClusterCommands {
             if (maxTaskManagers != null) {
                 policy.put("maxTaskManagers", maxTaskManagers);
             }
-            PlatformClient client = new PlatformClient(Settings.load());
+            PlatformApi client = new PlatformApi(Settings.load());
             client.requireState(cluster);
             JsonNode answer = client.replay(cluster, policy.toString());
             if (output.json()) {

@@ -81,7 +81,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         Path jar = exampleJobsJar(settings);
         String script = sqlScript(settings);
-        PlatformClient client = new PlatformClient(settings);
+        PlatformApi client = new PlatformApi(settings);
         SubmissionClient submission = new SubmissionClient(settings);
 
         System.out.println("Demo: an ELASTIC cluster that starts with no TaskManager; Flink asks the platform for what its jobs need.");
@@ -154,7 +154,7 @@ final class DemoCommand implements Callable<Integer> {
                         + " of database " + PipelineDemo.DATABASE + "; its TaskManager goes after " + idleTimeout + " s idle");
                 awaitLiveTaskManagers(client, keepStreaming ? 1 : 0, idleTimeout + 90);
             }
-            PlatformClient.sleep(1500);
+            PlatformApi.sleep(1500);
             narrator.poll();
             say(keepStreaming ? "the other TaskManagers released; the JobManager and the SQL job's TaskManager stay"
                     : "every TaskManager released; the JobManager stays, ready for the next job");
@@ -166,7 +166,7 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void summary(PlatformClient client, Map<String, Double> times, String jobManager, Narrator narrator) {
+    private void summary(PlatformApi client, Map<String, Double> times, String jobManager, Narrator narrator) {
         System.out.println();
         System.out.println("Summary of " + cluster + " (" + String.format("%.0f s", elapsed()) + "):");
         times.forEach((what, seconds) -> System.out.printf("  %-45s %6.1f s%n", what, seconds));
@@ -212,7 +212,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** Flink's RUNNING comes before its tasks run; the demo says RUNNING when they do. */
-    private static void awaitTasksRunning(PlatformClient client, String jobManager, String flinkJobId, long seconds) {
+    private static void awaitTasksRunning(PlatformApi client, String jobManager, String flinkJobId, long seconds) {
         long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         while (true) {
             JsonNode vertices = client.job(jobManager, flinkJobId).path("vertices");
@@ -226,7 +226,7 @@ final class DemoCommand implements Callable<Integer> {
             if (System.nanoTime() > deadline) {
                 throw new CliException("the tasks of Flink job " + flinkJobId + " were not all RUNNING within " + seconds + " s; see " + jobManager);
             }
-            PlatformClient.sleep(400);
+            PlatformApi.sleep(400);
         }
     }
 
@@ -240,17 +240,17 @@ final class DemoCommand implements Callable<Integer> {
         return "?";
     }
 
-    private void awaitLiveTaskManagers(PlatformClient client, int count, long seconds) {
+    private void awaitLiveTaskManagers(PlatformApi client, int count, long seconds) {
         long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         while (liveTaskManagers(client) > count) {
             if (System.nanoTime() > deadline) {
                 throw new CliException("TaskManagers of " + cluster + " were not released within " + seconds + " s (./slipway pods " + cluster + ")");
             }
-            PlatformClient.sleep(500);
+            PlatformApi.sleep(500);
         }
     }
 
-    private int liveTaskManagers(PlatformClient client) {
+    private int liveTaskManagers(PlatformApi client) {
         int live = 0;
         for (JsonNode pod : client.pods(cluster)) {
             if (pod.path("role").asText().equals("TASK_MANAGER") && !pod.path("status").asText().equals("TERMINATING")) {
@@ -297,14 +297,14 @@ final class DemoCommand implements Callable<Integer> {
     /** Prints new decisions (with reasons) and pod status changes as the scheduler publishes them. */
     private final class Narrator implements Runnable {
 
-        private final PlatformClient client;
+        private final PlatformApi client;
         private final Set<String> seenDecisions = new HashSet<>();
         private final Map<String, String> podStatus = new HashMap<>();
         final Set<String> taskManagersProvisioned = new HashSet<>();
         final Set<String> taskManagersReleased = new HashSet<>();
         private volatile boolean running = true;
 
-        Narrator(PlatformClient client) {
+        Narrator(PlatformApi client) {
             this.client = client;
         }
 

@@ -13,10 +13,13 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +72,7 @@ public final class LocalPlatform {
         services.put(INDEXER, quarkus(INDEXER, settings.indexerPort, "SLIPWAY_INDEXER_PORT"));
         // The node log agent has no port: it tails the Flink pods' logs and ships them to Kafka.
         services.put(LOG_AGENT, new Service(LOG_AGENT, "log agent", 0, settings.podsDir().toString(), null, null,
-                settings.home.resolve("services/log-agent/target/slipway-log-agent-0.1.0-SNAPSHOT.jar")));
+                settings.home.resolve("services/log-agent/target/slipway-log-agent-" + SlipwayVersion.get() + ".jar")));
         return services;
     }
 
@@ -160,6 +163,34 @@ public final class LocalPlatform {
         }
     }
 
+    /**
+     * The operator token the services get and the CLI reads with: {@code SLIPWAY_OPERATOR_TOKEN} when set, else one made for
+     * this platform on its first start and kept in a file only its user reads.
+     */
+    private String operatorToken() {
+        String given = Settings.env("SLIPWAY_OPERATOR_TOKEN", "");
+        if (!given.isEmpty()) {
+            return given;
+        }
+        Optional<String> kept = settings.localOperatorToken();
+        if (kept.isPresent()) {
+            return kept.get();
+        }
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        String made = HexFormat.of().formatHex(random);
+        Path file = settings.operatorTokenFile();
+        try {
+            Files.createDirectories(file.getParent());
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, made + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new CliException("cannot write the platform's operator token to " + file + ": " + e.getMessage());
+        }
+        return made;
+    }
+
     private void createDirectories() {
         try {
             Files.createDirectories(settings.runDir());
@@ -208,9 +239,12 @@ public final class LocalPlatform {
                 detached.add("setsid");
             }
             detached.addAll(command);
-            process = new ProcessBuilder(detached).directory(settings.home.toFile()).redirectErrorStream(true)
+            ProcessBuilder builder = new ProcessBuilder(detached).directory(settings.home.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            // In the environment, not on the command line, where anyone on the machine could read it.
+            builder.environment().put("SLIPWAY_OPERATOR_TOKEN", operatorToken());
+            process = builder.start();
         } catch (IOException e) {
             out.println();
             throw new CliException("cannot start " + service.name() + ": " + e.getMessage());
@@ -236,7 +270,7 @@ public final class LocalPlatform {
                 out.flush();
                 lastDot = System.nanoTime();
             }
-            PlatformClient.sleep(250);
+            PlatformApi.sleep(250);
         }
         out.printf(" ready in %.1f s (pid %d)%n", (System.nanoTime() - started) / 1e9, process.pid());
     }
@@ -283,16 +317,13 @@ public final class LocalPlatform {
             case INDEXER -> command.addAll(List.of("-Xmx512m", "-Dquarkus.http.port=" + service.port(),
                     "-Dkafka.bootstrap.servers=" + kafka,
                     consoleOrigins(),
-                    "-Dslipway.indexer.cluster-token-secret=" + settings.secret,
                     "-Dslipway.indexer.data-dir=" + settings.stateDir.resolve("indexer")));
             case SCHEDULER -> command.addAll(List.of("@" + settings.home.resolve("services/resource-scheduler/jvm.options"),
                     "-Xmx384m", "-Dquarkus.http.port=" + service.port(), consoleOrigins(),
                     "-Dkafka.bootstrap.servers=" + kafka,
-                    "-Dslipway.scheduler.cluster-token-secret=" + settings.secret,
                     "-Dslipway.scheduler.instance-id=local"));
             case PROVISIONER -> command.addAll(List.of("-Xmx384m", "-Dquarkus.http.port=" + service.port(),
                     "-Dkafka.bootstrap.servers=" + kafka,
-                    "-Dslipway.provisioner.cluster-token-secret=" + settings.secret,
                     "-Dslipway.provisioner.scheduler-url=http://127.0.0.1:" + settings.schedulerPort,
                     "-Dslipway.provisioner.local.root=" + settings.podsDir(),
                     "-Dslipway.provisioner.high-availability.zookeeper-quorum=127.0.0.1:" + settings.zooKeeperPort,
@@ -300,7 +331,6 @@ public final class LocalPlatform {
                     "-Dslipway.provisioner.local.distributions=" + settings.home.resolve("flink")));
             case SUBMISSION -> command.addAll(List.of("-Xmx384m", "-Dquarkus.http.port=" + service.port(),
                     "-Dkafka.bootstrap.servers=" + kafka,
-                    "-Dslipway.job-submission.cluster-token-secret=" + settings.secret,
                     "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:" + settings.postgresPort + "/slipway",
                     "-Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:" + settings.postgresPort + "/slipway",
                     "-Dquarkus.datasource.username=postgres", "-Dquarkus.datasource.password=postgres",
@@ -311,8 +341,8 @@ public final class LocalPlatform {
                     "-Dslipway.job-submission.tenants." + Settings.LOCAL_TENANT + ".token=" + Settings.LOCAL_TENANT_TOKEN));
             default -> throw new IllegalArgumentException(service.name());
         }
-        // A platform on this machine for its user: the development secret (when SLIPWAY_CLUSTER_TOKEN_SECRET is not set)
-        // is fine here, and the services refuse it elsewhere.
+        // A platform on this machine for its user: the development secret (when SLIPWAY_CLUSTER_TOKEN_SECRET is not set in
+        // the environment the services inherit) is fine here, and the services refuse it elsewhere.
         command.add("-Dslipway.allow-development-secret=true");
         command.add("-jar");
         command.add(service.jar().toString());

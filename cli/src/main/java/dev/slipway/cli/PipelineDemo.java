@@ -107,7 +107,7 @@ final class PipelineDemo {
             } catch (SQLException e) {
                 throw new CliException("cannot read " + table + " at " + url + ": " + e.getMessage());
             }
-            PlatformClient.sleep(1000);
+            PlatformApi.sleep(1000);
         }
         return new Outcome(table, seen.size(), rows);
     }

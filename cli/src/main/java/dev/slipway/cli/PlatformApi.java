@@ -1,14 +1,12 @@
 package dev.slipway.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.slipway.contracts.auth.ClusterTokens;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The platform's APIs as the CLI uses them besides job-submission's ({@link SubmissionClient}): the
@@ -16,20 +14,17 @@ import java.util.regex.Pattern;
  * pods, JobManager addresses), and a cluster's Flink REST API for what only Flink knows (tasks, accumulators). The
  * scheduler and the indexer are read with the cluster's reader token ({@link #readerToken}).
  */
-public final class PlatformClient {
+public final class PlatformApi {
 
-    public static final Pattern CLUSTER_ID = Pattern.compile("[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?");
     static final String SCHEDULER = "the resource-scheduler";
     static final String PROVISIONER = "the pod-provisioner";
     static final String INDEXER = "the log-metric-indexer";
 
     private final Settings settings;
-    private final ClusterTokens tokens;
     private final Map<String, String> readerTokens = new HashMap<>();
 
-    public PlatformClient(Settings settings) {
+    public PlatformApi(Settings settings) {
         this.settings = settings;
-        this.tokens = new ClusterTokens(settings.secret);
     }
 
     public Settings settings() {
@@ -37,10 +32,11 @@ public final class PlatformClient {
     }
 
     /**
-     * What reads the cluster on the scheduler and the indexer: {@code SLIPWAY_OPERATOR_TOKEN} when set; else the cluster's
-     * reader token as job-submission shows it to this tenant (another tenant's cluster is job-submission's 404); else, when no
-     * job-submission answers (as under {@code ./slipway scheduler}), one signed with the platform secret this CLI has
-     * ({@code SLIPWAY_CLUSTER_TOKEN_SECRET}).
+     * What reads the cluster on the scheduler, the provisioner and the indexer: {@code SLIPWAY_OPERATOR_TOKEN} when set; else
+     * the cluster's reader token as job-submission shows it to this tenant (another tenant's cluster is job-submission's
+     * 404); else, when no job-submission answers (as under {@code ./slipway scheduler}), the operator token of the platform
+     * {@code ./slipway up} started on this machine; null when there is none. The CLI never signs a token itself: it does not
+     * hold the platform's secret.
      */
     String readerToken(String cluster) {
         return readerTokens.computeIfAbsent(cluster, id -> {
@@ -54,9 +50,10 @@ public final class PlatformClient {
                     return shown;
                 }
             } catch (Http.NotReachable notThere) {
-                // no job-submission here (./slipway scheduler): the secret signs it
+                // no job-submission here (./slipway scheduler): the local platform's operator token reads
             }
-            return tokens.issueReader(id);
+            // None at all: the call goes without one, and the service says what it wants (or that it is not there).
+            return settings.localOperatorToken().orElse(null);
         });
     }
 
@@ -86,9 +83,9 @@ public final class PlatformClient {
                 + "': the resource-scheduler has seen no event of it (./slipway clusters list)"));
     }
 
-    /** The cluster's pods (the view Flink's resource manager gets; needs the cluster's token). */
+    /** The cluster's pods (the view Flink's resource manager gets), read with the cluster's reader token. */
     public JsonNode pods(String cluster) {
-        return Http.get(SCHEDULER, settings.schedulerUrl() + "/api/v1/clusters/" + cluster + "/pods", tokens.issue(cluster));
+        return Http.get(SCHEDULER, settings.schedulerUrl() + "/api/v1/clusters/" + cluster + "/pods", readerToken(cluster));
     }
 
     public JsonNode replay(String cluster, String policyJson) {
@@ -110,7 +107,7 @@ public final class PlatformClient {
     public Optional<String> jobManagerUrl(String cluster) {
         try {
             JsonNode address = Http.get(PROVISIONER, settings.provisionerUrl() + "/api/v1/clusters/" + cluster + "/jobmanager",
-                    tokens.issueReader(cluster));
+                    readerToken(cluster));
             return Optional.of("http://" + address.path("host").asText() + ":" + address.path("restPort").asInt());
         } catch (Http.ApiError e) {
             if (e.status == 404) {

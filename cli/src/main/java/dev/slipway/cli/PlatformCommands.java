@@ -115,7 +115,7 @@ final class PlatformCommands {
             Settings settings = Settings.load();
             LocalPlatform platform = new LocalPlatform(settings, System.out);
             List<LocalPlatform.ServiceStatus> services = platform.status();
-            PlatformClient client = new PlatformClient(settings);
+            PlatformApi client = new PlatformApi(settings);
             boolean submissionUp = services.stream().anyMatch(s -> s.name().equals(LocalPlatform.SUBMISSION) && s.state().equals("up"));
             List<Map<String, Object>> clusters = submissionUp ? ClusterCommands.summaries(new SubmissionClient(settings), client) : List.of();
             if (output.json()) {
@@ -219,7 +219,7 @@ final class PlatformCommands {
                         position += bytes.length;
                     }
                 }
-                PlatformClient.sleep(500);
+                PlatformApi.sleep(500);
             }
         }
     }

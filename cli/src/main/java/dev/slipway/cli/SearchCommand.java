@@ -51,7 +51,7 @@ final class SearchCommand implements Callable<Integer> {
         if (pod != null) {
             query.append("&pod=").append(Http.encode(pod));
         }
-        JsonNode answer = new PlatformClient(Settings.load()).logs(cluster, query.toString());
+        JsonNode answer = new PlatformApi(Settings.load()).logs(cluster, query.toString());
         if (output.json()) {
             Output.json(System.out, answer);
             return SlipwayCli.OK;

@@ -1,12 +1,12 @@
 package dev.slipway.cli;
 
-import dev.slipway.contracts.auth.ClusterTokens;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -17,7 +17,6 @@ import java.util.Properties;
  */
 public final class Settings {
 
-    public static final String DEFAULT_SECRET = ClusterTokens.DEVELOPMENT_SECRET;
     /** The tenant token job-submission accepts for local use (when it runs). */
     public static final String LOCAL_TENANT = "local";
     public static final String LOCAL_TENANT_TOKEN = "local-development-token";
@@ -32,11 +31,10 @@ public final class Settings {
     public final int provisionerPort;
     public final int submissionPort;
     public final int indexerPort;
-    public final String secret;
     private final Properties recorded;
 
     private Settings(Path home, Path stateDir, int kafkaPort, int postgresPort, int zooKeeperPort, int schedulerPort, int provisionerPort,
-            int submissionPort, int indexerPort, String secret, Properties recorded) {
+            int submissionPort, int indexerPort, Properties recorded) {
         this.home = home;
         this.stateDir = stateDir;
         this.kafkaPort = kafkaPort;
@@ -46,7 +44,6 @@ public final class Settings {
         this.provisionerPort = provisionerPort;
         this.submissionPort = submissionPort;
         this.indexerPort = indexerPort;
-        this.secret = secret;
         this.recorded = recorded;
     }
 
@@ -65,8 +62,7 @@ public final class Settings {
         return new Settings(home, state,
                 port("SLIPWAY_KAFKA_PORT", 9092), port("SLIPWAY_POSTGRES_PORT", 5432), port("SLIPWAY_ZOOKEEPER_PORT", 2181),
                 port("SLIPWAY_SCHEDULER_PORT", 8081), port("SLIPWAY_PROVISIONER_PORT", 8082),
-                port("SLIPWAY_SUBMISSION_PORT", 8083), port("SLIPWAY_INDEXER_PORT", 8084),
-                env("SLIPWAY_CLUSTER_TOKEN_SECRET", DEFAULT_SECRET), recorded);
+                port("SLIPWAY_SUBMISSION_PORT", 8083), port("SLIPWAY_INDEXER_PORT", 8084), recorded);
     }
 
     static String env(String name, String defaultValue) {
@@ -100,6 +96,21 @@ public final class Settings {
 
     public Path podsDir() {
         return stateDir.resolve("pods");
+    }
+
+    /** Where {@code ./slipway up} keeps the operator token of the platform it runs (readable by its user only). */
+    public Path operatorTokenFile() {
+        return runDir().resolve("operator-token");
+    }
+
+    /** The operator token of the platform {@code ./slipway up} started here, when there is one. */
+    public Optional<String> localOperatorToken() {
+        try {
+            return Files.exists(operatorTokenFile()) ? Optional.of(Files.readString(operatorTokenFile()).trim()).filter(t -> !t.isEmpty())
+                    : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** The state directory as the user sees it: relative to the repository when it lies inside. */

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
  * {@code logs}, {@code demo}) and a client of its REST APIs (clusters, decisions, pods, replay, jobs).
  * Exit codes: 0 ok, 1 failure, 2 usage.
  */
-@Command(name = "slipway", mixinStandardHelpOptions = true, version = "slipway 0.1.0-SNAPSHOT",
+@Command(name = "slipway", mixinStandardHelpOptions = true, versionProvider = SlipwayVersion.class,
         description = "Elastic Apache Flink: run the platform on this machine and talk to its APIs.",
         subcommands = {
                 PlatformCommands.Up.class,

@@ -59,7 +59,7 @@ public final class SubmissionClient {
                 throw new CliException("cluster " + id + " was not RUNNING within " + timeout.toSeconds() + " s (it is " + status
                         + reason(cluster) + "; ./slipway logs pod-provisioner)");
             }
-            PlatformClient.sleep(500);
+            PlatformApi.sleep(500);
         }
     }
 
@@ -144,7 +144,7 @@ public final class SubmissionClient {
                 throw new CliException("job " + id + " is still " + status + (settled ? "" : " (" + job.path("operation").asText() + " in progress)")
                         + " after " + timeout.toSeconds() + " s" + reason(job) + " (./slipway jobs get " + id + ")");
             }
-            PlatformClient.sleep(500);
+            PlatformApi.sleep(500);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.slipway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slipway.contracts.cluster.ClusterIdGrammar;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -31,7 +32,13 @@ class SlipwayCliTest {
     @Test
     void anInvalidClusterIdIsAUsageErrorThatSaysWhatIsAllowed() {
         assertThat(run("clusters", "get", "Not_Valid")).isEqualTo(SlipwayCli.USAGE);
-        assertThat(err()).contains("invalid cluster id 'Not_Valid'").contains("a-z, 0-9 and '-'");
+        assertThat(err()).contains("invalid cluster id 'Not_Valid'").contains(ClusterIdGrammar.RULE);
+    }
+
+    @Test
+    void theVersionIsTheOneTheBuildWrote() {
+        assertThat(run("--version")).isEqualTo(SlipwayCli.OK);
+        assertThat(out.toString(StandardCharsets.UTF_8).trim()).matches("slipway \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
     }
 
     @Test

@@ -4,7 +4,7 @@ import dev.slipway.contracts.telemetry.LogRecord;
 import dev.slipway.logagent.config.AgentConfig;
 import dev.slipway.logagent.ship.LogShipper;
 import dev.slipway.logagent.tail.FileTailer;
-import dev.slipway.logagent.tail.LogTail;
+import dev.slipway.logagent.tail.LogDirectoryTail;
 import dev.slipway.logagent.tail.OffsetStore;
 import dev.slipway.logagent.tail.Shipment;
 import java.io.IOException;
@@ -51,7 +51,7 @@ public final class LogAgent implements Runnable, AutoCloseable {
     public void run() {
         FileTailer.Settings settings = new FileTailer.Settings(config.logRoot(), config.timeZone(),
                 config.maxRecordBytes(), config.flushIdle().toMillis());
-        try (LogTail tail = new LogTail(settings, new OffsetStore(config.stateFile()))) {
+        try (LogDirectoryTail tail = new LogDirectoryTail(settings, new OffsetStore(config.stateFile()))) {
             long nextDiscovery = 0;
             while (running) {
                 long now = clock.millis();

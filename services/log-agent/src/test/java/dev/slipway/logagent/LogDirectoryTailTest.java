@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.contracts.telemetry.LogRecord;
 import dev.slipway.logagent.tail.FileTailer;
-import dev.slipway.logagent.tail.LogTail;
+import dev.slipway.logagent.tail.LogDirectoryTail;
 import dev.slipway.logagent.tail.OffsetStore;
 import dev.slipway.logagent.tail.Shipment;
 import java.nio.ByteBuffer;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * listing, rotation and truncation that the agent's loop meets only by chance are set up here on
  * purpose.
  */
-class LogTailTest {
+class LogDirectoryTailTest {
 
     @TempDir
     Path root;
@@ -38,7 +38,7 @@ class LogTailTest {
 
     private Path dir;
     private Path log;
-    private LogTail tail;
+    private LogDirectoryTail tail;
     private long now;
 
     @BeforeEach
@@ -49,8 +49,8 @@ class LogTailTest {
         tail = tail(0);
     }
 
-    private LogTail tail(long flushIdleMillis) {
-        return new LogTail(new FileTailer.Settings(root, ZoneOffset.UTC, 64 * 1024, flushIdleMillis),
+    private LogDirectoryTail tail(long flushIdleMillis) {
+        return new LogDirectoryTail(new FileTailer.Settings(root, ZoneOffset.UTC, 64 * 1024, flushIdleMillis),
                 new OffsetStore(elsewhere.resolve("offsets")));
     }
 

@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
  * by its {@link FileIdentity} (so a rotated file is the same file under a new name), reads them into
  * records, and keeps the acknowledged positions in the {@link OffsetStore}. One thread only.
  */
-public final class LogTail implements Closeable {
+public final class LogDirectoryTail implements Closeable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(LogTail.class);
+    private static final Logger LOG = LoggerFactory.getLogger(LogDirectoryTail.class);
 
     private final FileTailer.Settings settings;
     private final OffsetStore store;
@@ -42,7 +42,7 @@ public final class LogTail implements Closeable {
     private int listings;
     private int nextPod;
 
-    public LogTail(FileTailer.Settings settings, OffsetStore store) {
+    public LogDirectoryTail(FileTailer.Settings settings, OffsetStore store) {
         this.settings = settings;
         this.store = store;
         this.remembered = new LinkedHashMap<>(store.load());

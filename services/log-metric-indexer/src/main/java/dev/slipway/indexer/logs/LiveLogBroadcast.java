@@ -10,7 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * so a follower is not cut off when the indexes are reopened.
  */
 @ApplicationScoped
-public class LogTail {
+public class LiveLogBroadcast {
 
     /** How many records a slow follower may fall behind before its stream fails. */
     private static final int FOLLOWER_BUFFER = 10_000;

@@ -5,7 +5,7 @@ import dev.slipway.contracts.Topics;
 import dev.slipway.indexer.config.IndexerConfig;
 import dev.slipway.indexer.logs.LogIndex;
 import dev.slipway.indexer.logs.LogSearch;
-import dev.slipway.indexer.logs.LogTail;
+import dev.slipway.indexer.logs.LiveLogBroadcast;
 import dev.slipway.indexer.metrics.MetricStore;
 import dev.slipway.messaging.KafkaClientProperties;
 import dev.slipway.messaging.TopicSetup;
@@ -36,7 +36,7 @@ public class IndexerRuntime {
 
     private final String bootstrapServers;
     private final IndexerConfig config;
-    private final LogTail tail;
+    private final LiveLogBroadcast tail;
     private final ObjectMapper json;
     private final Clock clock = Clock.systemUTC();
     private final BroadcastProcessor<ClusterEvent> clusterEvents = BroadcastProcessor.create();
@@ -52,7 +52,7 @@ public class IndexerRuntime {
     private ScheduledExecutorService refresher;
 
     public IndexerRuntime(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, IndexerConfig config,
-            LogTail tail, ObjectMapper json) {
+            LiveLogBroadcast tail, ObjectMapper json) {
         this.bootstrapServers = bootstrapServers;
         this.config = config;
         this.tail = tail;

@@ -2,7 +2,7 @@ package dev.slipway.indexer.messaging;
 
 import dev.slipway.contracts.telemetry.LogRecord;
 import dev.slipway.indexer.logs.LogIndex;
-import dev.slipway.indexer.logs.LogTail;
+import dev.slipway.indexer.logs.LiveLogBroadcast;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -25,13 +25,13 @@ final class LogSink implements IngestSink, AutoCloseable {
     private static final int MIN_CHUNK = 256;
 
     private final LogIndex index;
-    private final LogTail tail;
+    private final LiveLogBroadcast tail;
     private final long retentionCheckNanos;
     private final int threads;
     private final ExecutorService workers;
     private long lastRetentionCheck = System.nanoTime();
 
-    LogSink(LogIndex index, LogTail tail, Duration retentionCheckInterval, int threads) {
+    LogSink(LogIndex index, LiveLogBroadcast tail, Duration retentionCheckInterval, int threads) {
         this.index = index;
         this.tail = tail;
         this.retentionCheckNanos = retentionCheckInterval.toNanos();

@@ -8,7 +8,7 @@ import dev.slipway.indexer.logs.InvalidQueryException;
 import dev.slipway.indexer.logs.Levels;
 import dev.slipway.indexer.logs.LogPage;
 import dev.slipway.indexer.logs.LogQuery;
-import dev.slipway.indexer.logs.LogTail;
+import dev.slipway.indexer.logs.LiveLogBroadcast;
 import dev.slipway.indexer.logs.PartitionInfo;
 import dev.slipway.indexer.messaging.IndexerRuntime;
 import dev.slipway.rest.access.ClusterReadAccess;
@@ -44,11 +44,11 @@ public class LogsResource {
     private static final int DEFAULT_LIMIT = 100;
 
     private final IndexerRuntime runtime;
-    private final LogTail tail;
+    private final LiveLogBroadcast tail;
     private final IndexerConfig config;
     private final ClusterReadAccess access;
 
-    public LogsResource(IndexerRuntime runtime, LogTail tail, IndexerConfig config, ClusterReadAccess access) {
+    public LogsResource(IndexerRuntime runtime, LiveLogBroadcast tail, IndexerConfig config, ClusterReadAccess access) {
         this.access = access;
         this.runtime = runtime;
         this.tail = tail;

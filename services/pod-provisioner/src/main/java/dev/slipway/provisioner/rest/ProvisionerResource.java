@@ -4,6 +4,7 @@ import dev.slipway.contracts.cluster.ClusterIdGrammar;
 import dev.slipway.provisioner.ProvisionerRuntime;
 import dev.slipway.provisioner.config.ProvisionerConfig;
 import dev.slipway.provisioning.JobManagerAddress;
+import dev.slipway.rest.access.ClusterIdCheck;
 import dev.slipway.rest.access.ClusterReadAccess;
 import dev.slipway.rest.problems.ProblemException;
 import jakarta.ws.rs.GET;
@@ -64,8 +65,6 @@ public class ProvisionerResource {
 
     /** Before the id names a directory: "..", "/tmp/x" and the like never reach the file system. */
     private static void validId(String clusterId) {
-        if (!ClusterIdGrammar.valid(clusterId)) {
-            throw ProblemException.invalid("clusterId", ClusterIdGrammar.RULE);
-        }
+        ClusterIdCheck.require(clusterId);
     }
 }
