@@ -333,7 +333,14 @@ class ResourceSchedulerTest {
         given().header("Authorization", othersReader).get("/api/v1/clusters/{id}/state", cluster).then().statusCode(403);
         given().contentType(ContentType.JSON).header("Authorization", othersReader).body("{}")
                 .post("/api/v1/clusters/{id}/replay", cluster).then().statusCode(403);
-        // A reader token reads; it never asks for TaskManagers.
+        // A reader token reads the pods too (the CLI shows them); it never asks for TaskManagers.
+        given().header("Authorization", reader()).get("/api/v1/clusters/{id}/pods", cluster).then().statusCode(200);
+        given().header("Authorization", othersReader).get("/api/v1/clusters/{id}/pods", cluster).then().statusCode(403);
+        // Every endpoint holds ids to the one grammar, the operator's reads included.
+        given().header("Authorization", "Bearer " + OPERATOR).get("/api/v1/clusters/{id}/state", "Not_A_Cluster").then()
+                .statusCode(400).contentType("application/problem+json").body("errors.field", hasItem("clusterId"));
+        given().header("Authorization", "Bearer " + OPERATOR).get("/api/v1/clusters/{id}/decisions", "x".repeat(64)).then()
+                .statusCode(400).body("errors.field", hasItem("clusterId"));
         given().contentType(ContentType.JSON).header("Authorization", reader()).body("{\"requestId\":\"r-1\",\"count\":1}")
                 .post("/api/v1/clusters/{id}/resource-requests", cluster).then().statusCode(403);
     }

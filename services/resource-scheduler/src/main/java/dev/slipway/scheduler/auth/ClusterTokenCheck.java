@@ -2,6 +2,7 @@ package dev.slipway.scheduler.auth;
 
 import dev.slipway.contracts.auth.ClusterTokens;
 import dev.slipway.rest.access.BearerToken;
+import dev.slipway.rest.access.ClusterIdCheck;
 import dev.slipway.rest.access.ClusterReadAccess;
 import dev.slipway.rest.problems.ProblemException;
 import dev.slipway.scheduler.config.SchedulerConfig;
@@ -33,10 +34,13 @@ public class ClusterTokenCheck {
             throw new ProblemException(403, "Token not valid for this cluster",
                     "the token presented was not issued for cluster " + clusterId);
         }
+        ClusterIdCheck.require(clusterId);
     }
 
     /** 401 without a token, 403 with one that does not read this cluster (see {@link ClusterReadAccess}). */
     public void requireReader(String clusterId, String authorization) {
         readers.requireCluster(clusterId, authorization, null);
+        // The caller first, then the id: the operator reads any cluster, not any string.
+        ClusterIdCheck.require(clusterId);
     }
 }

@@ -1,6 +1,6 @@
 package dev.slipway.scheduler.config;
 
-import dev.slipway.scheduler.messaging.Delivery;
+import dev.slipway.scheduler.loop.Delivery;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Min;

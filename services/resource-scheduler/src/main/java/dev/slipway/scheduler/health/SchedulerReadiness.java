@@ -1,6 +1,6 @@
 package dev.slipway.scheduler.health;
 
-import dev.slipway.scheduler.messaging.DecisionLoop;
+import dev.slipway.scheduler.loop.DecisionLoop;
 import dev.slipway.scheduler.messaging.ResourceView;
 import dev.slipway.scheduler.messaging.SchedulerRuntime;
 import jakarta.enterprise.context.ApplicationScoped;

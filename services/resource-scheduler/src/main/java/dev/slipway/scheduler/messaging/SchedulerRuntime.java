@@ -3,6 +3,7 @@ package dev.slipway.scheduler.messaging;
 import dev.slipway.messaging.KafkaTracing;
 import dev.slipway.messaging.TopicSetup;
 import dev.slipway.scheduler.config.SchedulerConfig;
+import dev.slipway.scheduler.loop.DecisionLoop;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;

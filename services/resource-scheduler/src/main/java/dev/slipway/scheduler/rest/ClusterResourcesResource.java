@@ -2,11 +2,11 @@ package dev.slipway.scheduler.rest;
 
 import dev.slipway.contracts.CloudEventHeaders;
 import dev.slipway.contracts.Events;
-import dev.slipway.contracts.cluster.ClusterIdGrammar;
 import dev.slipway.contracts.cluster.ProcessSize;
 import dev.slipway.contracts.decisions.Decision;
 import dev.slipway.contracts.resources.ResourcesReleased;
 import dev.slipway.contracts.resources.ResourcesRequested;
+import dev.slipway.rest.access.ClusterIdCheck;
 import dev.slipway.rest.problems.Problem;
 import dev.slipway.rest.problems.ProblemException;
 import dev.slipway.rest.problems.QueryParameters;
@@ -134,7 +134,7 @@ public class ClusterResourcesResource {
     @Path("/pods")
     public List<PodRecord> pods(@PathParam("clusterId") String clusterId,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        tokens.require(clusterId, authorization);
+        tokens.requireReader(clusterId, authorization);
         return knownOrEmpty(clusterId).pods().stream().toList();
     }
 
@@ -145,7 +145,7 @@ public class ClusterResourcesResource {
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     public Multi<PodRecord> podStream(@PathParam("clusterId") String clusterId,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        tokens.require(clusterId, authorization);
+        tokens.requireReader(clusterId, authorization);
         return view().podChanges(clusterId).map(ResourceView.PodChange::pod);
     }
 
@@ -192,9 +192,7 @@ public class ClusterResourcesResource {
      * nothing of the API's rules. A cluster id outside the grammar is a 400 naming it.
      */
     private void valid(String clusterId, Object body) {
-        if (!ClusterIdGrammar.valid(clusterId)) {
-            throw ProblemException.invalid("clusterId", ClusterIdGrammar.RULE);
-        }
+        ClusterIdCheck.require(clusterId);
         if (body == null) {
             throw ProblemException.invalid("body", "is required: a JSON object");
         }

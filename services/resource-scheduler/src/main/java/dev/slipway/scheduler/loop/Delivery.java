@@ -1,4 +1,4 @@
-package dev.slipway.scheduler.messaging;
+package dev.slipway.scheduler.loop;
 
 /** How decisions are published relative to the consumed offsets. */
 public enum Delivery {

@@ -1,4 +1,4 @@
-package dev.slipway.scheduler.messaging;
+package dev.slipway.scheduler.loop;
 
 import dev.slipway.scheduling.ClusterSnapshot;
 
