@@ -7,7 +7,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -16,10 +15,11 @@ import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.Deseriali
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * The resource-scheduler's REST API as the resource manager uses it, authenticated with the cluster's
- * token. Only the JDK's HTTP client and Flink's own shaded Jackson: nothing to clash with Flink's classpath.
+ * The resource-scheduler's REST API over HTTP, authenticated with the cluster's token. Only the JDK's HTTP client and
+ * Flink's own shaded Jackson: nothing to clash with Flink's classpath. What it sends and reads is written down in
+ * {@code contracts/src/test/resources/driver-contract/}, which the scheduler's build replays.
  */
-public class PlatformClient implements AutoCloseable {
+public class PlatformClient implements SchedulerApi {
 
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -34,17 +34,18 @@ public class PlatformClient implements AutoCloseable {
         this.authorization = "Bearer " + token;
     }
 
-    /** Asks for TaskManagers; answers when the platform accepted the request (202). */
-    public CompletableFuture<Void> requestTaskManagers(String requestId, int count, double cpu, long memoryMb) {
-        Map<String, Object> body = Map.of("requestId", requestId, "count", count,
-                "taskManager", Map.of("cpu", cpu, "memoryMb", memoryMb, "diskMb", 0));
-        return post("/resource-requests", body);
+    /** Answers when the platform accepted the request (202). */
+    @Override
+    public CompletableFuture<Void> requestTaskManagers(ResourceRequest request) {
+        return post("/resource-requests", request);
     }
 
-    public CompletableFuture<Void> release(String podName, String reason) {
-        return post("/releases", Map.of("podName", podName, "reason", reason));
+    @Override
+    public CompletableFuture<Void> release(Release release) {
+        return post("/releases", release);
     }
 
+    @Override
     public CompletableFuture<List<PlatformPod>> pods() {
         return http.sendAsync(request("/pods").GET().build(), HttpResponse.BodyHandlers.ofString())
                 .thenApply(response -> {
@@ -57,10 +58,8 @@ public class PlatformClient implements AutoCloseable {
                 });
     }
 
-    /**
-     * Follows the cluster's pod changes (server-sent events) until the stream ends or fails; the
-     * returned future completes then, so the caller can resynchronize and follow again.
-     */
+    /** Server-sent events, one pod as JSON in each event's {@code data:} line. */
+    @Override
     public CompletableFuture<Void> followPods(Consumer<PlatformPod> onPod) {
         HttpRequest request = request("/pods/stream").header("Accept", "text/event-stream").GET().build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenAccept(response -> {
@@ -83,7 +82,7 @@ public class PlatformClient implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<Void> post(String path, Object body) {
+    private CompletableFuture<Void> post(String path, Record body) {
         String json;
         try {
             json = JSON.writeValueAsString(body);
@@ -116,22 +115,8 @@ public class PlatformClient implements AutoCloseable {
         closed = true;
     }
 
+    @Override
     public boolean closed() {
         return closed;
-    }
-
-    /** A failed call; {@code retryable} says whether trying again can help. */
-    public static final class PlatformException extends RuntimeException {
-
-        private final boolean retryable;
-
-        PlatformException(String message, boolean retryable) {
-            super(message);
-            this.retryable = retryable;
-        }
-
-        public boolean retryable() {
-            return retryable;
-        }
     }
 }

@@ -1,8 +1,9 @@
 package dev.slipway.flink;
 
 /**
- * A pod as the platform reports it ({@code GET /api/v1/clusters/{id}/pods} and its stream): only what
- * the resource manager needs.
+ * A pod as the platform reports it, in {@code GET /api/v1/clusters/{id}/pods} and in each event of its stream: only what
+ * the resource manager reads (the platform sends more, which is skipped). {@code requestId} is the request the pod serves,
+ * null for warm pods and JobManagers.
  */
 public record PlatformPod(String name, String role, String requestId, String status) {
 

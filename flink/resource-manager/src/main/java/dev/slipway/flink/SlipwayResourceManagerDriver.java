@@ -1,5 +1,7 @@
 package dev.slipway.flink;
 
+import static dev.slipway.flink.PlatformCalls.cause;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,11 +12,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
+import java.util.function.LongSupplier;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.clusterframework.ApplicationStatus;
 import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
@@ -33,17 +34,20 @@ import org.apache.flink.runtime.resourcemanager.active.AbstractResourceManagerDr
  */
 public class SlipwayResourceManagerDriver extends AbstractResourceManagerDriver<SlipwayWorker> {
 
-    private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
+    static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
     private static final Duration INITIAL_LIST_TIMEOUT = Duration.ofSeconds(10);
     /**
-     * Flink asks for its minimum (the warm pool) within milliseconds of starting; a warm TaskManager
-     * needs seconds to register (seen: 3 to 11 s). Within this window a listed warm pod is surely
+     * Flink asks for its minimum (the warm pool) within milliseconds of hearing of the recovered workers; a warm
+     * TaskManager needs seconds to register (seen: 3 to 11 s). Within this window a listed warm pod is surely
      * unregistered.
      */
-    private static final Duration WARM_HAND_OUT_WINDOW = Duration.ofSeconds(2);
+    static final Duration WARM_HAND_OUT_WINDOW = Duration.ofSeconds(2);
+    static final String RELEASED_BY_FLINK = "released by Flink's resource manager";
 
-    private final PlatformClient platform;
-    private final Duration maxBackoff;
+    private final SchedulerApi platform;
+    private final Backoff backoff;
+    private final PlatformCalls calls;
+    private final LongSupplier nanoTime;
     /** Request ids are unique per JobManager attempt: a restarted JobManager never completes an old request. */
     private final String attempt = UUID.randomUUID().toString().substring(0, 8);
     private final Map<String, CompletableFuture<SlipwayWorker>> pendingRequests = new HashMap<>();
@@ -51,18 +55,25 @@ public class SlipwayResourceManagerDriver extends AbstractResourceManagerDriver<
     private final Set<String> knownWorkers = new HashSet<>();
     private final Set<String> releasedWorkers = new HashSet<>();
     /**
-     * Warm pods listed when this resource manager started: none can have registered with it yet, so
-     * they can serve Flink's first requests as they are (see {@link #requestResource}).
+     * Warm pods of the first listing: none can have registered before Flink heard of them, so they can serve Flink's
+     * first requests as they are (see {@link #requestResource}).
      */
     private final Set<String> unregisteredWarmWorkers = new TreeSet<>();
     private long warmHandOutEndsNanos;
     private long requestCounter;
     private boolean recoveryReported;
 
-    public SlipwayResourceManagerDriver(Configuration flinkConfig, PlatformClient platform) {
+    public SlipwayResourceManagerDriver(Configuration flinkConfig, SchedulerApi platform) {
+        this(flinkConfig, platform, System::nanoTime);
+    }
+
+    /** {@code nanoTime} measures the warm hand-out window; tests pass the clock of their scheduled executor. */
+    SlipwayResourceManagerDriver(Configuration flinkConfig, SchedulerApi platform, LongSupplier nanoTime) {
         super(flinkConfig, flinkConfig);
         this.platform = platform;
-        this.maxBackoff = flinkConfig.get(SlipwayOptions.RETRY_MAX_BACKOFF);
+        this.backoff = new Backoff(FIRST_BACKOFF, flinkConfig.get(SlipwayOptions.RETRY_MAX_BACKOFF));
+        this.calls = new PlatformCalls(backoff, this::getMainThreadExecutor, platform::closed);
+        this.nanoTime = nanoTime;
     }
 
     /**
@@ -74,81 +85,89 @@ public class SlipwayResourceManagerDriver extends AbstractResourceManagerDriver<
     protected void initializeInternal() {
         try {
             onListed(platform.pods().get(INITIAL_LIST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
-            warmHandOutEndsNanos = System.nanoTime() + WARM_HAND_OUT_WINDOW.toNanos();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
             log.warn("Could not list the cluster's pods at start ({}); following the platform instead", cause(e).getMessage());
         }
-        follow(FIRST_BACKOFF);
+        follow(backoff.first());
     }
 
     /**
      * Follows the cluster's pod changes and lists its pods (after the stream is open, so no change falls
      * between the two); when the stream breaks, waits and starts over, listing again.
      */
-    private void follow(Duration backoff) {
+    private void follow(Duration wait) {
         if (platform.closed()) {
             return;
         }
         CompletableFuture<Void> stream = platform.followPods(pod -> getMainThreadExecutor().execute(() -> onPod(pod)));
-        list(FIRST_BACKOFF);
+        list(backoff.first());
         stream.whenComplete((ended, failure) -> {
             if (platform.closed()) {
                 return;
             }
-            if (failure != null) {
-                log.warn("Lost the platform's pod stream ({}); reconnecting in {} ms", cause(failure).getMessage(), backoff.toMillis());
+            if (failure == null) {
+                getMainThreadExecutor().schedule(() -> follow(backoff.first()), backoff.first().toMillis(), TimeUnit.MILLISECONDS);
+                return;
             }
-            Duration wait = failure == null ? FIRST_BACKOFF : backoff;
-            getMainThreadExecutor().schedule(() -> follow(failure == null ? FIRST_BACKOFF : next(backoff)), wait.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            log.warn("Lost the platform's pod stream ({}); reconnecting in {} ms", cause(failure).getMessage(), wait.toMillis());
+            getMainThreadExecutor().schedule(() -> follow(backoff.next(wait)), wait.toMillis(), TimeUnit.MILLISECONDS);
         });
     }
 
-    private void list(Duration backoff) {
+    private void list(Duration wait) {
         platform.pods().whenComplete((pods, failure) -> {
             if (failure == null) {
                 getMainThreadExecutor().execute(() -> onListed(pods));
             } else if (!platform.closed()) {
-                log.warn("Could not list the cluster's pods ({}); retrying in {} ms", cause(failure).getMessage(), backoff.toMillis());
-                getMainThreadExecutor().schedule(() -> list(next(backoff)), backoff.toMillis(), TimeUnit.MILLISECONDS);
+                log.warn("Could not list the cluster's pods ({}); retrying in {} ms", cause(failure).getMessage(), wait.toMillis());
+                getMainThreadExecutor().schedule(() -> list(backoff.next(wait)), wait.toMillis(), TimeUnit.MILLISECONDS);
             }
         });
     }
 
     /**
      * The first listing tells Flink which workers exist already, all at once and even when there are
-     * none: Flink's resource manager serves only after it heard about recovered workers.
+     * none: Flink's resource manager serves only after it heard about recovered workers. Later listings
+     * (after the stream broke) are changes like any other.
      */
-    void onListed(List<PlatformPod> pods) {
+    private void onListed(List<PlatformPod> pods) {
         if (recoveryReported) {
             pods.forEach(this::onPod);
             return;
         }
         recoveryReported = true;
         List<SlipwayWorker> recovered = new ArrayList<>();
+        List<PlatformPod> servingThisAttempt = new ArrayList<>();
         for (PlatformPod pod : pods) {
-            if (pod.taskManager() && !pod.terminating() && knownWorkers.add(pod.name())) {
+            if (!pod.taskManager() || pod.terminating()) {
+                continue;
+            }
+            if (requestedByThisAttempt(pod)) {
+                // A listing that failed at start can answer after Flink's first requests: their pods serve them.
+                servingThisAttempt.add(pod);
+            } else if (knownWorkers.add(pod.name())) {
                 recovered.add(new SlipwayWorker(pod.name()));
-                // Nothing registers with this resource manager before it starts, ready pods included.
                 unregisteredWarmWorkers.add(pod.name());
             }
         }
+        warmHandOutEndsNanos = nanoTime.getAsLong() + WARM_HAND_OUT_WINDOW.toNanos();
         log.info("Recovered {} TaskManager(s) the platform runs for this cluster: {}", recovered.size(), recovered);
         getResourceEventHandler().onPreviousAttemptWorkersRecovered(recovered);
+        servingThisAttempt.forEach(this::onPod);
     }
 
-    void onPod(PlatformPod pod) {
+    private boolean requestedByThisAttempt(PlatformPod pod) {
+        return pod.requestId() != null && (pendingRequests.containsKey(pod.requestId()) || cancelledRequests.contains(pod.requestId()));
+    }
+
+    private void onPod(PlatformPod pod) {
         if (!pod.taskManager() || releasedWorkers.contains(pod.name())) {
             return;
         }
         if (pod.terminating()) {
-            unregisteredWarmWorkers.remove(pod.name());
-            if (knownWorkers.remove(pod.name())) {
-                getResourceEventHandler().onWorkerTerminated(new SlipwayWorker(pod.name()).getResourceID(),
-                        "the platform removed pod " + pod.name() + " (its decisions say why)");
-            }
+            onTerminating(pod);
             return;
         }
         if (!knownWorkers.add(pod.name())) {
@@ -156,18 +175,25 @@ public class SlipwayResourceManagerDriver extends AbstractResourceManagerDriver<
         }
         SlipwayWorker worker = new SlipwayWorker(pod.name());
         CompletableFuture<SlipwayWorker> pending = pod.requestId() == null ? null : pendingRequests.remove(pod.requestId());
-        if (pending != null) {
+        if (pending != null && pending.complete(worker)) {
             log.info("The platform serves request {} with pod {}", pod.requestId(), pod.name());
-            pending.complete(worker);
-        } else if (pod.requestId() != null && cancelledRequests.remove(pod.requestId())) {
+        } else if (pending != null || (pod.requestId() != null && cancelledRequests.remove(pod.requestId()))) {
+            // Cancelled by Flink, possibly while this pod's change already waited for the main thread.
             knownWorkers.remove(pod.name());
             releasedWorkers.add(pod.name());
             log.info("Pod {} serves request {}, which Flink no longer needs; releasing it", pod.name(), pod.requestId());
-            retry(() -> platform.release(pod.name(), "request " + pod.requestId() + " was cancelled by Flink"),
-                    "release of " + pod.name(), FIRST_BACKOFF);
+            release(new Release(pod.name(), "request " + pod.requestId() + " was cancelled by Flink"));
         } else {
             log.info("Pod {} was made by the platform on its own (warm pool or an earlier JobManager); recovering it", pod.name());
             getResourceEventHandler().onPreviousAttemptWorkersRecovered(List.of(worker));
+        }
+    }
+
+    private void onTerminating(PlatformPod pod) {
+        unregisteredWarmWorkers.remove(pod.name());
+        if (knownWorkers.remove(pod.name())) {
+            getResourceEventHandler().onWorkerTerminated(new SlipwayWorker(pod.name()).getResourceID(),
+                    "the platform removed pod " + pod.name() + " (its decisions say why)");
         }
     }
 
@@ -175,19 +201,20 @@ public class SlipwayResourceManagerDriver extends AbstractResourceManagerDriver<
      * A recovered warm pod that has not registered yet serves the request as it is: Flink asks for its
      * minimum (the warm pool) the moment it starts, before the warm TaskManagers can register, and
      * would otherwise get a second pool. Such a worker is counted once: Flink's request takes it over.
-     * Only pods listed at start and only within {@link #WARM_HAND_OUT_WINDOW}: a pod that may have
+     * Only pods of the first listing and only within {@link #WARM_HAND_OUT_WINDOW} of it: a pod that may have
      * registered is never handed out, since a registered worker given to a request would be stopped
      * as "not registered in time" (after resourcemanager.taskmanager-registration.timeout).
      */
     @Override
     public CompletableFuture<SlipwayWorker> requestResource(TaskExecutorProcessSpec spec) {
-        if (!unregisteredWarmWorkers.isEmpty() && System.nanoTime() - warmHandOutEndsNanos < 0) {
+        if (!unregisteredWarmWorkers.isEmpty() && nanoTime.getAsLong() - warmHandOutEndsNanos < 0) {
             String warm = unregisteredWarmWorkers.iterator().next();
             unregisteredWarmWorkers.remove(warm);
             log.info("Serving Flink's request with warm pod {}, which has not registered yet", warm);
             return CompletableFuture.completedFuture(new SlipwayWorker(warm));
         }
-        String requestId = attempt + "-" + requestCounter++;
+        ResourceRequest request = new ResourceRequest(attempt + "-" + requestCounter++, 1, sizeOf(spec));
+        String requestId = request.requestId();
         CompletableFuture<SlipwayWorker> worker = new CompletableFuture<>();
         pendingRequests.put(requestId, worker);
         worker.whenComplete((done, failure) -> {
@@ -199,10 +226,8 @@ public class SlipwayResourceManagerDriver extends AbstractResourceManagerDriver<
                 });
             }
         });
-        double cpu = spec.getCpuCores().getValue().doubleValue();
-        long memoryMb = spec.getTotalProcessMemorySize().getMebiBytes();
-        log.info("Requesting a TaskManager ({} cpu, {} MiB) from the platform as {}", cpu, memoryMb, requestId);
-        retry(() -> platform.requestTaskManagers(requestId, 1, cpu, memoryMb), "request " + requestId, FIRST_BACKOFF)
+        log.info("Requesting a TaskManager ({}) from the platform as {}", request.taskManager(), requestId);
+        calls.untilAnswered(() -> platform.requestTaskManagers(request), "request " + requestId)
                 .whenComplete((accepted, failure) -> {
                     if (failure != null) {
                         getMainThreadExecutor().execute(() -> {
@@ -214,52 +239,22 @@ public class SlipwayResourceManagerDriver extends AbstractResourceManagerDriver<
         return worker;
     }
 
+    /** A request and the TaskManager's registration must describe the same worker: its cores and total process memory. */
+    private static ResourceRequest.TaskManagerSize sizeOf(TaskExecutorProcessSpec spec) {
+        return new ResourceRequest.TaskManagerSize(spec.getCpuCores().getValue().doubleValue(),
+                spec.getTotalProcessMemorySize().getMebiBytes(), 0);
+    }
+
     @Override
     public void releaseResource(SlipwayWorker worker) {
         knownWorkers.remove(worker.podName());
+        unregisteredWarmWorkers.remove(worker.podName());
         releasedWorkers.add(worker.podName());
-        retry(() -> platform.release(worker.podName(), "released by Flink's resource manager"),
-                "release of " + worker.podName(), FIRST_BACKOFF);
+        release(new Release(worker.podName(), RELEASED_BY_FLINK));
     }
 
-    /**
-     * Calls the platform until it answers; an unreachable platform is retried with back-off (Flink's
-     * request stays pending meanwhile), a refusal that cannot heal fails at once.
-     */
-    private CompletableFuture<Void> retry(Supplier<CompletableFuture<Void>> call, String what, Duration backoff) {
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        call.get().whenComplete((done, failure) -> {
-            if (failure == null) {
-                result.complete(null);
-                return;
-            }
-            Throwable cause = cause(failure);
-            boolean retryable = !(cause instanceof PlatformClient.PlatformException refused) || refused.retryable();
-            if (!retryable || platform.closed()) {
-                log.error("The platform refused the {}: {}", what, cause.getMessage());
-                result.completeExceptionally(cause);
-                return;
-            }
-            log.warn("The {} did not reach the platform ({}); retrying in {} ms", what, cause.getMessage(), backoff.toMillis());
-            getMainThreadExecutor().schedule(() -> retry(call, what, next(backoff)).whenComplete((again, error) -> {
-                if (error == null) {
-                    result.complete(null);
-                } else {
-                    result.completeExceptionally(error);
-                }
-            }), backoff.toMillis(), TimeUnit.MILLISECONDS);
-        });
-        return result;
-    }
-
-    private Duration next(Duration backoff) {
-        Duration doubled = backoff.multipliedBy(2);
-        return doubled.compareTo(maxBackoff) > 0 ? maxBackoff : doubled;
-    }
-
-    private static Throwable cause(Throwable failure) {
-        boolean wrapped = failure instanceof CompletionException || failure instanceof ExecutionException;
-        return wrapped && failure.getCause() != null ? failure.getCause() : failure;
+    private void release(Release release) {
+        calls.untilAnswered(() -> platform.release(release), "release of " + release.podName());
     }
 
     @Override

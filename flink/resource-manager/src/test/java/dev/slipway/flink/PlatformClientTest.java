@@ -1,0 +1,44 @@
+package dev.slipway.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Which failures the driver may retry: the answers that can heal, and a platform not reached at all. */
+class PlatformClientTest {
+
+    @ParameterizedTest(name = "{0} retryable: {1}")
+    @CsvSource({"500, true", "502, true", "503, true", "429, true", "400, false", "401, false", "403, false", "404, false",
+            "409, false"})
+    void anErrorStatusFailsTheCallRetryableOnlyWhenItCanHeal(int status, boolean retryable) throws Exception {
+        try (RecordingScheduler scheduler = new RecordingScheduler()) {
+            scheduler.answerWith(DriverContract.parse("{\"status\":" + status + "}"));
+
+            CompletableFuture<Void> call = new PlatformClient(scheduler.url(), "c1", "token").release(new Release("c1-tm-0", "idle"));
+
+            assertThat(call).failsWithin(10, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class).havingCause()
+                    .isInstanceOfSatisfying(PlatformException.class, failure -> assertThat(failure.retryable()).isEqualTo(retryable));
+        }
+    }
+
+    @Test
+    void aPlatformNotReachedIsNotARefusal() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+
+        CompletableFuture<Void> call = new PlatformClient("http://127.0.0.1:" + closedPort, "c1", "token")
+                .release(new Release("c1-tm-0", "idle"));
+
+        assertThat(call).failsWithin(10, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class).havingCause()
+                .isNotInstanceOf(PlatformException.class);
+    }
+}
