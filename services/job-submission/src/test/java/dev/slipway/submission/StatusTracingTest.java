@@ -58,9 +58,15 @@ class StatusTracingTest {
                 .then().statusCode(200).body("status", equalTo("RUNNING")));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(spans.getFinishedSpanItems()).anySatisfy(span -> {
             assertThat(span.getKind()).isEqualTo(SpanKind.CONSUMER);
-            assertThat(span.getName()).isEqualTo(Topics.RESOURCES + " process");
+            // SmallRye Reactive Messaging's consumer span, whose context the status update runs in.
+            assertThat(span.getName()).isEqualTo(Topics.RESOURCES + " receive");
             assertThat(span.getTraceId()).isEqualTo(TRACE);
             assertThat(span.getParentSpanId()).isEqualTo(PROVISIONER_SPAN);
         }));
+        // The status update's own work (its database calls) runs inside that span, in the same trace.
+        assertThat(spans.getFinishedSpanItems()).anySatisfy(span -> {
+            assertThat(span.getTraceId()).isEqualTo(TRACE);
+            assertThat(span.getParentSpanId()).isNotEqualTo(PROVISIONER_SPAN);
+        });
     }
 }

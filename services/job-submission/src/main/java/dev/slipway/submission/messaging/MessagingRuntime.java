@@ -8,31 +8,27 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Creates missing topics, then starts the outbox relay and the status follower; stops them in reverse. */
+/** Creates missing topics, then starts the outbox relay; stops it. (The status follower is a channel SmallRye runs.) */
 @ApplicationScoped
 public class MessagingRuntime {
 
     private final String bootstrapServers;
     private final SubmissionConfig config;
     private final OutboxRelay relay;
-    private final StatusFollower follower;
 
     public MessagingRuntime(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, SubmissionConfig config,
-            OutboxRelay relay, StatusFollower follower) {
+            OutboxRelay relay) {
         this.bootstrapServers = bootstrapServers;
         this.config = config;
         this.relay = relay;
-        this.follower = follower;
     }
 
     void onStart(@Observes StartupEvent event) {
         TopicSetup.ensure(bootstrapServers, config.topicPartitions(), config.topicReplicationFactor());
         relay.start();
-        follower.start();
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        follower.stop();
         relay.stop();
     }
 }
