@@ -25,7 +25,7 @@ import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-/** Starts the chosen pod backend, its fact publisher and the decision applier; stops them in reverse. */
+/** Starts the chosen pod backend and its fact publisher, and hands the backend to the decision applier; stops them in reverse. */
 @ApplicationScoped
 public class ProvisionerRuntime {
 
@@ -35,14 +35,16 @@ public class ProvisionerRuntime {
     private final ProvisionerConfig config;
     private final Instance<KubernetesBackendFactory> kubernetes;
     private final KafkaTracing tracing;
-    private final PodTraces traces = new PodTraces();
+    private final PodTraces traces;
+    private final DecisionApplier applier;
     private FactPublisher facts;
     private PodBackend backend;
-    private DecisionApplier applier;
 
     public ProvisionerRuntime(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, ProvisionerConfig config,
-            Instance<KubernetesBackendFactory> kubernetes, KafkaTracing tracing) {
+            Instance<KubernetesBackendFactory> kubernetes, KafkaTracing tracing, PodTraces traces, DecisionApplier applier) {
         this.tracing = tracing;
+        this.traces = traces;
+        this.applier = applier;
         this.bootstrapServers = bootstrapServers;
         this.config = config;
         this.kubernetes = kubernetes;
@@ -59,7 +61,7 @@ public class ProvisionerRuntime {
             case KUBERNETES -> kubernetes.get().create(config, tokens, metrics, highAvailability);
         };
         backend.start(facts);
-        applier = new DecisionApplier(bootstrapServers, config.consumerGroup(), backend, tracing, traces).start();
+        applier.applyWith(backend);
         LOG.infof("pod-provisioner applying decisions with the %s backend, group %s on %s", config.backend(), config.consumerGroup(),
                 bootstrapServers);
     }
@@ -127,9 +129,7 @@ public class ProvisionerRuntime {
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
-        if (applier != null) {
-            applier.close();
-        }
+        applier.stopApplying();
         if (backend != null) {
             backend.close();
         }
@@ -143,6 +143,6 @@ public class ProvisionerRuntime {
     }
 
     public boolean started() {
-        return applier != null;
+        return applier.applying();
     }
 }

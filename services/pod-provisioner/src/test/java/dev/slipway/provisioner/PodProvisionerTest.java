@@ -206,8 +206,12 @@ class PodProvisionerTest {
             decide(new DeletePod("x-" + pod, cluster, Instant.now(), "cause", "test", pod, PodRole.JOB_MANAGER));
 
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(TopicWatch.recordsOf(deadLetters, cluster))
-                    .singleElement().satisfies(record -> assertThat(
-                            EventRecords.text(record.headers(), CloudEventHeaders.DEAD_LETTER_REASON)).startsWith("MALFORMED")));
+                    .singleElement().satisfies(record -> {
+                        assertThat(EventRecords.text(record.headers(), CloudEventHeaders.DEAD_LETTER_REASON)).startsWith("MALFORMED");
+                        assertThat(EventRecords.text(record.headers(), CloudEventHeaders.DEAD_LETTER_ORIGIN))
+                                .startsWith(Topics.DECISIONS + "/");
+                        assertThat(new String(record.value(), StandardCharsets.UTF_8)).isEqualTo("{\"type\":\"ProvisionPod\"");
+                    }));
             // Deleting a pod that never existed is a no-op that says the pod is gone.
             await().atMost(Duration.ofSeconds(30)).until(() -> factNames().equals(List.of("PodDeleted " + pod)));
         } finally {

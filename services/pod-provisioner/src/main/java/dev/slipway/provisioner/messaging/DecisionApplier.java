@@ -1,144 +1,158 @@
 package dev.slipway.provisioner.messaging;
 
-import dev.slipway.contracts.Topics;
+import dev.slipway.contracts.CloudEventHeaders;
 import dev.slipway.contracts.decisions.Decision;
 import dev.slipway.contracts.decisions.DeletePod;
 import dev.slipway.contracts.decisions.ProvisionPod;
 import dev.slipway.contracts.json.DecodeResult;
 import dev.slipway.messaging.EventRecords;
-import dev.slipway.messaging.KafkaClientProperties;
 import dev.slipway.messaging.KafkaTracing;
 import dev.slipway.provisioning.PodBackend;
-import java.time.Duration;
-import java.util.Collection;
-import java.util.List;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.jboss.logging.Logger;
 
 /**
- * Applies the scheduler's decisions in a consumer group: each instance owns the clusters of its
- * partitions. Offsets are committed after the batch is applied (at least once); applying is
- * idempotent (deterministic pod names, deletes of missing pods are no-ops, deleted pods are never
- * recreated), so a redelivered decision changes nothing. A record that cannot be read goes to the
- * dead-letter topic with the reason.
+ * Applies the scheduler's decisions from the {@value #CHANNEL} channel of SmallRye Reactive Messaging (configured in
+ * application.properties): a consumer group in which each instance owns the clusters of its partitions, one decision at a
+ * time in each partition's order, offsets committed once applied (at least once). Applying is idempotent (deterministic pod
+ * names, deletes of missing pods are no-ops, deleted pods are never recreated), so a redelivered decision changes nothing.
+ * A record that cannot be read, or whose applying fails, goes to the dead-letter topic through the channel's dead-letter
+ * strategy, with the platform's {@code slipway_dlq_reason} and {@code slipway_dlq_origin} headers beside the library's.
  */
-public final class DecisionApplier implements AutoCloseable {
+@ApplicationScoped
+public class DecisionApplier {
 
+    static final String CHANNEL = "decisions";
     private static final Logger LOG = Logger.getLogger(DecisionApplier.class);
 
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final KafkaProducer<String, byte[]> deadLetters;
-    private final PodBackend backend;
     private final KafkaTracing tracing;
     private final PodTraces traces;
-    private final Thread thread;
-    private volatile boolean running = true;
+    /** The backend, once the runtime started it: a decision that comes before waits for it. */
+    private final CompletableFuture<PodBackend> backend = new CompletableFuture<>();
+    private volatile boolean stopping;
+    /** One thread applies, as the backends expect (they call the Kubernetes API or start processes, and block). */
+    private final ExecutorService applying = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "decision-applier");
+        thread.setDaemon(true);
+        return thread;
+    });
 
-    public DecisionApplier(String bootstrapServers, String consumerGroup, PodBackend backend, KafkaTracing tracing,
-            PodTraces traces) {
+    public DecisionApplier(KafkaTracing tracing, PodTraces traces) {
         this.tracing = tracing;
         this.traces = traces;
-        Properties props = KafkaClientProperties.committedReader(bootstrapServers);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, consumerGroup);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        this.deadLetters = new KafkaProducer<>(KafkaClientProperties.idempotentProducer(bootstrapServers), new StringSerializer(),
-                new ByteArraySerializer());
-        this.backend = backend;
-        this.thread = new Thread(this::run, "decision-applier");
     }
 
-    public DecisionApplier start() {
-        thread.start();
-        return this;
+    /** Decisions are applied with {@code started} from now on. */
+    public void applyWith(PodBackend started) {
+        backend.complete(started);
     }
 
-    private void run() {
+    public boolean applying() {
+        return backend.isDone() && !stopping;
+    }
+
+    /**
+     * Before the backend closes: a decision that comes now is left unacknowledged, so its offset is not committed and the
+     * partition's next owner applies it, instead of a closed backend failing it into the dead-letter topic.
+     */
+    public void stopApplying() {
+        stopping = true;
         try {
-            consumer.subscribe(List.of(Topics.DECISIONS), new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    consumer.commitSync();
-                }
-
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    LOG.infof("Applying decisions of partitions %s", partitions);
-                }
-            });
-            while (running) {
-                var records = consumer.poll(Duration.ofMillis(200));
-                for (ConsumerRecord<String, byte[]> record : records) {
-                    apply(record);
-                }
-                if (!records.isEmpty()) {
-                    deadLetters.flush();
-                    consumer.commitSync();
-                }
-            }
-        } catch (WakeupException e) {
-            if (running) {
-                throw e;
-            }
-        } catch (RuntimeException e) {
-            LOG.error("The decision applier stopped", e);
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
+            // One thread applies: once this runs, the decision being applied (if any) is done.
+            applying.submit(() -> { }).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            LOG.warnf("the decision being applied did not finish before the backend closes: %s", e.toString());
         }
     }
 
-    private void apply(ConsumerRecord<String, byte[]> record) {
-        try (KafkaTracing.Processing processing = tracing.process(record, "slipway.decisions.v1 process")) {
-            apply(record, processing);
+    @Incoming(CHANNEL)
+    public Uni<Void> apply(Message<ConsumerRecord<String, byte[]>> message) {
+        ConsumerRecord<String, byte[]> record = message.getPayload();
+        if (stopping) {
+            return Uni.createFrom().nothing();
         }
-    }
-
-    private void apply(ConsumerRecord<String, byte[]> record, KafkaTracing.Processing processing) {
         DecodeResult<Decision> decoded = EventRecords.decode(record, Decision.class);
-        if (decoded instanceof DecodeResult.Decoded<Decision> ok) {
-            if (ok.event() instanceof ProvisionPod provision) {
-                traced(processing, "create pod", provision.clusterId(), provision.podName(), () -> backend.provision(provision));
-            } else if (ok.event() instanceof DeletePod delete) {
-                traced(processing, "delete pod", delete.clusterId(), delete.podName(), () -> backend.delete(delete));
-            }
-        } else if (decoded instanceof DecodeResult.Rejected<Decision> rejected) {
-            LOG.warnf("Dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), rejected.describe());
-            deadLetters.send(EventRecords.deadLetter(record, rejected.describe()));
+        if (decoded instanceof DecodeResult.Rejected<Decision> rejected) {
+            return deadLetter(message, record, rejected.describe());
+        }
+        Decision decision = ((DecodeResult.Decoded<Decision>) decoded).event();
+        // The library's consumer span is current here; the pod's creation or deletion is a child of it. A decision that
+        // carries no trace starts none: a bare redelivery leaves the pod the trace of its first delivery.
+        String traceparent = EventRecords.text(record.headers(), CloudEventHeaders.TRACEPARENT) == null ? null
+                : KafkaTracing.currentTraceparent();
+        return Uni.createFrom().completionStage(backend)
+                .emitOn(applying)
+                .chain(started -> {
+                    if (stopping) {
+                        return Uni.createFrom().<Void>nothing(); // left for the partition's next owner
+                    }
+                    apply(started, decision, traceparent);
+                    return Uni.createFrom().completionStage(message.ack());
+                })
+                .onFailure().recoverWithUni(failure -> deadLetter(message, record, "APPLY_FAILED: " + failure));
+    }
+
+    private void apply(PodBackend started, Decision decision, String traceparent) {
+        if (decision instanceof ProvisionPod provision) {
+            traced(traceparent, "create pod", provision.clusterId(), provision.podName(), () -> started.provision(provision));
+        } else if (decision instanceof DeletePod delete) {
+            traced(traceparent, "delete pod", delete.clusterId(), delete.podName(), () -> started.delete(delete));
         }
     }
 
     /** Runs {@code work} in a child span whose trace the pod's next facts continue (they are observed on other threads). */
-    private void traced(KafkaTracing.Processing processing, String operation, String clusterId, String podName, Runnable work) {
-        try (KafkaTracing.Processing step = tracing.step(processing.traceparent(), operation)) {
+    private void traced(String traceparent, String operation, String clusterId, String podName, Runnable work) {
+        try (KafkaTracing.Processing step = tracing.step(traceparent, operation)) {
             traces.remember(clusterId, podName, step.traceparent());
-            work.run();
-        } catch (RuntimeException e) {
-            processing.fail(e);
-            throw e;
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                step.fail(e);
+                throw e;
+            }
         }
     }
 
-    @Override
-    public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /** Nacks the record to the channel's dead-letter topic, with why and where it came from in the platform's headers. */
+    private static Uni<Void> deadLetter(Message<ConsumerRecord<String, byte[]>> message, ConsumerRecord<String, byte[]> record,
+            String reason) {
+        LOG.warnf("Dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), reason);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(CloudEventHeaders.DEAD_LETTER_REASON, reason.getBytes(StandardCharsets.UTF_8));
+        headers.add(CloudEventHeaders.DEAD_LETTER_ORIGIN,
+                (record.topic() + "/" + record.partition() + "/" + record.offset()).getBytes(StandardCharsets.UTF_8));
+        OutgoingKafkaRecordMetadata<String> where = OutgoingKafkaRecordMetadata.<String>builder().withHeaders(headers).build();
+        return Uni.createFrom().completionStage(message.nack(new UnappliedDecision(reason), Metadata.of(where)));
+    }
+
+    @PreDestroy
+    void stop() {
+        applying.shutdown();
+    }
+
+    /** Why a decision was not applied: the dead letter's reason. */
+    static final class UnappliedDecision extends RuntimeException {
+
+        UnappliedDecision(String reason) {
+            super(reason, null, false, false);
         }
-        deadLetters.close(Duration.ofSeconds(5));
     }
 }

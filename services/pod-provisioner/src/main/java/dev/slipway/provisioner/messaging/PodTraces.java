@@ -2,6 +2,7 @@ package dev.slipway.provisioner.messaging;
 
 import dev.slipway.contracts.resources.PodCreated;
 import dev.slipway.contracts.resources.PodFact;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -9,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The traceparent of each pod's creation or deletion, kept until the pod is ready or gone: its facts are
  * observed later, on watcher threads, where the decision's trace is no longer current.
  */
-public final class PodTraces {
+@ApplicationScoped
+public class PodTraces {
 
     /** A safety bound: pods that never report back must not grow this forever. */
     private static final int MAX = 10_000;
