@@ -47,6 +47,10 @@ public final class LocalPlatform {
     public static final String LOG_AGENT = "log-agent";
     /** In start order; stopped in reverse. */
     public static final List<String> SERVICES = List.of(INFRA, SCHEDULER, PROVISIONER, SUBMISSION, INDEXER, LOG_AGENT);
+    /** The services that check the operator token; the others never get it. */
+    private static final Set<String> READ_BY_OPERATOR = Set.of(SCHEDULER, PROVISIONER, INDEXER);
+    /** The services that hold the cluster token secret (inherited from this environment); the others never get it. */
+    private static final Set<String> SECRET_HOLDERS = Set.of(SCHEDULER, PROVISIONER, SUBMISSION, INDEXER);
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(Long.parseLong(Settings.env("SLIPWAY_START_TIMEOUT", "180")));
 
@@ -185,6 +189,9 @@ public final class LocalPlatform {
             Files.deleteIfExists(file);
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(file, made + "\n", StandardCharsets.UTF_8);
+        } catch (UnsupportedOperationException e) {
+            throw new CliException("cannot keep the platform's operator token readable by you alone on the file system of "
+                    + file.getParent() + ": put the state directory elsewhere (SLIPWAY_STATE_DIR), or set SLIPWAY_OPERATOR_TOKEN");
         } catch (IOException e) {
             throw new CliException("cannot write the platform's operator token to " + file + ": " + e.getMessage());
         }
@@ -242,8 +249,16 @@ public final class LocalPlatform {
             ProcessBuilder builder = new ProcessBuilder(detached).directory(settings.home.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            // In the environment, not on the command line, where anyone on the machine could read it.
-            builder.environment().put("SLIPWAY_OPERATOR_TOKEN", operatorToken());
+            // In the environment, not on the command line, where anyone on the machine could read it; only the services
+            // that check it get it.
+            if (READ_BY_OPERATOR.contains(service.name())) {
+                builder.environment().put("SLIPWAY_OPERATOR_TOKEN", operatorToken());
+            } else {
+                builder.environment().remove("SLIPWAY_OPERATOR_TOKEN");
+            }
+            if (!SECRET_HOLDERS.contains(service.name())) {
+                builder.environment().remove("SLIPWAY_CLUSTER_TOKEN_SECRET");
+            }
             process = builder.start();
         } catch (IOException e) {
             out.println();

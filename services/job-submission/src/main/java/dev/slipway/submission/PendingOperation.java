@@ -9,7 +9,8 @@ import java.time.Instant;
 
 /**
  * What the job's action in progress ({@link Job#operation}) is about and how far the reconciler took it. Every action starts
- * and ends with a fresh one, so nothing of an earlier action leaks into the next.
+ * with a fresh one and every end leaves a fresh (empty) one, so nothing of an earlier action leaks into the next; a stop
+ * that goes on to submit keeps its own.
  */
 @Embeddable
 public class PendingOperation {

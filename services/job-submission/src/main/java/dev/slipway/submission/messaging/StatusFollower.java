@@ -6,9 +6,12 @@ import dev.slipway.contracts.json.DecodeResult;
 import dev.slipway.messaging.EventRecords;
 import dev.slipway.submission.service.ClusterStatusService;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.mutiny.vertx.core.ContextAwareScheduler;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
@@ -16,9 +19,10 @@ import org.jboss.logging.Logger;
 /**
  * Follows pod facts on {@code slipway.resources.v1} and health decisions on {@code slipway.decisions.v1} into the clusters'
  * status, through the {@value #CHANNEL} channel of SmallRye Reactive Messaging (configured in application.properties): a
- * consumer group the instances share, one record at a time in each partition's order, offsets committed once their records
- * are applied (the throttled strategy), the producer's trace continued. A record that fails to apply is tried again with
- * back-off and never skipped: facts are idempotent, and the status must not miss one.
+ * consumer group the instances share, one record at a time (each partition's in order), offsets committed once their records
+ * are applied (the throttled strategy, with no limit on how long a record may take), the producer's trace continued. A
+ * record that fails to apply is tried again with back-off and never skipped: facts are idempotent, and the status must
+ * not miss one; the channel waits for it meanwhile.
  */
 @ApplicationScoped
 public class StatusFollower {
@@ -48,9 +52,12 @@ public class StatusFollower {
                 || !ClusterStatusService.follows(event.event())) {
             return Uni.createFrom().voidItem();
         }
+        // Retries run on this message's Vert.x context, as Hibernate Reactive's sessions require, not on a worker thread.
+        ScheduledExecutorService onThisContext = ContextAwareScheduler.delegatingTo(Infrastructure.getDefaultWorkerPool())
+                .withCurrentContext();
         return Uni.createFrom().deferred(() -> status.apply(event.event()))
                 .onFailure().invoke(e -> LOG.warnf("cluster status: %s/%d/%d failed and is applied again: %s", record.topic(),
                         record.partition(), record.offset(), e.toString()))
-                .onFailure().retry().withBackOff(FIRST_RETRY, LAST_RETRY).indefinitely();
+                .onFailure().retry().withBackOff(FIRST_RETRY, LAST_RETRY).withExecutor(onThisContext).indefinitely();
     }
 }

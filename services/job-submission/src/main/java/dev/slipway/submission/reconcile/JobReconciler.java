@@ -103,21 +103,30 @@ public class JobReconciler {
     }
 
     private void run() {
-        while (running) {
-            try {
-                if (leadership.lead()) {
-                    reconcileOnce();
+        try {
+            while (running) {
+                try {
+                    if (leadership.lead()) {
+                        reconcileOnce();
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warnf("job reconciler: the pass failed and is tried again: %s", e.toString());
                 }
-            } catch (RuntimeException e) {
-                LOG.warnf("job reconciler: the pass failed and is tried again: %s", e.toString());
+                try {
+                    wakeUp.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    wakeUp.drainPermits();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
-            try {
-                wakeUp.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-                wakeUp.drainPermits();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        } catch (Error e) {
+            // Not caught to go on (the JVM may be in no state to); said, and the lead let go below.
+            LOG.errorf(e, "job reconciler stopped by %s; another instance takes the lead", e);
+            throw e;
+        } finally {
+            // A reconciler that stops for any reason lets another instance lead at once, not when its connection dies.
+            leadership.release();
         }
     }
 

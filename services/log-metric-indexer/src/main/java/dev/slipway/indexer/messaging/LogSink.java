@@ -1,8 +1,8 @@
 package dev.slipway.indexer.messaging;
 
 import dev.slipway.contracts.telemetry.LogRecord;
-import dev.slipway.indexer.logs.LogIndex;
 import dev.slipway.indexer.logs.LiveLogBroadcast;
+import dev.slipway.indexer.logs.LogIndex;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;

@@ -193,6 +193,8 @@ public final class LocalProcessBackend implements PodBackend {
         ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(LocalPod.outFile(directory, decision.podName()).toFile()));
+        // The platform's own settings (its token secret, the operator token) are never the tenant's code's to read.
+        builder.environment().keySet().removeIf(name -> name.startsWith("SLIPWAY_"));
         // Flink loads file systems such as S3 from here, each in its own class loader, as from a distribution's plugins/.
         settings.distributions().pluginsDirectory(version)
                 .ifPresent(plugins -> builder.environment().put("FLINK_PLUGINS_DIR", plugins.toString()));

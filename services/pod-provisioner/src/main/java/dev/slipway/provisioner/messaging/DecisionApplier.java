@@ -13,6 +13,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -32,13 +33,16 @@ import org.jboss.logging.Logger;
  * application.properties): a consumer group in which each instance owns the clusters of its partitions, one decision at a
  * time in each partition's order, offsets committed once applied (at least once). Applying is idempotent (deterministic pod
  * names, deletes of missing pods are no-ops, deleted pods are never recreated), so a redelivered decision changes nothing.
- * A record that cannot be read, or whose applying fails, goes to the dead-letter topic through the channel's dead-letter
- * strategy, with the platform's {@code slipway_dlq_reason} and {@code slipway_dlq_origin} headers beside the library's.
+ * A record that cannot be read, or whose applying still fails after a few attempts, goes to the dead-letter topic through
+ * the channel's dead-letter strategy, with the platform's {@code slipway_dlq_reason} and {@code slipway_dlq_origin} headers
+ * beside the library's.
  */
 @ApplicationScoped
 public class DecisionApplier {
 
     static final String CHANNEL = "decisions";
+    private static final int ATTEMPTS = 3;
+    private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
     private static final Logger LOG = Logger.getLogger(DecisionApplier.class);
 
     private final KafkaTracing tracing;
@@ -104,10 +108,39 @@ public class DecisionApplier {
                     if (stopping) {
                         return Uni.createFrom().<Void>nothing(); // left for the partition's next owner
                     }
-                    apply(started, decision, traceparent);
+                    try {
+                        applyRetrying(started, decision, traceparent);
+                    } catch (RuntimeException failure) {
+                        return deadLetter(message, record, "APPLY_FAILED after " + ATTEMPTS + " attempts: " + failure);
+                    }
                     return Uni.createFrom().completionStage(message.ack());
                 })
-                .onFailure().recoverWithUni(failure -> deadLetter(message, record, "APPLY_FAILED: " + failure));
+                // Shut down while the decision waited for the applying thread: left for the next owner too.
+                .onFailure(RejectedExecutionException.class).recoverWithUni(() -> Uni.createFrom().nothing());
+    }
+
+    /**
+     * A backend reports what goes wrong with a pod as facts, so a throw is unexpected: it is tried again a few times, then
+     * dead-lettered (the scheduler's start timeout then sees the pod never came).
+     */
+    private void applyRetrying(PodBackend started, Decision decision, String traceparent) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                apply(started, decision, traceparent);
+                return;
+            } catch (RuntimeException e) {
+                if (attempt == ATTEMPTS || stopping) {
+                    throw e;
+                }
+                LOG.warnf("Applying %s failed (attempt %d of %d), trying again: %s", decision.eventId(), attempt, ATTEMPTS, e.toString());
+                try {
+                    Thread.sleep(RETRY_PAUSE.toMillis() * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     private void apply(PodBackend started, Decision decision, String traceparent) {

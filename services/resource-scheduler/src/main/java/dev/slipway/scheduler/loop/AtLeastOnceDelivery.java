@@ -39,9 +39,17 @@ final class AtLeastOnceDelivery implements DeliveryStrategy {
     private final SnapshotWriter snapshotWriter;
     /** Offsets processed and published but not committed yet. */
     private final Map<TopicPartition, OffsetAndMetadata> pendingOffsets = new HashMap<>();
-    private long lastCommitNanos;
+    private final Duration commitInterval;
+    private long lastCommitNanos = System.nanoTime();
 
     AtLeastOnceDelivery(String bootstrapServers, String instanceId, KafkaConsumer<String, byte[]> consumer, SnapshotStore snapshots) {
+        this(bootstrapServers, instanceId, consumer, snapshots, COMMIT_INTERVAL);
+    }
+
+    /** {@code commitInterval}: how often offsets are committed in the background (tests stretch it to see the hand-over's). */
+    AtLeastOnceDelivery(String bootstrapServers, String instanceId, KafkaConsumer<String, byte[]> consumer, SnapshotStore snapshots,
+            Duration commitInterval) {
+        this.commitInterval = commitInterval;
         this.consumer = consumer;
         this.producer = new KafkaProducer<>(producerProperties(bootstrapServers), new StringSerializer(), new ByteArraySerializer());
         this.snapshotWriter = new SnapshotWriter(bootstrapServers, instanceId, snapshots);
@@ -132,7 +140,7 @@ final class AtLeastOnceDelivery implements DeliveryStrategy {
     }
 
     private void commitPendingIfDue() {
-        if (pendingOffsets.isEmpty() || System.nanoTime() - lastCommitNanos < COMMIT_INTERVAL.toNanos()) {
+        if (pendingOffsets.isEmpty() || System.nanoTime() - lastCommitNanos < commitInterval.toNanos()) {
             return;
         }
         lastCommitNanos = System.nanoTime();

@@ -140,10 +140,13 @@ public final class DecisionLoop implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.errorf(e, "decision loop %s stopped: %s", instanceId, e.getMessage());
         } finally {
-            // Only what was published: a batch cut short by an error is decided again by whoever reads it next.
-            delivery.close();
-            consumer.close();
-            owned.clear();
+            try {
+                // Only what was published: a batch cut short by an error is decided again by whoever reads it next.
+                delivery.close();
+            } finally {
+                consumer.close();
+                owned.clear();
+            }
         }
     }
 

@@ -105,22 +105,39 @@ class DeliveryStrategyTest {
         String group = "alo-" + UUID.randomUUID();
         String key = "alo-" + UUID.randomUUID();
         try (KafkaConsumer<String, byte[]> consumer = groupConsumer(group);
-                DeliveryStrategy delivery = DeliveryStrategy.of(Delivery.AT_LEAST_ONCE, broker.bootstrapServers(), "t", consumer,
-                        new SnapshotStore(group))) {
+                DeliveryStrategy delivery = new AtLeastOnceDelivery(broker.bootstrapServers(), "t", consumer, new SnapshotStore(group),
+                        Duration.ofHours(1))) {
             delivery.start();
             assertThat(delivery.gatherFor()).isZero();
 
             assertThat(delivery.publish(List.of(decision(key)), Map.of(P0, new OffsetAndMetadata(5)))).isTrue();
             assertThat(committedDecisions(key)).as("acknowledged, so readable at once").containsExactly(key);
-
-            // Committed in the background as the consumer polls, or at the hand-over at the latest.
+            // Not yet committed (the background commit waits for its interval, here an hour) ...
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> {
+                consumer.poll(Duration.ofMillis(10));
+                return committedOffset(consumer) == -1;
+            });
+            // ... but at the hand-over, at once: the next owner re-publishes nothing.
             delivery.handOver(List.of(P0));
-            awaitCommitted(consumer, 5);
+            assertThat(committedOffset(consumer)).isEqualTo(5);
 
             // A batch that published nothing is committed the same way.
             assertThat(delivery.commitOnly(Map.of(P0, new OffsetAndMetadata(9)))).isTrue();
             delivery.handOver(List.of(P0));
-            awaitCommitted(consumer, 9);
+            assertThat(committedOffset(consumer)).isEqualTo(9);
+        }
+    }
+
+    @Test
+    void atLeastOnceCommitsInTheBackgroundWhileThePartitionStaysOwned() {
+        String group = "alo-bg-" + UUID.randomUUID();
+        try (KafkaConsumer<String, byte[]> consumer = groupConsumer(group);
+                DeliveryStrategy delivery = new AtLeastOnceDelivery(broker.bootstrapServers(), "t", consumer, new SnapshotStore(group),
+                        Duration.ZERO)) {
+            delivery.start();
+            assertThat(delivery.publish(List.of(decision("alo-bg-" + UUID.randomUUID())), Map.of(P0, new OffsetAndMetadata(3))))
+                    .isTrue();
+            awaitCommitted(consumer, 3);
         }
     }
 
