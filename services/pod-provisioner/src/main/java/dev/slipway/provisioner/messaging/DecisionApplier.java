@@ -111,7 +111,8 @@ public class DecisionApplier {
                     try {
                         applyRetrying(started, decision, traceparent);
                     } catch (RuntimeException failure) {
-                        return deadLetter(message, record, "APPLY_FAILED after " + ATTEMPTS + " attempts: " + failure);
+                        return stopping ? Uni.createFrom().<Void>nothing() // the backend closes: the next owner tries it
+                                : deadLetter(message, record, "APPLY_FAILED after " + ATTEMPTS + " attempts: " + failure);
                     }
                     return Uni.createFrom().completionStage(message.ack());
                 })
