@@ -12,6 +12,7 @@ import dev.slipway.contracts.resources.PodFailed;
 import dev.slipway.contracts.resources.PodReady;
 import dev.slipway.contracts.resources.PodRole;
 import dev.slipway.provisioner.RecordingSink;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,6 +76,10 @@ class LocalProcessBackendTest {
         assertThat(Files.readString(backend.podDirectory(CLUSTER, "local-test-tm-0").resolve("local-test-tm-0.log")))
                 .contains("TaskExecutor");
         long pid = backend.pid(CLUSTER, "local-test-tm-0").orElseThrow();
+        // The platform's settings stay with the platform: tenant code in the pod reads none of them.
+        assertThat(System.getenv("SLIPWAY_OPERATOR_TOKEN")).as("set by the build for this check").isNotNull();
+        assertThat(Files.readString(Path.of("/proc/" + pid + "/environ"), StandardCharsets.ISO_8859_1))
+                .doesNotContain("SLIPWAY_").contains("PATH=");
 
         backend.delete(delete("local-test-tm-0", PodRole.TASK_MANAGER));
 
