@@ -48,9 +48,14 @@ public final class EventRecords {
     public static ProducerRecord<String, byte[]> deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
         List<Header> headers = new ArrayList<>();
         record.headers().forEach(headers::add);
-        headers.add(header(CloudEventHeaders.DEAD_LETTER_REASON, reason));
-        headers.add(header(CloudEventHeaders.DEAD_LETTER_ORIGIN, record.topic() + "/" + record.partition() + "/" + record.offset()));
+        headers.addAll(deadLetterHeaders(record, reason));
         return new ProducerRecord<>(Topics.DEAD_LETTER, null, record.key(), record.value(), headers);
+    }
+
+    /** The headers a dead letter adds to its record's own: why it could not be processed, and where it came from. */
+    public static List<Header> deadLetterHeaders(ConsumerRecord<?, ?> record, String reason) {
+        return List.of(header(CloudEventHeaders.DEAD_LETTER_REASON, reason),
+                header(CloudEventHeaders.DEAD_LETTER_ORIGIN, record.topic() + "/" + record.partition() + "/" + record.offset()));
     }
 
     /** The last value of a header as text, or null. */

@@ -12,7 +12,6 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -169,11 +168,8 @@ public class DecisionApplier {
     private static Uni<Void> deadLetter(Message<ConsumerRecord<String, byte[]>> message, ConsumerRecord<String, byte[]> record,
             String reason) {
         LOG.warnf("Dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), reason);
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(CloudEventHeaders.DEAD_LETTER_REASON, reason.getBytes(StandardCharsets.UTF_8));
-        headers.add(CloudEventHeaders.DEAD_LETTER_ORIGIN,
-                (record.topic() + "/" + record.partition() + "/" + record.offset()).getBytes(StandardCharsets.UTF_8));
-        OutgoingKafkaRecordMetadata<String> where = OutgoingKafkaRecordMetadata.<String>builder().withHeaders(headers).build();
+        OutgoingKafkaRecordMetadata<String> where = OutgoingKafkaRecordMetadata.<String>builder()
+                .withHeaders(new RecordHeaders(EventRecords.deadLetterHeaders(record, reason))).build();
         return Uni.createFrom().completionStage(message.nack(new UnappliedDecision(reason), Metadata.of(where)));
     }
 

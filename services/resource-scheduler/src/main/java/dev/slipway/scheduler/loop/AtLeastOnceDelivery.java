@@ -1,19 +1,16 @@
 package dev.slipway.scheduler.loop;
 
-import dev.slipway.messaging.KafkaClientProperties;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
@@ -51,7 +48,8 @@ final class AtLeastOnceDelivery implements DeliveryStrategy {
             Duration commitInterval) {
         this.commitInterval = commitInterval;
         this.consumer = consumer;
-        this.producer = new KafkaProducer<>(producerProperties(bootstrapServers), new StringSerializer(), new ByteArraySerializer());
+        this.producer = new KafkaProducer<>(DeliveryStrategy.publisherProperties(bootstrapServers), new StringSerializer(),
+                new ByteArraySerializer());
         this.snapshotWriter = new SnapshotWriter(bootstrapServers, instanceId, snapshots);
     }
 
@@ -162,12 +160,5 @@ final class AtLeastOnceDelivery implements DeliveryStrategy {
         } catch (KafkaException e) {
             LOG.warnf("commit failed; the next reader of these partitions re-publishes their tail: %s", e.getMessage());
         }
-    }
-
-    private static Properties producerProperties(String bootstrapServers) {
-        Properties props = KafkaClientProperties.idempotentProducer(bootstrapServers);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        props.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "2");
-        return props;
     }
 }

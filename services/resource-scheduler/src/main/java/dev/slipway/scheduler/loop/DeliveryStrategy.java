@@ -1,11 +1,14 @@
 package dev.slipway.scheduler.loop;
 
+import dev.slipway.messaging.KafkaClientProperties;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
@@ -22,6 +25,19 @@ sealed interface DeliveryStrategy extends AutoCloseable permits AtLeastOnceDeliv
             case AT_LEAST_ONCE -> new AtLeastOnceDelivery(bootstrapServers, instanceId, consumer, snapshots);
             case EXACTLY_ONCE -> new ExactlyOnceDelivery(bootstrapServers, instanceId, consumer, snapshots);
         };
+    }
+
+    /**
+     * The decisions' producer, the same for both modes (EXACTLY_ONCE adds its transactional id): idempotent, acknowledged
+     * by all replicas, sent at once.
+     */
+    static Properties publisherProperties(String bootstrapServers) {
+        Properties props = KafkaClientProperties.idempotentProducer(bootstrapServers);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        // With transactions v2 the next transaction's first send often meets the coordinator still writing the
+        // last one's markers (CONCURRENT_TRANSACTIONS); the default 100 ms retry back-off would become our latency.
+        props.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "2");
+        return props;
     }
 
     /** Before the first batch. */

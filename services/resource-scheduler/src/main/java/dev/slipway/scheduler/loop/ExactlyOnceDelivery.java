@@ -1,6 +1,5 @@
 package dev.slipway.scheduler.loop;
 
-import dev.slipway.messaging.KafkaClientProperties;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -32,8 +31,9 @@ final class ExactlyOnceDelivery implements DeliveryStrategy {
     ExactlyOnceDelivery(String bootstrapServers, String instanceId, KafkaConsumer<String, byte[]> consumer, SnapshotStore snapshots) {
         this.consumer = consumer;
         this.snapshots = snapshots;
-        this.producer = new KafkaProducer<>(producerProperties(bootstrapServers, instanceId), new StringSerializer(),
-                new ByteArraySerializer());
+        Properties props = DeliveryStrategy.publisherProperties(bootstrapServers);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "slipway-resource-scheduler-" + instanceId);
+        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 
     @Override
@@ -109,15 +109,5 @@ final class ExactlyOnceDelivery implements DeliveryStrategy {
     @Override
     public void close() {
         producer.close();
-    }
-
-    private static Properties producerProperties(String bootstrapServers, String instanceId) {
-        Properties props = KafkaClientProperties.idempotentProducer(bootstrapServers);
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "slipway-resource-scheduler-" + instanceId);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        // With transactions v2 the next transaction's first send often meets the coordinator still writing the
-        // last one's markers (CONCURRENT_TRANSACTIONS); the default 100 ms retry back-off would become our latency.
-        props.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "2");
-        return props;
     }
 }
