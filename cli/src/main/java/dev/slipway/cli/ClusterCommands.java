@@ -33,7 +33,7 @@ final class ClusterCommands {
     }
 
     @Command(name = "clusters", mixinStandardHelpOptions = true, description = "Create, list, show and delete session clusters.",
-            subcommands = {Create.class, ListClusters.class, Get.class, Delete.class})
+            subcommands = {Create.class, ListClusters.class, Get.class, Delete.class, RevokeTokens.class})
     static final class Clusters implements Callable<Integer> {
 
         @Spec
@@ -314,6 +314,28 @@ final class ClusterCommands {
             JsonNode deleted = new SubmissionClient(Settings.load()).deleteCluster(cluster, force);
             System.out.println("cluster " + cluster + " " + deleted.path("status").asText()
                     + (deleted.path("status").asText().equals("DELETED") ? "" : "; its pods are being stopped (./slipway clusters get " + cluster + ")"));
+            return SlipwayCli.OK;
+        }
+    }
+
+    @Command(name = "revoke-tokens", mixinStandardHelpOptions = true,
+            description = {"Revoke a cluster's tokens (its reader token and its resource manager's), e.g. after one leaked: the "
+                    + "services refuse the old ones within seconds, the running JobManager gets the new one (local pods), and no "
+                    + "other cluster is touched. Prints the new reader token."})
+    static final class RevokeTokens implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "CLUSTER")
+        String cluster;
+
+        @Override
+        public Integer call() {
+            requireClusterId(spec, cluster);
+            JsonNode revoked = new SubmissionClient(Settings.load()).revokeTokens(cluster);
+            System.out.println("tokens of cluster " + cluster + " revoked; its reader token is now:");
+            System.out.println(revoked.path("readerToken").asText());
             return SlipwayCli.OK;
         }
     }

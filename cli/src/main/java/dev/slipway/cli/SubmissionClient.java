@@ -117,6 +117,11 @@ public final class SubmissionClient {
         return fields;
     }
 
+    /** Revokes the cluster's tokens; answers the cluster with its new ones. */
+    public JsonNode revokeTokens(String id) {
+        return Http.post(SUBMISSION, url + "/clusters/" + Http.encode(id) + "/token-revocations", "{}", token);
+    }
+
     public JsonNode jobs(String cluster) {
         return Http.get(SUBMISSION, url + "/jobs" + (cluster == null ? "" : "?clusterId=" + Http.encode(cluster)), token);
     }

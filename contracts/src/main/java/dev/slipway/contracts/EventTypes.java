@@ -1,5 +1,6 @@
 package dev.slipway.contracts;
 
+import dev.slipway.contracts.credentials.CredentialEvent;
 import dev.slipway.contracts.decisions.Decision;
 import dev.slipway.contracts.jobs.JobEvent;
 import dev.slipway.contracts.resources.ResourceEvent;
@@ -27,7 +28,7 @@ public final class EventTypes {
 
     /** The sealed families; every concrete event type is found below one of them. */
     public static final List<Class<? extends SlipwayEvent>> FAMILIES =
-            List.of(ResourceEvent.class, Decision.class, JobEvent.class, TelemetryEvent.class);
+            List.of(ResourceEvent.class, Decision.class, JobEvent.class, TelemetryEvent.class, CredentialEvent.class);
 
     static {
         FAMILIES.forEach(EventTypes::collect);
@@ -69,6 +70,8 @@ public final class EventTypes {
             return Topics.DECISIONS;
         } else if (JobEvent.class.isAssignableFrom(type)) {
             return Topics.JOBS;
+        } else if (CredentialEvent.class.isAssignableFrom(type)) {
+            return Topics.CREDENTIALS;
         } else if (LogRecord.class.equals(type)) {
             return Topics.LOGS;
         } else if (MetricSample.class.equals(type)) {
@@ -77,7 +80,7 @@ public final class EventTypes {
         throw new IllegalArgumentException("no topic for " + type.getName());
     }
 
-    /** The family folder name used for ce_type and schema files: resources, decisions, jobs, telemetry. */
+    /** The family folder name used for ce_type and schema files: resources, decisions, jobs, telemetry, credentials. */
     public static String family(Class<? extends SlipwayEvent> type) {
         String pkg = type.getPackageName();
         return pkg.substring(pkg.lastIndexOf('.') + 1);

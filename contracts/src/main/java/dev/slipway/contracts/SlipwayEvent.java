@@ -8,7 +8,7 @@ import java.time.Instant;
 
 /**
  * Every event on a Slipway topic. The families ({@link ResourceEvent}, {@link Decision},
- * {@link JobEvent}, {@link TelemetryEvent}) are sealed within their packages, so a switch over one is
+ * {@link JobEvent}, {@link TelemetryEvent}, {@link dev.slipway.contracts.credentials.CredentialEvent}) are sealed within their packages, so a switch over one is
  * checked by the compiler; this root cannot be sealed across packages without a named module.
  * Adding a type means adding a schema and a golden sample too (see ContractsTest).
  */

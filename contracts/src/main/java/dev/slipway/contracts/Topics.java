@@ -18,6 +18,8 @@ public final class Topics {
     public static final String METRICS = "slipway.metrics.v1";
     /** The resource-scheduler's own state snapshots (compacted, keyed by cluster id), so a rebuild reads only the tail. */
     public static final String SCHEDULER_SNAPSHOTS = "slipway.scheduler-snapshots.v1";
+    /** Cluster token revocations (compacted, keyed by cluster id): each cluster's newest token generation. */
+    public static final String CREDENTIALS = "slipway.credentials.v1";
     /** Records that could not be processed, with the reason in headers. Never dropped. */
     public static final String DEAD_LETTER = "slipway.dead-letter.v1";
 

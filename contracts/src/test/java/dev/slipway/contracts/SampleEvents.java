@@ -6,6 +6,7 @@ import dev.slipway.contracts.cluster.ElasticPolicy;
 import dev.slipway.contracts.cluster.FailurePolicy;
 import dev.slipway.contracts.cluster.NetworkProfile;
 import dev.slipway.contracts.cluster.ProcessSize;
+import dev.slipway.contracts.credentials.TokensRevoked;
 import dev.slipway.contracts.decisions.ClusterHealth;
 import dev.slipway.contracts.decisions.ClusterHealthChanged;
 import dev.slipway.contracts.decisions.DeletePod;
@@ -63,6 +64,7 @@ final class SampleEvents {
                 new PodFailed("e-8", CLUSTER, T0.plusSeconds(50), "c-orders-tm-4", "OOMKilled", 137, "container tm exceeded its memory limit"),
                 new PodDeleted("e-9", CLUSTER, T0.plusSeconds(401), "c-orders-tm-3"),
                 new ClockTicked("e-10", CLUSTER, T0.plusSeconds(30)),
+                new TokensRevoked("e-11", CLUSTER, T0.plusSeconds(600), 2, "team-checkout: the reader token was pasted in a ticket"),
                 new ProvisionPod("d-1", CLUSTER, T0.plusSeconds(10), "e-4",
                         "request r-17 needs 2 TaskManagers; 1 warm; provisioning 1", "c-orders-tm-3",
                         PodRole.TASK_MANAGER, "r-17", new ProcessSize(1, 1024, 2048), 1, spec,

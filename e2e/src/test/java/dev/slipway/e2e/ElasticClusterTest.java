@@ -1,8 +1,12 @@
 package dev.slipway.e2e;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -46,6 +50,29 @@ class ElasticClusterTest {
         assertThat(Scenarios.requestedTaskManagers(platform, cluster)).hasSize(2);
 
         Scenarios.awaitIdleTaskManagersReleased(platform, cluster);
+    }
+
+    @Test
+    void aClusterWhoseTokensAreRevokedKeepsScalingWithItsNewTokenWhileTheOldOneIsRefused() throws Exception {
+        String cluster = "elastic-revoked";
+        platform.createCluster(cluster, Scenarios.elastic(cluster, FLINK_VERSION, 0, 8));
+        FlinkRest flink = platform.awaitJobManager(cluster);
+        String oldToken = platform.clusterToken(cluster);
+
+        platform.revokeTokens(cluster, 1);
+
+        // The provisioner hands the running JobManager its new token; the scheduler refuses the old one.
+        Path tokenFile = platform.podsRoot().resolve(cluster).resolve(cluster + "-jm-0").resolve("conf").resolve("cluster-token");
+        await("the JobManager's token renewed").atMost(Duration.ofSeconds(30))
+                .until(() -> Files.readString(tokenFile), token -> token.equals(platform.clusterToken(cluster)));
+        assertThat(Files.getPosixFilePermissions(tokenFile)).containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ,
+                PosixFilePermission.OWNER_WRITE);
+        await("the old token refused").atMost(Duration.ofSeconds(30)).until(() -> given().header("Authorization", "Bearer " + oldToken)
+                .get(platform.scheduler.url() + "/api/v1/clusters/" + cluster + "/pods").statusCode() == 403);
+
+        // Flink's resource manager asks for TaskManagers with the new token, and gets them.
+        Scenarios.runBoundedSumToItsResult(platform, flink, 4);
+        assertThat(Scenarios.requestedTaskManagers(platform, cluster)).hasSize(2);
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.slipway.contracts.EventSources;
 import dev.slipway.contracts.Events;
 import dev.slipway.contracts.auth.ClusterTokens;
 import dev.slipway.contracts.cluster.ClusterSpec;
+import dev.slipway.contracts.credentials.TokensRevoked;
 import dev.slipway.contracts.resources.ClusterDeleted;
 import dev.slipway.contracts.resources.ClusterSpecCreated;
 import dev.slipway.messaging.EventRecords;
@@ -57,6 +58,8 @@ public final class Platform implements AutoCloseable {
     private final ClusterTokens tokens = new ClusterTokens(SECRET);
     /** Clusters created through this platform and not deleted yet. */
     private final Set<String> clusters = ConcurrentHashMap.newKeySet();
+    /** Each cluster's token generation, raised by {@link #revokeTokens}. */
+    private final Map<String, Long> tokenGenerations = new ConcurrentHashMap<>();
     private static Platform shared;
 
     /**
@@ -123,6 +126,18 @@ public final class Platform implements AutoCloseable {
         producer.send(EventRecords.toRecord(created, EventSources.JOB_SUBMISSION, null)).get();
     }
 
+    /** What job-submission publishes when a tenant revokes the cluster's tokens; later calls here use the new ones. */
+    public void revokeTokens(String clusterId, long generation) throws ExecutionException, InterruptedException {
+        producer.send(EventRecords.toRecord(new TokensRevoked(Events.deterministicId(clusterId, "revoked", Long.toString(generation)),
+                clusterId, Instant.now(), generation, "e2e"), EventSources.JOB_SUBMISSION, null)).get();
+        tokenGenerations.put(clusterId, generation);
+    }
+
+    /** The cluster's resource-manager token, of its current generation. */
+    public String clusterToken(String clusterId) {
+        return tokens.issue(clusterId, tokenGenerations.getOrDefault(clusterId, 0L));
+    }
+
     public void deleteCluster(String clusterId) throws ExecutionException, InterruptedException {
         clusters.remove(clusterId);
         producer.send(EventRecords.toRecord(new ClusterDeleted(Events.deterministicId(clusterId, "deleted"), clusterId, Instant.now(), 2),
@@ -160,7 +175,7 @@ public final class Platform implements AutoCloseable {
 
     /** The cluster's pods as the scheduler knows them (what Flink's resource manager sees). */
     public JsonPath pods(String clusterId) {
-        return given().header("Authorization", "Bearer " + tokens.issue(clusterId))
+        return given().header("Authorization", "Bearer " + clusterToken(clusterId))
                 .get(scheduler.url() + "/api/v1/clusters/" + clusterId + "/pods").then().statusCode(200).extract().jsonPath();
     }
 
@@ -170,7 +185,7 @@ public final class Platform implements AutoCloseable {
 
     /** A request with the cluster's reader token (what job-submission shows the cluster's tenant). */
     public RequestSpecification asReader(String clusterId) {
-        return given().header("Authorization", "Bearer " + tokens.issueReader(clusterId));
+        return given().header("Authorization", "Bearer " + tokens.issueReader(clusterId, tokenGenerations.getOrDefault(clusterId, 0L)));
     }
 
     /** The cluster's decisions with their reasons, newest first. */

@@ -15,6 +15,10 @@ import javax.crypto.spec.SecretKeySpec;
  * JobManager sends it as a bearer token, and the resource-scheduler checks it without any lookup.
  * A token of one cluster does not verify for another.
  *
+ * <p>Each token carries the cluster's token generation: revoking a cluster's tokens raises it (job-submission owns it and
+ * publishes it as {@code TokensRevoked}), and verifiers refuse tokens of an older generation, with no secret rotated and no
+ * other cluster touched.
+ *
  * <p>A cluster's reader token ({@link #issueReader}) is a second credential of the same kind, for people: job-submission
  * shows it to the tenant that owns the cluster, and the resource-scheduler and the log-metric-indexer let it read that
  * cluster's decisions, state, logs, metrics and events. It is a MAC of another message, so it never passes as the
@@ -25,8 +29,16 @@ public final class ClusterTokens {
     private static final String ALGORITHM = "HmacSHA256";
     private static final String PREFIX = "slw1.";
     private static final String READER_PREFIX = "slwr1.";
-    /** Prepended to the cluster id for a reader token; a cluster id (a DNS label) never holds it. */
+    /** Tokens of a later generation (after a revocation): the prefix, the generation, a dot, the MAC. */
+    private static final String PREFIX_GENERATION = "slw2.";
+    private static final String READER_PREFIX_GENERATION = "slwr2.";
+    /**
+     * Prepended to the message of a token: a reader's always, a resource manager's from generation 1 (generation 0 signs
+     * the bare cluster id, as tokens did before revocation). A cluster id (a DNS label) never holds a newline, so no two
+     * messages of different roles or generations are the same.
+     */
     private static final String READER_MESSAGE = "reader\n";
+    private static final String RESOURCE_MANAGER_MESSAGE = "resource-manager\n";
 
     /**
      * The secret every service falls back to when {@code SLIPWAY_CLUSTER_TOKEN_SECRET} is not set: known to everybody, so
@@ -63,36 +75,99 @@ public final class ClusterTokens {
         return Optional.empty();
     }
 
+    /** The resource manager's token of a cluster whose tokens were never revoked (generation 0). */
     public String issue(String clusterId) {
-        return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(mac(clusterId));
+        return issue(clusterId, 0);
     }
 
-    /** True when {@code token} was issued for {@code clusterId}; compared in constant time. */
-    public boolean verify(String clusterId, String token) {
-        return matches(token, PREFIX, clusterId);
+    /**
+     * The resource manager's token of {@code clusterId} at token {@code generation}: the first generation keeps the
+     * {@code slw1.} form of clusters made before revocation existed; a later one names its generation, which the MAC covers.
+     */
+    public String issue(String clusterId, long generation) {
+        return token(generation, PREFIX, PREFIX_GENERATION, RESOURCE_MANAGER_MESSAGE, clusterId);
     }
 
-    /** The cluster's reader token: reads what the platform knows of the cluster, changes nothing. */
+    /**
+     * True when {@code token} was issued for {@code clusterId} at {@code minimumGeneration} or later (a verifier may not
+     * have heard of the newest revocation yet; a later generation than it knows can only come from the secret's holder);
+     * compared in constant time.
+     */
+    public boolean verify(String clusterId, String token, long minimumGeneration) {
+        return matches(token, clusterId, minimumGeneration, PREFIX, PREFIX_GENERATION, RESOURCE_MANAGER_MESSAGE);
+    }
+
+    /** The cluster's reader token at token generation 0: reads what the platform knows of the cluster, changes nothing. */
     public String issueReader(String clusterId) {
-        return READER_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(mac(READER_MESSAGE + clusterId));
+        return issueReader(clusterId, 0);
     }
 
-    /** True when {@code token} is the reader token of {@code clusterId}; compared in constant time. */
-    public boolean verifyReader(String clusterId, String token) {
-        return matches(token, READER_PREFIX, READER_MESSAGE + clusterId);
+    /** The cluster's reader token at {@code generation}. */
+    public String issueReader(String clusterId, long generation) {
+        return token(generation, READER_PREFIX, READER_PREFIX_GENERATION, READER_MESSAGE, clusterId);
     }
 
-    private boolean matches(String token, String prefix, String message) {
-        if (token == null || !token.startsWith(prefix)) {
+    /** True when {@code token} is a reader token of {@code clusterId} at {@code minimumGeneration} or later. */
+    public boolean verifyReader(String clusterId, String token, long minimumGeneration) {
+        return matches(token, clusterId, minimumGeneration, READER_PREFIX, READER_PREFIX_GENERATION, READER_MESSAGE);
+    }
+
+    private String token(long generation, String firstPrefix, String laterPrefix, String role, String clusterId) {
+        if (generation < 0) {
+            throw new IllegalArgumentException("a token generation is 0 or more, not " + generation);
+        }
+        String mac = encode(mac(message(role, generation, clusterId)));
+        return generation == 0 ? firstPrefix + mac : laterPrefix + generation + "." + mac;
+    }
+
+    private boolean matches(String token, String clusterId, long minimumGeneration, String firstPrefix, String laterPrefix,
+            String role) {
+        if (token == null || clusterId == null) {
             return false;
         }
-        byte[] presented;
+        long generation;
+        String presented;
+        if (token.startsWith(firstPrefix)) {
+            generation = 0;
+            presented = token.substring(firstPrefix.length());
+        } else if (token.startsWith(laterPrefix)) {
+            int dot = token.indexOf('.', laterPrefix.length());
+            if (dot < 0) {
+                return false;
+            }
+            try {
+                generation = Long.parseLong(token.substring(laterPrefix.length(), dot));
+            } catch (NumberFormatException e) {
+                return false;
+            }
+            if (generation <= 0) {
+                return false;
+            }
+            presented = token.substring(dot + 1);
+        } else {
+            return false;
+        }
+        if (generation < minimumGeneration) {
+            return false;
+        }
+        byte[] decoded;
         try {
-            presented = Base64.getUrlDecoder().decode(token.substring(prefix.length()));
+            decoded = Base64.getUrlDecoder().decode(presented);
         } catch (IllegalArgumentException e) {
             return false;
         }
-        return MessageDigest.isEqual(mac(message), presented);
+        return MessageDigest.isEqual(mac(message(role, generation, clusterId)), decoded);
+    }
+
+    private static String message(String role, long generation, String clusterId) {
+        if (generation > 0) {
+            return role + generation + "\n" + clusterId;
+        }
+        return role.equals(RESOURCE_MANAGER_MESSAGE) ? clusterId : role + clusterId;
+    }
+
+    private static String encode(byte[] mac) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(mac);
     }
 
     private byte[] mac(String clusterId) {

@@ -26,12 +26,16 @@ public class PlatformClient implements SchedulerApi {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final String clusterUrl;
-    private final String authorization;
+    private final ClusterCredential credential;
     private volatile boolean closed;
 
     public PlatformClient(String schedulerUrl, String clusterId, String token) {
+        this(schedulerUrl, clusterId, ClusterCredential.fixed(token));
+    }
+
+    public PlatformClient(String schedulerUrl, String clusterId, ClusterCredential credential) {
         this.clusterUrl = schedulerUrl.replaceAll("/+$", "") + "/api/v1/clusters/" + clusterId;
-        this.authorization = "Bearer " + token;
+        this.credential = credential;
     }
 
     /** Answers when the platform accepted the request (202). */
@@ -97,14 +101,15 @@ public class PlatformClient implements SchedulerApi {
 
     private HttpRequest.Builder request(String path) {
         // Each call starts its own trace; the platform's services continue it to the pod's creation.
-        return HttpRequest.newBuilder(URI.create(clusterUrl + path)).timeout(TIMEOUT).header("Authorization", authorization)
+        return HttpRequest.newBuilder(URI.create(clusterUrl + path)).timeout(TIMEOUT).header("Authorization", "Bearer " + credential.token())
                 .header(Traceparents.HEADER, Traceparents.newRoot());
     }
 
-    private static void requireSuccess(int status, String body) {
+    private void requireSuccess(int status, String body) {
         if (status >= 300) {
-            // 401/403/400 will not heal by retrying; 5xx and 429 may.
-            boolean retryable = status >= 500 || status == 429;
+            // 400 will not heal by retrying; 5xx and 429 may, and 401/403 may when the platform renews a revoked token.
+            boolean renewed = (status == 401 || status == 403) && credential.renewable();
+            boolean retryable = status >= 500 || status == 429 || renewed;
             throw new PlatformException("the platform answered " + status + ": " + body, retryable);
         }
     }

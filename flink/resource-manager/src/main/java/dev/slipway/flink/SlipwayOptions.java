@@ -16,6 +16,10 @@ public final class SlipwayOptions {
     public static final ConfigOption<String> CLUSTER_TOKEN = ConfigOptions.key("slipway.cluster.token")
             .stringType().noDefaultValue().withDescription("The cluster's credential, sent as a bearer token.");
 
+    public static final ConfigOption<String> CLUSTER_TOKEN_FILE = ConfigOptions.key("slipway.cluster.token-file")
+            .stringType().noDefaultValue().withDescription("A file holding the cluster's credential, read for every call: the"
+                    + " platform rewrites it when the cluster's tokens are revoked. Used instead of slipway.cluster.token when set.");
+
     public static final ConfigOption<Duration> RETRY_MAX_BACKOFF = ConfigOptions.key("slipway.retry.max-backoff")
             .durationType().defaultValue(Duration.ofSeconds(10))
             .withDescription("Longest wait between two attempts to reach the platform.");

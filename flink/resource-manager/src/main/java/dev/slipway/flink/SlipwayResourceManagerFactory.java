@@ -1,5 +1,6 @@
 package dev.slipway.flink;
 
+import java.nio.file.Path;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.resourcemanager.ResourceManagerRuntimeServicesConfiguration;
 import org.apache.flink.runtime.resourcemanager.active.ActiveResourceManagerFactory;
@@ -17,9 +18,12 @@ public final class SlipwayResourceManagerFactory extends ActiveResourceManagerFa
     @Override
     protected ResourceManagerDriver<SlipwayWorker> createResourceManagerDriver(Configuration configuration, String webInterfaceUrl,
             String rpcAddress) {
+        String tokenFile = configuration.get(SlipwayOptions.CLUSTER_TOKEN_FILE);
+        ClusterCredential credential = tokenFile == null || tokenFile.isBlank()
+                ? ClusterCredential.fixed(SlipwayOptions.require(configuration, SlipwayOptions.CLUSTER_TOKEN))
+                : ClusterCredential.file(Path.of(tokenFile));
         PlatformClient platform = new PlatformClient(SlipwayOptions.require(configuration, SlipwayOptions.SCHEDULER_URL),
-                SlipwayOptions.require(configuration, SlipwayOptions.CLUSTER_ID),
-                SlipwayOptions.require(configuration, SlipwayOptions.CLUSTER_TOKEN));
+                SlipwayOptions.require(configuration, SlipwayOptions.CLUSTER_ID), credential);
         return new SlipwayResourceManagerDriver(configuration, platform);
     }
 

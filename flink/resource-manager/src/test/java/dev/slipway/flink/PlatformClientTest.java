@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -25,6 +28,26 @@ class PlatformClientTest {
 
             assertThat(call).failsWithin(10, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class).havingCause()
                     .isInstanceOfSatisfying(PlatformException.class, failure -> assertThat(failure.retryable()).isEqualTo(retryable));
+        }
+    }
+
+    @Test
+    void aRefusedTokenFromAFileIsRetriedWithTheFilesNewToken(@TempDir Path directory) throws Exception {
+        Path file = Files.writeString(directory.resolve("cluster-token"), "slw1.old\n");
+        try (RecordingScheduler scheduler = new RecordingScheduler()) {
+            scheduler.answerWith(DriverContract.parse("{\"status\":403}"));
+            PlatformClient client = new PlatformClient(scheduler.url(), "c1", ClusterCredential.file(file));
+
+            assertThat(client.release(new Release("c1-tm-0", "idle"))).failsWithin(10, TimeUnit.SECONDS)
+                    .withThrowableOfType(ExecutionException.class).havingCause()
+                    .isInstanceOfSatisfying(PlatformException.class, failure -> assertThat(failure.retryable()).isTrue());
+
+            // The platform renews the token (the cluster's tokens were revoked): the next attempt carries the new one.
+            Files.writeString(file, "slw2.2.new\n");
+            scheduler.answerWith(DriverContract.parse("{\"status\":202}"));
+            assertThat(client.release(new Release("c1-tm-0", "idle"))).succeedsWithin(10, TimeUnit.SECONDS);
+            assertThat(scheduler.received()).extracting(received -> received.header("Authorization"))
+                    .containsExactly("Bearer slw1.old", "Bearer slw2.2.new");
         }
     }
 

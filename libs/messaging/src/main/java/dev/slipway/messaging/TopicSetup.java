@@ -20,6 +20,9 @@ public final class TopicSetup {
     public static final List<String> ALL =
             List.of(Topics.RESOURCES, Topics.DECISIONS, Topics.JOBS, Topics.LOGS, Topics.METRICS, Topics.DEAD_LETTER);
 
+    /** Topics of which only each key's newest record counts. */
+    public static final List<String> COMPACTED = List.of(Topics.SCHEDULER_SNAPSHOTS, Topics.CREDENTIALS);
+
     private static final Duration LEADER_WAIT = Duration.ofSeconds(30);
 
     private TopicSetup() {
@@ -52,10 +55,11 @@ public final class TopicSetup {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>(ALL.stream().filter(topic -> !existing.contains(topic))
                     .map(topic -> new NewTopic(topic, partitions, replicationFactor)).toList());
-            if (!existing.contains(Topics.SCHEDULER_SNAPSHOTS)) {
-                // Only the newest snapshot of each key matters.
-                missing.add(new NewTopic(Topics.SCHEDULER_SNAPSHOTS, partitions, replicationFactor)
-                        .configs(Map.of("cleanup.policy", "compact")));
+            // Only the newest record of each key matters: a scheduler's snapshot, a cluster's token generation.
+            for (String compacted : COMPACTED) {
+                if (!existing.contains(compacted)) {
+                    missing.add(new NewTopic(compacted, partitions, replicationFactor).configs(Map.of("cleanup.policy", "compact")));
+                }
             }
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get();

@@ -26,6 +26,8 @@ public final class FlinkProcessConfiguration {
     public static final String CLUSTER_ID = "slipway.cluster.id";
     public static final String SCHEDULER_URL = "slipway.scheduler.url";
     public static final String CLUSTER_TOKEN = "slipway.cluster.token";
+    /** Where a backend that can renew the token while the JobManager runs keeps it instead (read by the resource manager). */
+    public static final String CLUSTER_TOKEN_FILE = "slipway.cluster.token-file";
 
     /** Raised with the host network profile: JD saw the defaults time out under checkpoint traffic. */
     static final String HOST_NETWORK_ASK_TIMEOUT = "60 s";
@@ -50,6 +52,7 @@ public final class FlinkProcessConfiguration {
             CLUSTER_ID,
             SCHEDULER_URL,
             CLUSTER_TOKEN,
+            CLUSTER_TOKEN_FILE,
             MetricsShipping.FACTORY_CLASS,
             MetricsShipping.BOOTSTRAP_SERVERS,
             MetricsShipping.CLUSTER_ID,

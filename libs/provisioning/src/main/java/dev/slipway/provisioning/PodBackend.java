@@ -22,6 +22,14 @@ public interface PodBackend extends AutoCloseable {
     /** Deletes the pod; a pod that is gone already is a no-op. */
     void delete(DeletePod decision);
 
+    /**
+     * The cluster's tokens were revoked: a running JobManager of it gets its new resource-manager token where the backend can
+     * hand it over while it runs (the local backend rewrites the token file its resource manager reads for every call). A
+     * backend that cannot leaves it to the JobManager's next start.
+     */
+    default void tokensRevoked(String clusterId) {
+    }
+
     /** Stops observing. What happens to running pods is the backend's own rule (documented there). */
     @Override
     void close();

@@ -30,6 +30,10 @@ public class Cluster {
     /** Of the last spec event published: 1 on create, +1 per change and for the deletion. */
     public long generation;
 
+    /** The generation of the cluster's tokens: 0 until they are first revoked, +1 per revocation. */
+    @Column(name = "token_generation", nullable = false)
+    public long tokenGeneration;
+
     /** The contract's ClusterSpec as JSON, exactly as published. */
     @Column(nullable = false, columnDefinition = "text")
     public String spec;

@@ -22,6 +22,9 @@ import static org.hamcrest.Matchers.nullValue;
 import dev.slipway.contracts.CloudEventHeaders;
 import dev.slipway.contracts.Topics;
 import dev.slipway.contracts.auth.ClusterTokens;
+import dev.slipway.contracts.credentials.CredentialEvent;
+import dev.slipway.contracts.credentials.TokensRevoked;
+import dev.slipway.contracts.json.DecodeResult;
 import dev.slipway.contracts.resources.ClusterDeleted;
 import dev.slipway.contracts.resources.ClusterSpecChanged;
 import dev.slipway.contracts.resources.ClusterSpecCreated;
@@ -109,8 +112,8 @@ class ClustersTest {
         String id = answer.path("id");
         String token = answer.path("clusterToken");
         ClusterTokens tokens = new ClusterTokens(TestSupport.TOKEN_SECRET);
-        assertThat(tokens.verify(id, token)).isTrue();
-        assertThat(tokens.verify("another-cluster", token)).isFalse();
+        assertThat(tokens.verify(id, token, 0)).isTrue();
+        assertThat(tokens.verify("another-cluster", token, 0)).isFalse();
         assertThat(answer.header("Location")).endsWith("/api/v1/clusters/" + id);
     }
 
@@ -120,8 +123,8 @@ class ClustersTest {
         var answer = as(TEAM_A).body(body).post("/api/v1/clusters").then().statusCode(201).extract();
         String id = answer.path("id");
         ClusterTokens tokens = new ClusterTokens(TestSupport.TOKEN_SECRET);
-        assertThat(tokens.verifyReader(id, answer.path("readerToken"))).isTrue();
-        assertThat(tokens.verify(id, answer.path("readerToken"))).as("a reader token asks for no TaskManagers").isFalse();
+        assertThat(tokens.verifyReader(id, answer.path("readerToken"), 0)).isTrue();
+        assertThat(tokens.verify(id, answer.path("readerToken"), 0)).as("a reader token asks for no TaskManagers").isFalse();
         String shown = as(TEAM_A).get("/api/v1/clusters/{id}", id).then().statusCode(200)
                 .body("clusterToken", nullValue()).extract().path("readerToken");
         assertThat(shown).isEqualTo(tokens.issueReader(id));
@@ -129,6 +132,43 @@ class ClustersTest {
                 .extract().path("findAll { it.id == '" + id + "' }.readerToken");
         assertThat(listed).containsExactly(shown);
         as(TEAM_B).get("/api/v1/clusters/{id}", id).then().statusCode(404).body("readerToken", nullValue());
+    }
+
+    @Test
+    void revokingAClustersTokensIssuesNewOnesAndPublishesTheGenerationTheServicesCheck() {
+        String id = as(TEAM_A).body(elastic(uniqueName("leak"), 0, 2)).post("/api/v1/clusters").then().statusCode(201)
+                .extract().path("id");
+        String other = as(TEAM_A).body(elastic(uniqueName("calm"), 0, 2)).post("/api/v1/clusters").then().statusCode(201)
+                .extract().path("id");
+        ConsumerTask<String, byte[]> credentials = TestSupport.watch(companion, Topics.CREDENTIALS);
+        try {
+            var first = as(TEAM_A).post("/api/v1/clusters/{id}/token-revocations", id).then().statusCode(200).extract();
+            var second = as(TEAM_A).post("/api/v1/clusters/{id}/token-revocations", id).then().statusCode(200).extract();
+            ClusterTokens tokens = new ClusterTokens(TestSupport.TOKEN_SECRET);
+            assertThat(tokens.verifyReader(id, first.path("readerToken"), 1)).isTrue();
+            assertThat(tokens.verifyReader(id, first.path("readerToken"), 2)).as("revoked by the second revocation").isFalse();
+            assertThat(tokens.verifyReader(id, second.path("readerToken"), 2)).isTrue();
+            assertThat(tokens.verify(id, second.path("clusterToken"), 2)).isTrue();
+            // What the tenant reads afterwards is the new token; the other cluster keeps its first one.
+            as(TEAM_A).get("/api/v1/clusters/{id}", id).then().statusCode(200)
+                    .body("readerToken", equalTo(second.path("readerToken")));
+            as(TEAM_A).get("/api/v1/clusters/{id}", other).then().statusCode(200)
+                    .body("readerToken", equalTo(tokens.issueReader(other)));
+
+            await().atMost(WAIT).untilAsserted(() -> assertThat(TestSupport.recordsOf(credentials, id)).hasSize(2));
+            List<ConsumerRecord<String, byte[]>> records = TestSupport.recordsOf(credentials, id);
+            assertThat(records).extracting(record -> EventRecords.decode(record, CredentialEvent.class))
+                    .allSatisfy(decoded -> assertThat(decoded).isInstanceOf(DecodeResult.Decoded.class));
+            assertThat(records.stream().map(record -> ((DecodeResult.Decoded<CredentialEvent>) EventRecords.decode(record,
+                    CredentialEvent.class)).event()).map(event -> ((TokensRevoked) event).generation()).toList()).containsExactly(1L, 2L);
+            assertThat(EventRecords.text(records.get(0).headers(), "ce_type")).isEqualTo("dev.slipway.credentials.TokensRevoked");
+            assertThat(TestSupport.recordsOf(credentials, other)).isEmpty();
+        } finally {
+            credentials.stop();
+        }
+        // Another tenant's cluster is not found; nobody revokes without a tenant token.
+        as(TEAM_B).post("/api/v1/clusters/{id}/token-revocations", id).then().statusCode(404);
+        given().post("/api/v1/clusters/{id}/token-revocations", id).then().statusCode(401);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.slipway.provisioner;
 
-import dev.slipway.contracts.auth.ClusterTokens;
 import dev.slipway.provisioner.config.ProvisionerConfig;
 import dev.slipway.provisioning.HighAvailability;
 import dev.slipway.provisioning.MetricsShipping;
@@ -16,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.function.Function;
 
 /** Builds the Kubernetes backend from the service's configuration and the fabric8 client Quarkus configures. */
 @ApplicationScoped
@@ -27,9 +27,14 @@ public class KubernetesBackendFactory {
         this.client = client;
     }
 
-    /** @param metrics where every pod's metric reporter ships; null for no reporter */
-    /** @param highAvailability how JobManagers elect their leader and keep their jobs; null for none */
-    public PodBackend create(ProvisionerConfig config, ClusterTokens tokens, MetricsShipping metrics, HighAvailability highAvailability) {
+    /**
+     * @param clusterToken     a cluster's current resource-manager token; on Kubernetes it is a container argument, so a
+     *                         running JobManager keeps the token it started with until it is replaced
+     * @param metrics          where every pod's metric reporter ships; null for no reporter
+     * @param highAvailability how JobManagers elect their leader and keep their jobs; null for none
+     */
+    public PodBackend create(ProvisionerConfig config, Function<String, String> clusterToken, MetricsShipping metrics,
+            HighAvailability highAvailability) {
         ProvisionerConfig.Kubernetes kubernetes = config.kubernetes();
         KubernetesClient api = client.get();
         Pod template = kubernetes.podTemplateFile().map(KubernetesBackendFactory::readTemplate).orElse(null);
@@ -40,7 +45,7 @@ public class KubernetesBackendFactory {
             highAvailability = HighAvailability.kubernetes(highAvailability.storageDir(), namespace);
         }
         KubernetesBackendSettings settings = new KubernetesBackendSettings(kubernetes.images(), null, null,
-                kubernetes.serviceAccount().orElse(null), config.schedulerUrl(), tokens::issue, kubernetes.logHostPath(), template,
+                kubernetes.serviceAccount().orElse(null), config.schedulerUrl(), clusterToken, kubernetes.logHostPath(), template,
                 metrics, highAvailability);
         return new KubernetesPodBackend(api, namespace, settings, Clock.systemUTC());
     }

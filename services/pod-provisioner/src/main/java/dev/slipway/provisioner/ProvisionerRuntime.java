@@ -1,7 +1,7 @@
 package dev.slipway.provisioner;
 
 import dev.slipway.contracts.auth.ClusterTokens;
-import dev.slipway.messaging.KafkaTracing;
+import dev.slipway.messaging.CredentialTable;
 import dev.slipway.messaging.TopicSetup;
 import dev.slipway.provisioner.config.ProvisionerConfig;
 import dev.slipway.provisioner.local.FlinkDistributions;
@@ -9,7 +9,6 @@ import dev.slipway.provisioner.local.LocalBackendSettings;
 import dev.slipway.provisioner.local.LocalProcessBackend;
 import dev.slipway.provisioner.messaging.DecisionApplier;
 import dev.slipway.provisioner.messaging.FactPublisher;
-import dev.slipway.provisioner.messaging.PodTraces;
 import dev.slipway.provisioning.HighAvailability;
 import dev.slipway.provisioning.MetricsShipping;
 import dev.slipway.provisioning.ObjectStorage;
@@ -21,11 +20,16 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Function;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-/** Starts the chosen pod backend and its fact publisher, and hands the backend to the decision applier; stops them in reverse. */
+/**
+ * Starts the chosen pod backend, which reports to the fact publisher (a channel SmallRye runs), and hands the backend to the
+ * decision applier; stops them in reverse.
+ */
 @ApplicationScoped
 public class ProvisionerRuntime {
 
@@ -34,36 +38,56 @@ public class ProvisionerRuntime {
     private final String bootstrapServers;
     private final ProvisionerConfig config;
     private final Instance<KubernetesBackendFactory> kubernetes;
-    private final KafkaTracing tracing;
-    private final PodTraces traces;
     private final DecisionApplier applier;
-    private FactPublisher facts;
-    private PodBackend backend;
+    private final CredentialTable credentials;
+    private final FactPublisher facts;
+    private volatile PodBackend backend;
 
     public ProvisionerRuntime(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, ProvisionerConfig config,
-            Instance<KubernetesBackendFactory> kubernetes, KafkaTracing tracing, PodTraces traces, DecisionApplier applier) {
-        this.tracing = tracing;
-        this.traces = traces;
+            Instance<KubernetesBackendFactory> kubernetes, FactPublisher facts, DecisionApplier applier) {
+        this.facts = facts;
         this.applier = applier;
         this.bootstrapServers = bootstrapServers;
         this.config = config;
         this.kubernetes = kubernetes;
+        this.credentials = new CredentialTable(bootstrapServers);
     }
 
     void start(@Observes StartupEvent startup) {
         TopicSetup.ensure(bootstrapServers, config.topicPartitions(), config.topicReplicationFactor());
         ClusterTokens tokens = new ClusterTokens(config.clusterTokenSecret());
-        facts = new FactPublisher(bootstrapServers, tracing, traces);
+        // A JobManager gets its cluster's current token: the revocations are read before the first pod is made.
+        credentials.onRevoked((clusterId, generation) -> {
+            PodBackend current = backend;
+            if (current != null) {
+                current.tokensRevoked(clusterId);
+            }
+        });
+        awaitCredentials();
+        Function<String, String> clusterToken = clusterId -> tokens.issue(clusterId, credentials.minimum(clusterId));
         MetricsShipping metrics = metricsShipping();
         HighAvailability highAvailability = highAvailability();
         backend = switch (config.backend()) {
-            case LOCAL -> localBackend(tokens, metrics, highAvailability);
-            case KUBERNETES -> kubernetes.get().create(config, tokens, metrics, highAvailability);
+            case LOCAL -> localBackend(clusterToken, metrics, highAvailability);
+            case KUBERNETES -> kubernetes.get().create(config, clusterToken, metrics, highAvailability);
         };
         backend.start(facts);
         applier.applyWith(backend);
         LOG.infof("pod-provisioner applying decisions with the %s backend, group %s on %s", config.backend(), config.consumerGroup(),
                 bootstrapServers);
+    }
+
+    private void awaitCredentials() {
+        credentials.start();
+        try {
+            if (!credentials.awaitLoaded(Duration.ofSeconds(60))) {
+                throw new IllegalStateException("could not read the revoked cluster tokens from " + bootstrapServers
+                        + " within 60 s: check that Kafka is reachable and the topic exists");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the revoked cluster tokens", e);
+        }
     }
 
     /** Where Flink pods ship their metrics: this service's own Kafka unless configured otherwise; null when switched off. */
@@ -119,11 +143,12 @@ public class ProvisionerRuntime {
                 storage.secretKey().orElse(null));
     }
 
-    private LocalProcessBackend localBackend(ClusterTokens tokens, MetricsShipping metrics, HighAvailability highAvailability) {
+    private LocalProcessBackend localBackend(Function<String, String> clusterToken, MetricsShipping metrics,
+            HighAvailability highAvailability) {
         ProvisionerConfig.Local local = config.local();
         LocalBackendSettings settings = new LocalBackendSettings(Path.of(local.root()).toAbsolutePath(),
                 new FlinkDistributions(Path.of(local.distributions()).toAbsolutePath()),
-                local.java().orElseGet(LocalBackendSettings::currentJava), local.host(), config.schedulerUrl(), tokens,
+                local.java().orElseGet(LocalBackendSettings::currentJava), local.host(), config.schedulerUrl(), clusterToken,
                 local.stopGrace(), metrics, highAvailability, objectStorage());
         return new LocalProcessBackend(settings, Clock.systemUTC());
     }
@@ -133,9 +158,12 @@ public class ProvisionerRuntime {
         if (backend != null) {
             backend.close();
         }
-        if (facts != null) {
-            facts.close();
-        }
+        credentials.close();
+    }
+
+    /** Each cluster's lowest token generation still valid. */
+    public CredentialTable credentials() {
+        return credentials;
     }
 
     public Optional<LocalProcessBackend> local() {

@@ -1,5 +1,6 @@
 package dev.slipway.scheduler;
 
+import dev.slipway.contracts.SlipwayEvent;
 import dev.slipway.contracts.cluster.ClusterMode;
 import dev.slipway.contracts.cluster.ClusterSpec;
 import dev.slipway.contracts.cluster.ElasticPolicy;
@@ -34,8 +35,8 @@ final class Clusters {
                 new FailurePolicy(120, 3, 10, 160), NetworkProfile.POD_NETWORK, Map.of());
     }
 
-    static void write(KafkaCompanion companion, ResourceEvent... events) {
-        for (ResourceEvent event : events) {
+    static void write(KafkaCompanion companion, SlipwayEvent... events) {
+        for (SlipwayEvent event : events) {
             companion.produce(String.class, byte[].class)
                     .fromRecords(EventRecords.toRecord(event, "/test", null))
                     .awaitCompletion();

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.contracts.CloudEventHeaders;
 import dev.slipway.contracts.Topics;
 import dev.slipway.contracts.auth.ClusterTokens;
+import dev.slipway.contracts.credentials.TokensRevoked;
 import dev.slipway.contracts.decisions.Decision;
 import dev.slipway.contracts.decisions.DeletePod;
 import dev.slipway.contracts.decisions.ProvisionPod;
@@ -27,9 +28,9 @@ import dev.slipway.rest.problems.ConcurrencyLimit;
 import dev.slipway.scheduler.service.ReplayService;
 import dev.slipway.testkit.BadInputs;
 import dev.slipway.testkit.EveryRouteLocked;
-import dev.slipway.testkit.OpenApiDocument;
 import dev.slipway.testkit.InjectKafkaCompanion;
 import dev.slipway.testkit.KafkaTestResource;
+import dev.slipway.testkit.OpenApiDocument;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -314,6 +315,29 @@ class ResourceSchedulerTest {
         // With the cluster's own token the same body is read, and refused for what it is.
         given().contentType(ContentType.JSON).header("Authorization", "Bearer " + TOKENS.issue(cluster)).body("{\"requestId\":")
                 .post("/api/v1/clusters/{id}/resource-requests", cluster).then().statusCode(400);
+    }
+
+    @Test
+    void aClustersRevokedTokensAreRefusedOnceTheRevocationIsReadAndItsNewOnesAccepted() {
+        created(0, 10, 300);
+        String other = Clusters.newId();
+        given().header("Authorization", token()).get("/api/v1/clusters/{id}/pods", cluster).then().statusCode(200);
+
+        Clusters.write(companion, new TokensRevoked(UUID.randomUUID().toString(), cluster, Instant.now(), 1, "leaked"));
+
+        String request = "{\"requestId\":\"r-after\",\"count\":1}";
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().contentType(ContentType.JSON)
+                .header("Authorization", token()).body(request).post("/api/v1/clusters/{id}/resource-requests", cluster)
+                .then().statusCode(403).contentType("application/problem+json").body("detail", containsString("revoked")));
+        given().header("Authorization", reader()).get("/api/v1/clusters/{id}/decisions", cluster).then().statusCode(403);
+        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + TOKENS.issue(cluster, 1)).body(request)
+                .post("/api/v1/clusters/{id}/resource-requests", cluster).then().statusCode(202);
+        given().header("Authorization", "Bearer " + TOKENS.issueReader(cluster, 1)).get("/api/v1/clusters/{id}/decisions", cluster)
+                .then().statusCode(200);
+        // No other cluster is touched, and the operator still reads this one.
+        given().header("Authorization", "Bearer " + TOKENS.issueReader(other)).get("/api/v1/clusters/{id}/pods", other).then()
+                .statusCode(200);
+        given().header("Authorization", "Bearer " + OPERATOR).get("/api/v1/clusters/{id}/decisions", cluster).then().statusCode(200);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.slipway.rest.access;
 
 import dev.slipway.contracts.auth.ClusterTokens;
+import dev.slipway.contracts.auth.TokenGenerations;
 import dev.slipway.rest.problems.ProblemException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -16,11 +17,16 @@ import java.util.Optional;
 public final class ClusterReadAccess {
 
     private final ClusterTokens tokens;
+    private final TokenGenerations generations;
     private final Optional<byte[]> operatorToken;
 
-    /** @param operatorToken the platform operator's token (at least 16 characters), if there is one */
-    public ClusterReadAccess(String clusterTokenSecret, Optional<String> operatorToken) {
+    /**
+     * @param generations   each cluster's lowest token generation still valid (tokens below it were revoked)
+     * @param operatorToken the platform operator's token (at least 16 characters), if there is one
+     */
+    public ClusterReadAccess(String clusterTokenSecret, TokenGenerations generations, Optional<String> operatorToken) {
         this.tokens = new ClusterTokens(clusterTokenSecret);
+        this.generations = generations;
         operatorToken.filter(token -> token.length() < 16).ifPresent(token -> {
             throw new IllegalArgumentException("the operator token must have at least 16 characters");
         });
@@ -34,11 +40,27 @@ public final class ClusterReadAccess {
     /** 401 without a token; 403 when the token reads neither this cluster nor every cluster. */
     public void requireCluster(String clusterId, String authorization, String accessToken) {
         String token = token(authorization, accessToken);
-        if (!isOperator(token) && !tokens.verifyReader(clusterId, token) && !tokens.verify(clusterId, token)) {
-            throw new ProblemException(403, "Token does not read this cluster",
-                    "the token presented is not the reader token of cluster " + clusterId
-                            + " (GET /api/v1/clusters/" + clusterId + " on job-submission shows it to the cluster's tenant)");
+        if (isOperator(token)) {
+            return;
         }
+        long minimum = minimumGeneration(generations, clusterId);
+        if (!tokens.verifyReader(clusterId, token, minimum) && !tokens.verify(clusterId, token, minimum)) {
+            throw new ProblemException(403, "Token does not read this cluster",
+                    "the token presented is not a valid reader token of cluster " + clusterId + " (it may have been revoked;"
+                            + " GET /api/v1/clusters/" + clusterId + " on job-submission shows the current one to the cluster's tenant)");
+        }
+    }
+
+    /**
+     * The lowest generation of {@code clusterId}'s tokens still valid; 503 while the verifier is still reading the
+     * revocations, so that no revoked token passes in a service's first seconds.
+     */
+    public static long minimumGeneration(TokenGenerations generations, String clusterId) {
+        if (!generations.loaded()) {
+            throw new ProblemException(503, "Revocations still loading",
+                    "this service is still reading which cluster tokens were revoked; try again in a few seconds");
+        }
+        return generations.minimum(clusterId);
     }
 
     /**

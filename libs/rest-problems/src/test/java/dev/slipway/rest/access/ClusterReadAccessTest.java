@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.contracts.auth.ClusterTokens;
+import dev.slipway.contracts.auth.TokenGenerations;
 import dev.slipway.rest.problems.ProblemException;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ class ClusterReadAccessTest {
     private static final String OPERATOR = "the-operators-token-0123";
     private static final ClusterTokens TOKENS = new ClusterTokens(SECRET);
 
-    private final ClusterReadAccess access = new ClusterReadAccess(SECRET, Optional.of(OPERATOR));
+    private final ClusterReadAccess access = new ClusterReadAccess(SECRET, TokenGenerations.none(), Optional.of(OPERATOR));
 
     private static int status(Runnable check) {
         try {
@@ -65,16 +66,16 @@ class ClusterReadAccessTest {
 
     @Test
     void withoutAnOperatorTokenNobodyReadsAcrossClusters() {
-        ClusterReadAccess noOperator = new ClusterReadAccess(SECRET, Optional.empty());
+        ClusterReadAccess noOperator = new ClusterReadAccess(SECRET, TokenGenerations.none(), Optional.empty());
         assertThat(status(() -> noOperator.requireOperator("Bearer " + OPERATOR, null, null))).isEqualTo(403);
         assertThat(status(() -> noOperator.requireCluster("c-1", "Bearer " + TOKENS.issueReader("c-1"), null))).isEqualTo(200);
     }
 
     @Test
     void aShortOperatorTokenIsRefusedAtStart() {
-        assertThatThrownBy(() -> new ClusterReadAccess(SECRET, Optional.of("short")))
+        assertThatThrownBy(() -> new ClusterReadAccess(SECRET, TokenGenerations.none(), Optional.of("short")))
                 .hasMessageContaining("at least 16 characters");
-        assertThatThrownBy(() -> new ClusterReadAccess(SECRET, Optional.of("REPLACE-ME-operator-token")))
+        assertThatThrownBy(() -> new ClusterReadAccess(SECRET, TokenGenerations.none(), Optional.of("REPLACE-ME-operator-token")))
                 .hasMessageContaining("placeholder");
     }
 
@@ -88,5 +89,38 @@ class ClusterReadAccessTest {
         assertThat(status(() -> access.requireClusterOrAll("", "Bearer " + OPERATOR, null))).isEqualTo(200);
         assertThat(status(() -> access.requireClusterOrAll("../etc", "Bearer " + OPERATOR, null))).isEqualTo(400);
         assertThat(status(() -> access.requireClusterOrAll("../etc", null, null))).isEqualTo(401);
+    }
+
+    @Test
+    void aRevokedClustersOldTokensNoLongerReadItWhileOtherClustersAndTheOperatorAreUntouched() {
+        ClusterReadAccess revoked = new ClusterReadAccess(SECRET, clusterId -> clusterId.equals("c-1") ? 3 : 0, Optional.of(OPERATOR));
+        assertThat(status(() -> revoked.requireCluster("c-1", "Bearer " + TOKENS.issueReader("c-1"), null))).isEqualTo(403);
+        assertThat(status(() -> revoked.requireCluster("c-1", "Bearer " + TOKENS.issue("c-1", 2), null))).isEqualTo(403);
+        assertThat(status(() -> revoked.requireCluster("c-1", "Bearer " + TOKENS.issueReader("c-1", 3), null))).isEqualTo(200);
+        assertThat(status(() -> revoked.requireCluster("c-1", "Bearer " + TOKENS.issue("c-1", 3), null))).isEqualTo(200);
+        assertThat(status(() -> revoked.requireCluster("c-2", "Bearer " + TOKENS.issueReader("c-2"), null))).isEqualTo(200);
+        assertThat(status(() -> revoked.requireCluster("c-1", "Bearer " + OPERATOR, null))).isEqualTo(200);
+    }
+
+    @Test
+    void untilTheRevocationsAreReadNoClusterTokenPassesAndTheAnswerSaysToRetry() {
+        TokenGenerations loading = new TokenGenerations() {
+            @Override
+            public long minimum(String clusterId) {
+                return 0;
+            }
+
+            @Override
+            public boolean loaded() {
+                return false;
+            }
+        };
+        ClusterReadAccess starting = new ClusterReadAccess(SECRET, loading, Optional.of(OPERATOR));
+        assertThatThrownBy(() -> starting.requireCluster("c-1", "Bearer " + TOKENS.issueReader("c-1"), null))
+                .isInstanceOfSatisfying(ProblemException.class, e -> {
+                    assertThat(e.problem().status()).isEqualTo(503);
+                    assertThat(e.problem().detail()).contains("try again");
+                });
+        assertThat(status(() -> starting.requireCluster("c-1", "Bearer " + OPERATOR, null))).isEqualTo(200);
     }
 }

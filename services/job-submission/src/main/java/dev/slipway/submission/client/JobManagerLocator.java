@@ -8,6 +8,9 @@ import java.io.IOException;
  */
 public interface JobManagerLocator {
 
-    /** The JobManager's REST base URL, e.g. {@code http://10.0.0.5:8081}. */
-    String restUrl(String clusterId) throws IOException;
+    /**
+     * The JobManager's REST base URL, e.g. {@code http://10.0.0.5:8081}; {@code tokenGeneration} is the cluster's current
+     * one, for a locator that asks another service with the cluster's token.
+     */
+    String restUrl(String clusterId, long tokenGeneration) throws IOException;
 }

@@ -12,7 +12,7 @@ public final class KubernetesJobManagerLocator implements JobManagerLocator {
     }
 
     @Override
-    public String restUrl(String clusterId) {
+    public String restUrl(String clusterId, long tokenGeneration) {
         return "http://" + clusterId + "-jobmanager." + namespace + ":" + restPort;
     }
 }

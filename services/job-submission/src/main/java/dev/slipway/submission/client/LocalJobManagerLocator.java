@@ -33,12 +33,12 @@ public final class LocalJobManagerLocator implements JobManagerLocator {
     }
 
     @Override
-    public String restUrl(String clusterId) throws IOException {
+    public String restUrl(String clusterId, long tokenGeneration) throws IOException {
         URI uri = URI.create(provisionerUrl + "/api/v1/clusters/" + URLEncoder.encode(clusterId, StandardCharsets.UTF_8)
                 + "/jobmanager");
         HttpResponse<String> response;
         try {
-            response = http.send(HttpRequest.newBuilder(uri).timeout(timeout).header("Authorization", "Bearer " + tokens.issue(clusterId))
+            response = http.send(HttpRequest.newBuilder(uri).timeout(timeout).header("Authorization", "Bearer " + tokens.issue(clusterId, tokenGeneration))
                     .GET().build(), HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -32,7 +32,8 @@ final class PassContext {
     String url(String clusterId) throws IOException {
         String url = urls.get(clusterId);
         if (url == null) {
-            url = locator.restUrl(clusterId);
+            Cluster cluster = cluster(clusterId);
+            url = locator.restUrl(clusterId, cluster == null ? 0 : cluster.tokenGeneration);
             urls.put(clusterId, url);
         }
         return url;

@@ -58,8 +58,24 @@ public class ClustersResource {
             @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent, ClusterRequest body, @Context UriInfo uri) {
         return clusters.create(tenants.require(authorization), body, traceparent)
                 .map(cluster -> Response.created(uri.getAbsolutePathBuilder().path(cluster.id).build())
-                        .entity(ClusterView.of(cluster, List.of(), tokens.issue(cluster.id), tokens.issueReader(cluster.id)))
+                        .entity(ClusterView.of(cluster, List.of(), tokens.issue(cluster.id, cluster.tokenGeneration),
+                                tokens.issueReader(cluster.id, cluster.tokenGeneration)))
                         .build());
+    }
+
+    /**
+     * Revokes the cluster's tokens (its reader token and its resource manager's) without touching any other cluster or the
+     * platform's secret; answers the cluster with its new tokens. The services refuse the old ones once they have read the
+     * revocation (within a second or so); an ELASTIC cluster's running JobManager is handed its new token on the local
+     * backend, and on Kubernetes when it is next started.
+     */
+    @POST
+    @Path("/{id}/token-revocations")
+    public Uni<ClusterView> revokeTokens(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent, @PathParam("id") String id) {
+        return clusters.revokeTokens(tenants.require(authorization), id, traceparent)
+                .map(cluster -> ClusterView.of(cluster, null, tokens.issue(cluster.id, cluster.tokenGeneration),
+                        tokens.issueReader(cluster.id, cluster.tokenGeneration)));
     }
 
     /** The tenant's clusters, oldest first; deleted ones only with {@code includeDeleted=true}. */
@@ -76,7 +92,8 @@ public class ClustersResource {
     @Path("/{id}")
     public Uni<ClusterView> get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id) {
         return clusters.get(tenants.require(authorization), id)
-                .map(details -> ClusterView.of(details.cluster(), details.pods(), null, tokens.issueReader(details.cluster().id)));
+                .map(details -> ClusterView.of(details.cluster(), details.pods(), null,
+                        tokens.issueReader(details.cluster().id, details.cluster().tokenGeneration)));
     }
 
     /**
@@ -108,6 +125,6 @@ public class ClustersResource {
     }
 
     private ClusterView view(Cluster cluster) {
-        return ClusterView.of(cluster, null, null, tokens.issueReader(cluster.id));
+        return ClusterView.of(cluster, null, null, tokens.issueReader(cluster.id, cluster.tokenGeneration));
     }
 }

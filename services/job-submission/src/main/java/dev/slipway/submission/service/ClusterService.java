@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.contracts.Events;
 import dev.slipway.contracts.SlipwayEvent;
 import dev.slipway.contracts.cluster.ClusterSpec;
+import dev.slipway.contracts.credentials.TokensRevoked;
 import dev.slipway.contracts.json.EventJson;
 import dev.slipway.contracts.resources.ClusterDeleted;
 import dev.slipway.contracts.resources.ClusterSpecChanged;
@@ -176,6 +177,26 @@ public class ClusterService {
                                 return jobs.endForDeletedCluster(session, live, id, traceparent, now)
                                         .chain(() -> markDeleted(session, cluster, traceparent, now));
                             });
+                        }))
+                .invoke(relay::wake);
+    }
+
+    /**
+     * Revokes every token of the cluster issued so far (its resource manager's and its reader's) by raising its token
+     * generation, and publishes TokensRevoked: the services refuse the old tokens from the moment they read it, a running
+     * JobManager is handed the new one where its backend can (the local one can), and no other cluster is touched. Also for a
+     * deleted cluster, whose reader token still reads its logs and events.
+     */
+    public Uni<Cluster> revokeTokens(Tenant tenant, String id, String traceparent) {
+        return sessions.withTransaction(session -> session.find(Cluster.class, id, LockMode.PESSIMISTIC_WRITE)
+                        .map(cluster -> owned(cluster, tenant, id))
+                        .chain(cluster -> {
+                            Instant now = clock.instant();
+                            cluster.tokenGeneration = cluster.tokenGeneration + 1;
+                            cluster.updatedAt = now;
+                            SlipwayEvent event = new TokensRevoked(eventId(id, "TokensRevoked", cluster.tokenGeneration), id, now,
+                                    cluster.tokenGeneration, "revoked by tenant " + tenant.name());
+                            return session.persist(OutboxMessage.of(event, traceparent, now)).replaceWith(cluster);
                         }))
                 .invoke(relay::wake);
     }

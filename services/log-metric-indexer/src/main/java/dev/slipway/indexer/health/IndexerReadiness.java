@@ -6,7 +6,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready while the log and metric readers and the lifecycle relay run. */
+/** Ready while the log and metric readers and the lifecycle relay run, once the revoked tokens are known. */
 @Readiness
 @ApplicationScoped
 public class IndexerReadiness implements HealthCheck {

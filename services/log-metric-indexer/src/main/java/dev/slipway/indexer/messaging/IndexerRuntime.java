@@ -7,6 +7,7 @@ import dev.slipway.indexer.logs.LiveLogBroadcast;
 import dev.slipway.indexer.logs.LogIndex;
 import dev.slipway.indexer.logs.LogSearch;
 import dev.slipway.indexer.metrics.MetricStore;
+import dev.slipway.messaging.CredentialTable;
 import dev.slipway.messaging.KafkaClientProperties;
 import dev.slipway.messaging.TopicSetup;
 import io.quarkus.runtime.ShutdownEvent;
@@ -40,6 +41,7 @@ public class IndexerRuntime {
     private final ObjectMapper json;
     private final Clock clock = Clock.systemUTC();
     private final BroadcastProcessor<ClusterEvent> clusterEvents = BroadcastProcessor.create();
+    private final CredentialTable credentials;
 
     private volatile LogIndex logs;
     private volatile LogSearch search;
@@ -57,15 +59,18 @@ public class IndexerRuntime {
         this.config = config;
         this.tail = tail;
         this.json = json;
+        this.credentials = new CredentialTable(bootstrapServers);
     }
 
     void onStart(@Observes StartupEvent startup) {
         TopicSetup.ensure(bootstrapServers, config.topicPartitions(), config.topicReplicationFactor());
+        credentials.start();
         start();
     }
 
     void onStop(@Observes ShutdownEvent shutdown) {
         stop();
+        credentials.close();
     }
 
     /** Opens the indexes from disk and starts reading; readers resume at the group's committed offsets. */
@@ -133,7 +138,13 @@ public class IndexerRuntime {
     }
 
     public boolean healthy() {
-        return refresher != null && logLoop.healthy() && metricLoop.healthy() && relay.running();
+        return refresher != null && logLoop.healthy() && metricLoop.healthy() && relay.running() && credentials.loaded()
+                && credentials.running();
+    }
+
+    /** Each cluster's lowest token generation still valid; not loaded until it has read every revocation. */
+    public CredentialTable credentials() {
+        return credentials;
     }
 
     private void refresh() {

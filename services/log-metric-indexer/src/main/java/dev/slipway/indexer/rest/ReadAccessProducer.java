@@ -1,6 +1,7 @@
 package dev.slipway.indexer.rest;
 
 import dev.slipway.indexer.config.IndexerConfig;
+import dev.slipway.indexer.messaging.IndexerRuntime;
 import dev.slipway.rest.access.ClusterReadAccess;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.inject.Produces;
@@ -12,7 +13,7 @@ public class ReadAccessProducer {
     @Produces
     @Singleton
     @Startup
-    ClusterReadAccess readAccess(IndexerConfig config) {
-        return new ClusterReadAccess(config.clusterTokenSecret(), config.operatorToken());
+    ClusterReadAccess readAccess(IndexerConfig config, IndexerRuntime runtime) {
+        return new ClusterReadAccess(config.clusterTokenSecret(), runtime.credentials(), config.operatorToken());
     }
 }

@@ -1,11 +1,11 @@
 package dev.slipway.provisioner.local;
 
-import dev.slipway.contracts.auth.ClusterTokens;
 import dev.slipway.provisioning.HighAvailability;
 import dev.slipway.provisioning.MetricsShipping;
 import dev.slipway.provisioning.ObjectStorage;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Function;
 
 /**
  * @param root pods live in {@code <root>/<cluster>/<pod>/} (configuration, log, temporary files)
@@ -13,14 +13,14 @@ import java.time.Duration;
  * @param javaCommand the {@code java} that runs Flink processes
  * @param host the address Flink processes bind to and announce
  * @param schedulerUrl the resource-scheduler an ELASTIC JobManager's resource manager calls
- * @param tokens issues each cluster's credential for its JobManager
+ * @param clusterToken a cluster's current resource-manager token, for its JobManager (see {@code ClusterTokens#issue})
  * @param stopGrace how long a stopped process may take before it is killed
  * @param metrics where each process's metric reporter ships; null for no reporter
  * @param highAvailability how JobManagers elect their leader and keep their jobs; null for none
  * @param objectStorage the S3-compatible store of s3:// state paths, with its credentials
  */
 public record LocalBackendSettings(Path root, FlinkDistributions distributions, String javaCommand, String host, String schedulerUrl,
-        ClusterTokens tokens, Duration stopGrace, MetricsShipping metrics, HighAvailability highAvailability,
+        Function<String, String> clusterToken, Duration stopGrace, MetricsShipping metrics, HighAvailability highAvailability,
         ObjectStorage objectStorage) {
 
     public LocalBackendSettings {
@@ -29,8 +29,8 @@ public record LocalBackendSettings(Path root, FlinkDistributions distributions, 
 
     /** Settings without high availability. */
     public LocalBackendSettings(Path root, FlinkDistributions distributions, String javaCommand, String host, String schedulerUrl,
-            ClusterTokens tokens, Duration stopGrace, MetricsShipping metrics) {
-        this(root, distributions, javaCommand, host, schedulerUrl, tokens, stopGrace, metrics, null, null);
+            Function<String, String> clusterToken, Duration stopGrace, MetricsShipping metrics) {
+        this(root, distributions, javaCommand, host, schedulerUrl, clusterToken, stopGrace, metrics, null, null);
     }
 
     /** The {@code java} of this JVM. */

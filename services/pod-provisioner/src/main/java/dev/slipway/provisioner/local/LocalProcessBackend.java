@@ -24,6 +24,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,6 +52,8 @@ public final class LocalProcessBackend implements PodBackend {
     private static final Logger LOG = Logger.getLogger(LocalProcessBackend.class);
     private static final int LAST_LINES = 15;
     private static final String JOB_MANAGER_FILE = "jobmanager.properties";
+    /** In a JobManager's conf/: its cluster's resource-manager token, readable by its owner only. */
+    static final String TOKEN_FILE = "cluster-token";
 
     private final LocalBackendSettings settings;
     private final FlinkProcessSizing sizing;
@@ -61,6 +65,8 @@ public final class LocalProcessBackend implements PodBackend {
         return thread;
     });
     private volatile PodFactSink sink = fact -> { };
+    /** Writing a token file reads the cluster's current token inside it, so a revocation never lands between the two. */
+    private final Object tokenFiles = new Object();
 
     /** A process of ours (or adopted after a restart) and whether its end was asked for. */
     private static final class Running {
@@ -111,6 +117,7 @@ public final class LocalProcessBackend implements PodBackend {
             LOG.infof("Adopting %s (pid %d), still running from before this provisioner started", pod.key(), pod.pid());
             report(PodFacts.created(pod.clusterId(), pod.podName(), pod.role(), pod.requestId(), node(), clock.instant()));
             watch(new Running(pod, process.get(), null));
+            renewAdoptedToken(pod.clusterId(), directory);
         } else {
             report(PodFacts.failed(pod.clusterId(), pod.podName(), "Lost", null,
                     "the process ended while no provisioner watched it; last lines:\n" + lastLines(pod), clock.instant()));
@@ -154,8 +161,13 @@ public final class LocalProcessBackend implements PodBackend {
         int probePort = taskManager ? ports[0] : jobManager.restPort();
 
         Map<String, String> configuration = new LinkedHashMap<>(FlinkProcessConfiguration.of(decision, jobManager,
-                new PlatformAccess(settings.schedulerUrl(), settings.tokens().issue(decision.clusterId()), settings.metrics(),
-                        settings.highAvailability())));
+                new PlatformAccess(settings.schedulerUrl(), "", settings.metrics(), settings.highAvailability())));
+        if (configuration.remove(FlinkProcessConfiguration.CLUSTER_TOKEN) != null) {
+            // The token goes into a file of its own, which a revocation rewrites while the JobManager runs.
+            Path tokenFile = conf.resolve(TOKEN_FILE);
+            writeToken(decision.clusterId(), tokenFile);
+            configuration.put(FlinkProcessConfiguration.CLUSTER_TOKEN_FILE, tokenFile.toString());
+        }
         configuration.put("io.tmp.dirs", tmp.toString());
         configuration.put("web.tmpdir", tmp.toString());
         configuration.put("blob.storage.directory", tmp.toString());
@@ -319,6 +331,49 @@ public final class LocalProcessBackend implements PodBackend {
     /** The process id of a running pod, for operators and tests. */
     public Optional<Long> pid(String clusterId, String podName) {
         return Optional.ofNullable(running.get(key(clusterId, podName))).map(pod -> pod.process.pid());
+    }
+
+    /** Rewrites the token file of every JobManager of the cluster with its current token, running or adopted. */
+    @Override
+    public void tokensRevoked(String clusterId) {
+        if (!ClusterIdGrammar.valid(clusterId)) {
+            return;
+        }
+        Path cluster = settings.root().resolve(clusterId);
+        if (!Files.isDirectory(cluster)) {
+            return;
+        }
+        try (Stream<Path> pods = Files.list(cluster)) {
+            for (Path tokenFile : pods.map(pod -> pod.resolve("conf").resolve(TOKEN_FILE)).filter(Files::exists).toList()) {
+                writeToken(clusterId, tokenFile);
+                LOG.infof("Renewed the cluster token of %s after its tokens were revoked", tokenFile.getParent().getParent());
+            }
+        } catch (IOException e) {
+            LOG.warnf(e, "Could not renew the tokens of cluster %s: %s", clusterId, e.getMessage());
+        }
+    }
+
+    /** Its tokens may have been revoked while no provisioner watched it. */
+    private void renewAdoptedToken(String clusterId, Path directory) {
+        Path tokenFile = directory.resolve("conf").resolve(TOKEN_FILE);
+        if (Files.exists(tokenFile)) {
+            try {
+                writeToken(clusterId, tokenFile);
+            } catch (IOException e) {
+                LOG.warnf(e, "Could not renew the cluster token of %s: %s", directory, e.getMessage());
+            }
+        }
+    }
+
+    private void writeToken(String clusterId, Path tokenFile) throws IOException {
+        synchronized (tokenFiles) {
+            Path written = tokenFile.resolveSibling(TOKEN_FILE + ".new");
+            Files.deleteIfExists(written);
+            Files.createFile(written, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(written, settings.clusterToken().apply(clusterId));
+            // Atomically, so the resource manager never reads half a token.
+            Files.move(written, tokenFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
     }
 
     public Path podDirectory(String clusterId, String podName) {

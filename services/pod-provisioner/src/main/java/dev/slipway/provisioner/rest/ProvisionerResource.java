@@ -35,7 +35,7 @@ public class ProvisionerResource {
 
     public ProvisionerResource(ProvisionerRuntime runtime, ProvisionerConfig config) {
         this.runtime = runtime;
-        this.access = new ClusterReadAccess(config.clusterTokenSecret(), config.operatorToken());
+        this.access = new ClusterReadAccess(config.clusterTokenSecret(), runtime.credentials(), config.operatorToken());
     }
 
     /** Pods running as local processes, as {@code cluster/pod}: one cluster's ({@code clusterId}), or all (the operator). */

@@ -19,7 +19,7 @@ final class LocalBackends {
     static LocalProcessBackend newBackend(Path root) {
         Path distributions = Path.of(System.getProperty("slipway.test.flink-distributions", "../../flink"));
         return new LocalProcessBackend(new LocalBackendSettings(root, new FlinkDistributions(distributions),
-                LocalBackendSettings.currentJava(), "127.0.0.1", "http://127.0.0.1:1", new ClusterTokens("test-secret-of-enough-length"),
+                LocalBackendSettings.currentJava(), "127.0.0.1", "http://127.0.0.1:1", new ClusterTokens("test-secret-of-enough-length")::issue,
                 Duration.ofSeconds(10), null), Clock.systemUTC());
     }
 

@@ -9,7 +9,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready while the decision loop and the read view run; says what they have done. */
+/** Ready while the decision loop and the read view run and the revoked tokens are known; says what they have done. */
 @Readiness
 @ApplicationScoped
 public class SchedulerReadiness implements HealthCheck {
@@ -24,7 +24,8 @@ public class SchedulerReadiness implements HealthCheck {
     public HealthCheckResponse call() {
         DecisionLoop loop = runtime.loop();
         ResourceView view = runtime.view();
-        boolean up = loop != null && loop.running() && view != null && view.running();
+        boolean up = loop != null && loop.running() && view != null && view.running() && runtime.credentials().loaded()
+                && runtime.credentials().running();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("resource-scheduler").status(up);
         if (loop != null && view != null) {
             response.withData("ownedClusters", loop.ownedClusters().size())

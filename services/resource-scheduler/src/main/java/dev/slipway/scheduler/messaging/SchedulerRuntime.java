@@ -1,5 +1,6 @@
 package dev.slipway.scheduler.messaging;
 
+import dev.slipway.messaging.CredentialTable;
 import dev.slipway.messaging.KafkaTracing;
 import dev.slipway.messaging.TopicSetup;
 import dev.slipway.scheduler.config.SchedulerConfig;
@@ -13,7 +14,7 @@ import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-/** Starts and stops the write path (decision loop, ticks) and the read path (resource view). */
+/** Starts and stops the write path (decision loop, ticks), the read path (resource view) and the revoked tokens' table. */
 @ApplicationScoped
 public class SchedulerRuntime {
 
@@ -22,6 +23,7 @@ public class SchedulerRuntime {
     private final String bootstrapServers;
     private final SchedulerConfig config;
     private final KafkaTracing tracing;
+    private final CredentialTable credentials;
     private DecisionLoop loop;
     private TickEmitter ticks;
     private ResourceView view;
@@ -31,11 +33,13 @@ public class SchedulerRuntime {
         this.bootstrapServers = bootstrapServers;
         this.tracing = tracing;
         this.config = config;
+        this.credentials = new CredentialTable(bootstrapServers);
     }
 
     void start(@Observes StartupEvent startup) {
         TopicSetup.ensure(bootstrapServers, config.topicPartitions(), config.topicReplicationFactor());
         String instance = config.instanceId().orElse(UUID.randomUUID().toString().substring(0, 8));
+        credentials.start();
         view = new ResourceView(bootstrapServers, config.decisionsKept()).start();
         loop = new DecisionLoop(bootstrapServers, config.consumerGroup(), instance, config.snapshotEveryEvents(),
                 config.delivery(), tracing).start();
@@ -54,6 +58,12 @@ public class SchedulerRuntime {
         if (view != null) {
             view.close();
         }
+        credentials.close();
+    }
+
+    /** Each cluster's lowest token generation still valid; not loaded until it has read every revocation. */
+    public CredentialTable credentials() {
+        return credentials;
     }
 
     public ResourceView view() {
