@@ -1,61 +1,57 @@
 package dev.slipway.submission.messaging;
 
-import dev.slipway.messaging.KafkaClientProperties;
-import jakarta.annotation.PreDestroy;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
- * Publishes with an idempotent producer acknowledged by all replicas: records of one key keep their order
- * (sends are issued in order, at most 5 in flight), and a retried send is not duplicated by Kafka.
+ * Publishes through the {@value #CHANNEL} channel of SmallRye Reactive Messaging (configured in application.properties): an
+ * idempotent producer acknowledged by all replicas. Records of one key keep their order: the channel hands them to Kafka in
+ * the order they are sent here, and neither Kafka's retries nor the connector (whose own re-sends are off) send one behind
+ * a later one. Each send's Uni completes with the broker's acknowledgement; publish returns once all of them did.
  */
 @ApplicationScoped
 public class KafkaEventSink implements EventSink {
 
+    static final String CHANNEL = "outbox";
     private static final long ACK_TIMEOUT_SECONDS = 30;
 
-    private final KafkaProducer<String, byte[]> producer;
+    private final MutinyEmitter<byte[]> emitter;
 
-    public KafkaEventSink(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        Properties props = KafkaClientProperties.idempotentProducer(bootstrapServers);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "20000");
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
-        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    public KafkaEventSink(@Channel(CHANNEL) MutinyEmitter<byte[]> emitter) {
+        this.emitter = emitter;
     }
 
     @Override
     public void publish(List<ProducerRecord<String, byte[]>> records) throws Exception {
-        List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
-        for (ProducerRecord<String, byte[]> record : records) {
-            Future<RecordMetadata> ack = producer.send(record);
-            if (ack.isDone()) {
-                // Failed at once (no broker: Kafka 4 waits max.block.ms, then fails the future): end the batch here,
-                // or every further record would wait max.block.ms too. The rows stay in the outbox for the next pass.
-                ack.get();
-            }
-            acks.add(ack);
+        if (records.isEmpty()) {
+            return;
         }
-        for (Future<RecordMetadata> ack : acks) {
+        // The first record alone: with no broker its send fails after max.block.ms and ends the batch here. Sent with the
+        // others, it would leave them queued on the channel's one sending thread, each waiting max.block.ms in turn, and the
+        // next pass's records behind them. The rows stay in the outbox for the next pass.
+        send(records.get(0)).get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        List<CompletableFuture<Void>> acks = new ArrayList<>(records.size() - 1);
+        for (ProducerRecord<String, byte[]> record : records.subList(1, records.size())) {
+            acks.add(send(record));
+        }
+        for (CompletableFuture<Void> ack : acks) {
             ack.get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
     }
 
-    @PreDestroy
-    void close() {
-        producer.close(Duration.ofSeconds(5));
+    /** Sends now (the emitter's Uni is lazy): completed when the broker acknowledged the record, failed when it did not. */
+    private CompletableFuture<Void> send(ProducerRecord<String, byte[]> record) {
+        // The record's key, topic and headers (EventRecords' CloudEvents headers and the traceparent) go out unchanged.
+        Message<byte[]> message = Message.of(record.value()).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(record.topic()).withKey(record.key()).withHeaders(record.headers()).build());
+        return emitter.sendMessage(message).subscribeAsCompletionStage();
     }
 }

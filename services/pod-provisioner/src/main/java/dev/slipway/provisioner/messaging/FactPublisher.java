@@ -3,48 +3,62 @@ package dev.slipway.provisioner.messaging;
 import dev.slipway.contracts.EventSources;
 import dev.slipway.contracts.resources.PodFact;
 import dev.slipway.messaging.EventRecords;
-import dev.slipway.messaging.KafkaClientProperties;
 import dev.slipway.messaging.KafkaTracing;
 import dev.slipway.provisioning.PodFactSink;
-import java.time.Duration;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Pod facts onto {@code slipway.resources.v1}, keyed by cluster so they follow the cluster's decisions
- * in order. The producer is idempotent and retries on its own; ids are deterministic, so a fact sent
- * twice (after a restart) is the same event.
+ * Pod facts onto {@code slipway.resources.v1} through the {@value #CHANNEL} channel of SmallRye Reactive Messaging
+ * (configured in application.properties), keyed by cluster so they follow the cluster's decisions in order. The channel's
+ * producer is idempotent and retries on its own; ids are deterministic, so a fact sent twice (after a restart) is the same
+ * event. Reporting never blocks the backend's thread: the channel sends in the order facts are reported, and a fact it
+ * cannot send is logged.
  */
-public final class FactPublisher implements PodFactSink, AutoCloseable {
+@ApplicationScoped
+public class FactPublisher implements PodFactSink {
 
+    static final String CHANNEL = "pod-facts";
     private static final Logger LOG = Logger.getLogger(FactPublisher.class);
 
-    private final KafkaProducer<String, byte[]> producer;
+    private final MutinyEmitter<byte[]> emitter;
     private final KafkaTracing tracing;
     private final PodTraces traces;
 
-    public FactPublisher(String bootstrapServers, KafkaTracing tracing, PodTraces traces) {
+    public FactPublisher(@Channel(CHANNEL) MutinyEmitter<byte[]> emitter, KafkaTracing tracing, PodTraces traces) {
+        this.emitter = emitter;
         this.tracing = tracing;
         this.traces = traces;
-        this.producer = new KafkaProducer<>(KafkaClientProperties.idempotentProducer(bootstrapServers), new StringSerializer(),
-                new ByteArraySerializer());
     }
 
     @Override
     public void report(PodFact fact) {
         LOG.infof("%s %s of cluster %s", fact.getClass().getSimpleName(), fact.podName(), fact.clusterId());
-        // The fact continues the trace of the pod's creation (PodCreated and PodReady carry it).
-        tracing.send(producer, EventRecords.toRecord(fact, EventSources.POD_PROVISIONER, null), traces.of(fact), (metadata, error) -> {
-            if (error != null) {
-                LOG.errorf(error, "Could not publish %s of %s", fact.getClass().getSimpleName(), fact.podName());
+        ProducerRecord<String, byte[]> record = EventRecords.toRecord(fact, EventSources.POD_PROVISIONER, null);
+        // The fact continues the trace of the pod's creation (PodCreated and PodReady carry it), under a PRODUCER span that
+        // ends with the broker's acknowledgement.
+        Span span = tracing.startSend(record, traces.of(fact));
+        // The record's key, topic and headers (EventRecords' CloudEvents headers and the traceparent) go out unchanged.
+        Message<byte[]> message = Message.of(record.value()).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(record.topic()).withKey(record.key()).withHeaders(record.headers()).build());
+        emitter.sendMessage(message).subscribe().with(acknowledged -> {
+            if (span != null) {
+                span.end();
             }
+        }, error -> {
+            if (span != null) {
+                span.recordException(error);
+                span.setStatus(StatusCode.ERROR);
+                span.end();
+            }
+            LOG.errorf(error, "Could not publish %s of %s", fact.getClass().getSimpleName(), fact.podName());
         });
-    }
-
-    @Override
-    public void close() {
-        producer.close(Duration.ofSeconds(5));
     }
 }
