@@ -293,6 +293,8 @@ class LogMetricIndexerTest {
         asOperator().queryParam("clusterId", cluster).get("/api/v1/logs").then().body("total", equalTo(21));
         asOperator().get("/api/v1/logs/partitions").then().statusCode(200).body("name", hasItem(startsWith("20")));
         asOperator().get("/q/health/ready").then().statusCode(200);
+        asOperator().get("/q/health/live").then().statusCode(200)
+                .body("checks.find { it.name == 'indexer-workers' }.status", equalTo("UP"));
     }
 
     @Test

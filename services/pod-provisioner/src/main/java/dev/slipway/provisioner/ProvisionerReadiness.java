@@ -5,7 +5,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready once the backend has reconciled its pods and decisions are being applied. */
+/**
+ * Ready once the backend has reconciled its pods, the revoked tokens are known and decisions are being applied (the
+ * {@code decisions} channel reports its own health beside this: a channel that failed is not ready, nor live).
+ */
 @Readiness
 @ApplicationScoped
 public class ProvisionerReadiness implements HealthCheck {
@@ -18,6 +21,7 @@ public class ProvisionerReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("decision-applier").status(runtime.started()).build();
+        return HealthCheckResponse.named("decision-applier")
+                .status(runtime.started() && runtime.credentials().loaded() && runtime.credentials().running()).build();
     }
 }

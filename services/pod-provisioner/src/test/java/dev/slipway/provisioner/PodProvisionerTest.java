@@ -105,6 +105,13 @@ class PodProvisionerTest {
     }
 
     @Test
+    void readyOnlyWhileApplyingDecisionsWithTheRevocationsRead() {
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'decision-applier' }.status", equalTo("UP"));
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
     void aProvisionDecisionBecomesARunningJobManagerAndADeleteStopsIt() {
         String pod = cluster + "-jm-0";
         ProvisionPod provision = new ProvisionPod("d-" + pod, cluster, Instant.now(), "cause", "test", pod, PodRole.JOB_MANAGER, null,

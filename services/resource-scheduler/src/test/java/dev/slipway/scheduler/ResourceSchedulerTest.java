@@ -282,6 +282,8 @@ class ResourceSchedulerTest {
                 .body(containsString("/api/v1/clusters/{clusterId}/replay"));
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'resource-scheduler' }.status", equalTo("UP"));
+        given().get("/q/health/live").then().statusCode(200)
+                .body("checks.find { it.name == 'resource-scheduler-workers' }.status", equalTo("UP"));
     }
 
     @Test

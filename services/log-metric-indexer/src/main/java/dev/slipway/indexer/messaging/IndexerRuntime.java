@@ -142,6 +142,11 @@ public class IndexerRuntime {
                 && credentials.running();
     }
 
+    /** False once a started reader (logs, metrics, the relay, the revocations) has ended; true before the start. */
+    public boolean workersAlive() {
+        return refresher == null || (logLoop.healthy() && metricLoop.healthy() && relay.running() && credentials.running());
+    }
+
     /** Each cluster's lowest token generation still valid; not loaded until it has read every revocation. */
     public CredentialTable credentials() {
         return credentials;
