@@ -8,8 +8,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.type.TypeReference;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.DeserializationFeature;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,7 +24,7 @@ public class PlatformClient implements SchedulerApi {
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final HttpClient http;
     private final String clusterUrl;
     private final ClusterCredential credential;
     private volatile boolean closed;
@@ -34,8 +34,19 @@ public class PlatformClient implements SchedulerApi {
     }
 
     public PlatformClient(String schedulerUrl, String clusterId, ClusterCredential credential) {
+        this(newHttpClient(), schedulerUrl, clusterId, credential);
+    }
+
+    /** One {@code http} may serve many clients: the fleet load driver runs thousands of resource managers in one JVM. */
+    public PlatformClient(HttpClient http, String schedulerUrl, String clusterId, ClusterCredential credential) {
+        this.http = http;
         this.clusterUrl = schedulerUrl.replaceAll("/+$", "") + "/api/v1/clusters/" + clusterId;
         this.credential = credential;
+    }
+
+    /** An HTTP client as every resource manager uses it. */
+    public static HttpClient newHttpClient() {
+        return HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     }
 
     /** Answers when the platform accepted the request (202). */
@@ -62,20 +73,84 @@ public class PlatformClient implements SchedulerApi {
                 });
     }
 
-    /** Server-sent events, one pod as JSON in each event's {@code data:} line. */
+    /**
+     * Server-sent events, one pod as JSON in each event's {@code data:} line. Lines are handed over as they arrive, without a
+     * thread waiting on the stream, so one JVM can follow thousands of clusters (the fleet load driver does).
+     */
     @Override
     public CompletableFuture<Void> followPods(Consumer<PlatformPod> onPod) {
         HttpRequest request = request("/pods/stream").header("Accept", "text/event-stream").GET().build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenAccept(response -> {
-            requireSuccess(response.statusCode(), "");
-            try (Stream<String> lines = response.body()) {
-                lines.takeWhile(line -> !closed)
-                        .filter(line -> line.startsWith("data:"))
-                        .map(line -> line.substring("data:".length()).trim())
-                        .filter(data -> !data.isEmpty())
-                        .forEach(data -> onPod.accept(parsePod(data)));
+        PodLines lines = new PodLines(onPod);
+        http.sendAsync(request, HttpResponse.BodyHandlers.fromLineSubscriber(lines)).whenComplete((response, failure) -> {
+            if (failure != null) {
+                lines.ended.completeExceptionally(failure);
+            } else if (response.statusCode() >= 300) {
+                lines.cancel();
+                try {
+                    requireSuccess(response.statusCode(), "");
+                } catch (PlatformException refused) {
+                    lines.ended.completeExceptionally(refused);
+                }
             }
         });
+        return lines.ended;
+    }
+
+    /** The stream's lines as they come: each {@code data:} line is a pod; the future ends with the stream. */
+    private final class PodLines implements Flow.Subscriber<String> {
+
+        final CompletableFuture<Void> ended = new CompletableFuture<>();
+        private final Consumer<PlatformPod> onPod;
+        private volatile Flow.Subscription subscription;
+
+        PodLines(Consumer<PlatformPod> onPod) {
+            this.onPod = onPod;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(String line) {
+            if (closed) {
+                cancel();
+                ended.complete(null);
+                return;
+            }
+            if (!line.startsWith("data:")) {
+                return;
+            }
+            String data = line.substring("data:".length()).trim();
+            if (data.isEmpty()) {
+                return;
+            }
+            try {
+                onPod.accept(parsePod(data));
+            } catch (RuntimeException e) {
+                cancel();
+                ended.completeExceptionally(e);
+            }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            ended.completeExceptionally(failure);
+        }
+
+        @Override
+        public void onComplete() {
+            ended.complete(null);
+        }
+
+        void cancel() {
+            Flow.Subscription current = subscription;
+            if (current != null) {
+                current.cancel();
+            }
+        }
     }
 
     private static PlatformPod parsePod(String json) {
