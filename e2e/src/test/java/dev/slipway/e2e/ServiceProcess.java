@@ -76,6 +76,12 @@ public final class ServiceProcess implements AutoCloseable {
         });
     }
 
+    /** {@code kill -9}: no shutdown hook runs, nothing is flushed or committed. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
     public String url() {
         return url;
     }
