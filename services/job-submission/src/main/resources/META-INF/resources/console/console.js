@@ -60,18 +60,33 @@ function showProblem(message, fromUser = false) {
 async function problemOf(response) {
   try {
     const problem = await response.json();
-    const fields = (problem.errors || []).map((e) => `${e.field}: ${e.message}`).join('; ');
+    const fields = (problem.errors || []).map((error) => `${error.field}: ${error.message}`).join('; ');
     return `${response.status} ${problem.title || ''}${problem.detail ? ': ' + problem.detail : ''}${fields ? ' (' + fields + ')' : ''}`;
   } catch (e) {
     return `${response.status} ${response.statusText}`;
   }
 }
 
-async function api(path, options = {}) {
-  const response = await fetch(path, {
-    ...options,
-    headers: { 'Authorization': 'Bearer ' + state.token, 'Accept': 'application/json', ...(options.headers || {}) },
-  });
+// Every request names its API by the helper it goes through (api, tokenless, indexer, scheduler, follow), with its path and
+// its query as an object: the contract test (job-submission's ConsoleScriptContractTest) reads them from here and matches
+// them, and the fields read from each answer, with contracts/src/test/resources/console-contract/.
+
+/** The address of a request: the path on the base URL ('' for this service), with the query's values that are set. */
+function address(baseUrl, path, query = {}) {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, value);
+  }
+  const search = params.toString();
+  return baseUrl + path + (search ? '?' + search : '');
+}
+
+/** A request to job-submission as the signed-in tenant; a body goes as JSON. */
+async function api(method, path, query = {}, body = undefined) {
+  const headers = { 'Authorization': 'Bearer ' + state.token, 'Accept': 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const response = await fetch(address('', path, query),
+    { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   if (response.status === 401) {
     signOut();
     throw new Error('The token was not accepted: sign in with your tenant token (SLIPWAY_TENANT_TOKEN).');
@@ -80,16 +95,35 @@ async function api(path, options = {}) {
   return response.status === 204 ? null : response.json();
 }
 
+/** A GET of job-submission that needs no token: the console's settings, read before anyone signs in. */
+function tokenless(path) {
+  return fetch(address('', path)).then((response) => response.json());
+}
+
 /** A GET across origins (the indexer, the scheduler) with the selected cluster's reader token; its problem names it. */
-async function read(service, baseUrl, path) {
-  const response = await fetch(baseUrl + path,
+async function read(service, baseUrl, path, query) {
+  const response = await fetch(address(baseUrl, path, query),
     { headers: { 'Accept': 'application/json', 'Authorization': 'Bearer ' + state.readerToken } });
   if (!response.ok) throw new Error(service + ': ' + await problemOf(response));
   return response.json();
 }
 
-function indexer(path) {
-  return read('log-metric-indexer', state.indexerUrl, path);
+function indexer(path, query = {}) {
+  return read('log-metric-indexer', state.indexerUrl, path, query);
+}
+
+function scheduler(path, query = {}) {
+  return read('resource-scheduler', state.schedulerUrl, path, query);
+}
+
+/**
+ * Follows a server-sent-event stream of the indexer with the selected cluster's reader token (EventSource sends no
+ * headers: it goes as access_token); each event's data is one JSON object, handed to onEvent.
+ */
+function follow(path, query, onEvent) {
+  const source = new EventSource(address(state.indexerUrl, path, { ...query, access_token: state.readerToken }));
+  source.onmessage = (message) => onEvent(JSON.parse(message.data));
+  return source;
 }
 
 function when(instant) {
@@ -97,7 +131,7 @@ function when(instant) {
 }
 
 async function loadClusters() {
-  const clusters = await api('/api/v1/clusters');
+  const clusters = await api('GET', '/api/v1/clusters');
   const body = $('clusters').tBodies[0];
   body.replaceChildren(...clusters.map((c) => {
     const tr = row([c.name, c.id, c.spec && c.spec.mode, status(c.status), c.statusReason],
@@ -112,8 +146,8 @@ async function loadClusters() {
 async function loadCluster() {
   const id = state.clusterId;
   const [cluster, jobs] = await Promise.all([
-    api('/api/v1/clusters/' + encodeURIComponent(id)),
-    api('/api/v1/jobs?clusterId=' + encodeURIComponent(id)),
+    api('GET', `/api/v1/clusters/${encodeURIComponent(id)}`),
+    api('GET', '/api/v1/jobs', { clusterId: id }),
   ]);
   if (id !== state.clusterId) return; // another cluster was selected meanwhile
   state.readerToken = cluster.readerToken;
@@ -135,11 +169,13 @@ async function loadCluster() {
   }));
 }
 
-/** The newest bucket of each series of a metric of the job (one per task, subtask or TaskManager), last hour. */
+/** The newest bucket of each series of a metric of the job (one per task, subtask or TaskManager), last hour: its avg and max. */
 async function latestPoints(name, flinkJobId) {
-  const params = new URLSearchParams({ name, clusterId: state.clusterId, job: flinkJobId, step: '1m' });
-  const answer = await indexer('/api/v1/metrics?' + params);
-  return answer.series.filter((series) => series.points.length > 0).map((series) => series.points[series.points.length - 1]);
+  const answer = await indexer('/api/v1/metrics', { name, clusterId: state.clusterId, job: flinkJobId, step: '1m' });
+  return answer.series.filter((series) => series.points.length > 0).map((series) => {
+    const point = series.points[series.points.length - 1];
+    return { avg: point.avg, max: point.max };
+  });
 }
 
 /**
@@ -177,7 +213,7 @@ function actions(job) {
     button.type = 'button';
     button.addEventListener('click', async () => {
       try {
-        await api(`/api/v1/jobs/${encodeURIComponent(job.id)}/${path}`, { method: 'POST' });
+        await api('POST', `/api/v1/jobs/${encodeURIComponent(job.id)}/${path}`);
         showProblem('', true);
         await loadCluster();
       } catch (e) {
@@ -191,8 +227,7 @@ function actions(job) {
 
 /** The scheduler's last decisions for the cluster, each with its reason: why pods came and went. */
 async function loadDecisions() {
-  const decisions = await read('resource-scheduler', state.schedulerUrl,
-    `/api/v1/clusters/${encodeURIComponent(state.clusterId)}/decisions?limit=20`);
+  const decisions = await scheduler(`/api/v1/clusters/${encodeURIComponent(state.clusterId)}/decisions`, { limit: 20 });
   $('decisions').replaceChildren(...decisions.map((d) =>
     el('li', `${when(d.occurredAt)} ${d.type}${d.podName ? ' ' + d.podName : ''}: ${d.reason}`)));
   if (decisions.length === 0) $('decisions').append(el('li', 'none yet'));
@@ -201,7 +236,7 @@ async function loadDecisions() {
 function describe(event) {
   const e = event.event || {};
   // A job's status change says its status, and why when the platform knows (RECOVERING, a recovery's checkpoint).
-  const what = e.status && e.reason ? `${e.status} (${e.reason})` : e.reason || e.statusReason || e.status || e.message || '';
+  const what = e.status && e.reason ? `${e.status} (${e.reason})` : e.reason || e.status || e.message || '';
   return `${when(event.occurredAt)} ${event.type.replace(/^dev\.slipway\./, '')}${e.podName ? ' ' + e.podName : ''}${what ? ': ' + what : ''}`;
 }
 
@@ -222,17 +257,12 @@ function reloadClusterSoon(decided) {
 function followEvents() {
   if (state.events) state.events.close();
   $('events').replaceChildren();
-  // EventSource sends no headers: the reader token goes as access_token.
-  const params = new URLSearchParams({ access_token: state.readerToken });
-  state.events = new EventSource(
-    `${state.indexerUrl}/api/v1/clusters/${encodeURIComponent(state.clusterId)}/events?${params}`);
-  state.events.onmessage = (message) => {
+  state.events = follow(`/api/v1/clusters/${encodeURIComponent(state.clusterId)}/events`, {}, (event) => {
     const list = $('events');
-    const event = JSON.parse(message.data);
     list.prepend(el('li', describe(event)));
     while (list.children.length > 200) list.lastChild.remove();
     reloadClusterSoon(event.topic === 'slipway.decisions.v1');
-  };
+  });
   $('events-state').textContent = 'connecting';
   state.events.onerror = () => {
     $('events-state').textContent = 'reconnecting';
@@ -249,11 +279,10 @@ function logRow(r) {
 }
 
 async function searchLogs(more) {
-  const params = new URLSearchParams({ clusterId: state.clusterId, limit: '100' });
-  if ($('log-query').value.trim()) params.set('q', $('log-query').value.trim());
-  if ($('log-level').value) params.set('level', $('log-level').value);
-  if (more && state.logCursor) params.set('cursor', state.logCursor);
-  const page = await indexer('/api/v1/logs?' + params);
+  const page = await indexer('/api/v1/logs', {
+    clusterId: state.clusterId, limit: 100, q: $('log-query').value.trim(), level: $('log-level').value,
+    cursor: more ? state.logCursor : null,
+  });
   const body = $('logs').tBodies[0];
   if (!more) body.replaceChildren();
   body.append(...page.records.map(logRow));
@@ -268,15 +297,12 @@ function followLogs(on) {
   if (state.logStream) state.logStream.close();
   state.logStream = null;
   if (!on) return;
-  const params = new URLSearchParams({ clusterId: state.clusterId, access_token: state.readerToken });
   const minimum = $('log-level').value.split(',')[0];
-  if (minimum) params.set('level', minimum);
-  state.logStream = new EventSource(`${state.indexerUrl}/api/v1/logs/stream?${params}`);
-  state.logStream.onmessage = (message) => {
+  state.logStream = follow('/api/v1/logs/stream', { clusterId: state.clusterId, level: minimum }, (record) => {
     const body = $('logs').tBodies[0];
-    body.prepend(logRow(JSON.parse(message.data)));
+    body.prepend(logRow(record));
     while (body.rows.length > 1000) body.lastChild.remove();
-  };
+  });
 }
 
 /** Creates an ELASTIC cluster; the API's problem (a name taken, a quota reached) says which field and why. */
@@ -287,9 +313,7 @@ async function createCluster() {
     flinkVersion: $('new-cluster-version').value,
     elastic: { warmPool: Number($('new-cluster-warm-pool').value), maxTaskManagers: Number($('new-cluster-max').value) },
   };
-  const cluster = await api('/api/v1/clusters', {
-    method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' },
-  });
+  const cluster = await api('POST', '/api/v1/clusters', {}, body);
   $('new-cluster-name').value = '';
   await loadClusters();
   await selectCluster(cluster.id);
@@ -301,7 +325,7 @@ async function submitSql() {
   if ($('sql-job-name').value.trim()) body.name = $('sql-job-name').value.trim();
   const dependencies = $('sql-job-dependencies').value.split('\n').map(line => line.trim()).filter(line => line);
   if (dependencies.length) body.dependencies = dependencies; // fetched by the platform before it answers
-  await api('/api/v1/jobs', { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+  await api('POST', '/api/v1/jobs', {}, body);
   $('sql-job-script').value = '';
   $('sql-job-name').value = '';
   $('sql-job-dependencies').value = '';
@@ -358,7 +382,7 @@ async function signIn() {
 }
 
 async function start() {
-  const settings = await fetch('/api/v1/console/settings').then((r) => r.json());
+  const settings = await tokenless('/api/v1/console/settings');
   state.indexerUrl = settings.indexerUrl.replace(/\/$/, '');
   state.schedulerUrl = settings.schedulerUrl.replace(/\/$/, '');
   $('sign-in').addEventListener('submit', (event) => {
