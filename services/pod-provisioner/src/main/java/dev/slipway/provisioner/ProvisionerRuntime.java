@@ -9,6 +9,9 @@ import dev.slipway.provisioner.local.LocalBackendSettings;
 import dev.slipway.provisioner.local.LocalProcessBackend;
 import dev.slipway.provisioner.messaging.DecisionApplier;
 import dev.slipway.provisioner.messaging.FactPublisher;
+import dev.slipway.provisioner.simulated.ExecutorSimulationTimer;
+import dev.slipway.provisioner.simulated.SimulatedPodBackend;
+import dev.slipway.provisioner.simulated.SimulationSettings;
 import dev.slipway.provisioning.HighAvailability;
 import dev.slipway.provisioning.MetricsShipping;
 import dev.slipway.provisioning.ObjectStorage;
@@ -65,11 +68,11 @@ public class ProvisionerRuntime {
         });
         awaitCredentials();
         Function<String, String> clusterToken = clusterId -> tokens.issue(clusterId, credentials.minimum(clusterId));
-        MetricsShipping metrics = metricsShipping();
-        HighAvailability highAvailability = highAvailability();
+        // Metric shipping and high availability are settings of real Flink processes: a simulated pod has none.
         backend = switch (config.backend()) {
-            case LOCAL -> localBackend(clusterToken, metrics, highAvailability);
-            case KUBERNETES -> kubernetes.get().create(config, clusterToken, metrics, highAvailability);
+            case LOCAL -> localBackend(clusterToken, metricsShipping(), highAvailability());
+            case KUBERNETES -> kubernetes.get().create(config, clusterToken, metricsShipping(), highAvailability());
+            case SIMULATED -> simulatedBackend();
         };
         backend.start(facts);
         applier.applyWith(backend);
@@ -151,6 +154,18 @@ public class ProvisionerRuntime {
                 local.java().orElseGet(LocalBackendSettings::currentJava), local.host(), config.schedulerUrl(), clusterToken,
                 local.stopGrace(), metrics, highAvailability, objectStorage());
         return new LocalProcessBackend(settings, Clock.systemUTC());
+    }
+
+    private SimulatedPodBackend simulatedBackend() {
+        ProvisionerConfig.Simulated simulated = config.simulated();
+        SimulationSettings settings = new SimulationSettings(Path.of(simulated.root()).toAbsolutePath(), simulated.nodes(),
+                simulated.podsPerNode(), simulated.readyDelayMedian(), simulated.readyDelayP99(),
+                simulated.startFailureProbability(), simulated.oomKillsPerPodHour(), simulated.evictionsPerPodHour(),
+                simulated.terminationDelay(), simulated.seed());
+        LOG.warnf("SIMULATED backend: no Flink process runs, pods are simulated under %s (a test and capacity-planning tool)",
+                settings.root());
+        Clock clock = Clock.systemUTC();
+        return new SimulatedPodBackend(settings, clock, new ExecutorSimulationTimer(clock));
     }
 
     void stop(@Observes ShutdownEvent shutdown) {

@@ -10,7 +10,10 @@ import java.util.Optional;
 @ConfigMapping(prefix = "slipway.provisioner")
 public interface ProvisionerConfig {
 
-    /** Where pods run: LOCAL (Flink processes on this machine) or KUBERNETES. */
+    /**
+     * Where pods run: LOCAL (Flink processes on this machine) or KUBERNETES. SIMULATED runs no pod at all: pods go through
+     * the states and facts of real ones on simulated nodes, a test and capacity-planning tool, never a default.
+     */
     @WithDefault("LOCAL")
     Backend backend();
 
@@ -47,9 +50,60 @@ public interface ProvisionerConfig {
 
     ObjectStorage objectStorage();
 
+    Simulated simulated();
+
     enum Backend {
         LOCAL,
-        KUBERNETES
+        KUBERNETES,
+        /** No processes: simulated pods for fleet tests and capacity planning (see {@link Simulated}). */
+        SIMULATED
+    }
+
+    /**
+     * The SIMULATED backend (as kwok for Kubernetes): pods cost a small file and no process, so a fleet of thousands of
+     * clusters runs on one machine. Defaults: 1000 nodes of 64 pods (room for 64,000), ready after 5 s at the median and
+     * 30 s at the 99th percentile, nothing fails.
+     */
+    interface Simulated {
+
+        /** Each pod's state is {@code <root>/<cluster>/<pod>.json}; instances that share the root share the pods. */
+        @WithDefault(".slipway/simulated-pods")
+        String root();
+
+        @WithDefault("1000")
+        int nodes();
+
+        /** Pods that fit on one node; a pod for which no node has room fails as Unschedulable. */
+        @WithDefault("64")
+        int podsPerNode();
+
+        /** Median delay from a pod's creation to its readiness (log-normal, with the p99 below). */
+        @WithDefault("5s")
+        Duration readyDelayMedian();
+
+        /** 99th percentile of the ready delay; equal to the median for a fixed delay. */
+        @WithDefault("30s")
+        Duration readyDelayP99();
+
+        /** Share of pods (0 to 1) that fail instead of becoming ready, as ImagePullBackOff or CrashLoopBackOff. */
+        @WithDefault("0")
+        double startFailureProbability();
+
+        /** OOM kills (OOMKilled, exit 137) per hour a ready pod runs. */
+        @WithDefault("0")
+        double oomKillsPerPodHour();
+
+        /** Evictions (Evicted) per hour a ready pod runs. */
+        @WithDefault("0")
+        double evictionsPerPodHour();
+
+        /** How long a deleted pod takes to be gone. */
+        @WithDefault("0s")
+        Duration terminationDelay();
+
+        /** Seed of the one random generator: the same decisions in the same order draw the same lives. */
+        @WithDefault("1")
+        long seed();
     }
 
     interface Local {
