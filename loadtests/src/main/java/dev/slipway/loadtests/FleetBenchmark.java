@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,7 @@ public final class FleetBenchmark {
     static final String SECRET = "fleet-secret-of-enough-length";
     static final String OPERATOR = "fleet-operator-token-0123456789";
     private static final int PARTITIONS = 8;
+    private static final Path SIMULATED_ROOT = Path.of("/dev/shm/slipway-fleet-pods");
 
     private FleetBenchmark() {
     }
@@ -57,6 +59,7 @@ public final class FleetBenchmark {
         Path repository = Path.of(System.getProperty("slipway.e2e.root", "..")).toAbsolutePath().normalize();
         Path work = Path.of(System.getProperty("slipway.e2e.work", "target/fleet")).toAbsolutePath();
         MachineNotes.print();
+        deleteRecursively(SIMULATED_ROOT);
         List<ServiceProcess> started = new ArrayList<>();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.onRandomPorts().start()) {
             TopicSetup.ensure(broker.bootstrapServers(), PARTITIONS, (short) 1);
@@ -119,15 +122,21 @@ public final class FleetBenchmark {
 
     private static ServiceProcess provisioner(Path repository, Path work, EmbeddedKafkaBroker broker, int port, int index,
             String schedulerUrl) throws IOException {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("kafka.bootstrap.servers", broker.bootstrapServers());
+        settings.put("slipway.provisioner.cluster-token-secret", SECRET);
+        settings.put("slipway.provisioner.operator-token", OPERATOR);
+        settings.put("slipway.provisioner.scheduler-url", schedulerUrl);
+        settings.put("slipway.provisioner.topic-partitions", Integer.toString(PARTITIONS));
+        settings.put("slipway.provisioner.backend", "SIMULATED");
+        // On tmpfs: creating a file per pod is most of the simulated backend's cost on a disk.
+        settings.put("slipway.provisioner.simulated.root", SIMULATED_ROOT.toString());
+        settings.put("slipway.provisioner.simulated.ready-delay-median", "2s");
+        settings.put("slipway.provisioner.simulated.ready-delay-p99", "8s");
+        settings.put("slipway.provisioner.high-availability.type", "NONE");
+        settings.put("quarkus.log.category.\"dev.slipway.provisioner\".level", "WARN");
         return ServiceProcess.start("pod-provisioner-" + index, repository.resolve("services/pod-provisioner/target/quarkus-app"),
-                port, Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
-                        "slipway.provisioner.cluster-token-secret", SECRET,
-                        "slipway.provisioner.operator-token", OPERATOR,
-                        "slipway.provisioner.scheduler-url", schedulerUrl,
-                        "slipway.provisioner.topic-partitions", Integer.toString(PARTITIONS),
-                        "slipway.provisioner.backend", "SIMULATED",
-                        "slipway.provisioner.simulated.root", work.resolve("simulated").toString(),
-                        "slipway.provisioner.high-availability.type", "NONE"), work);
+                port, settings, work);
     }
 
     private static List<String> createClusters(EmbeddedKafkaBroker broker, int count) throws Exception {
@@ -171,6 +180,17 @@ public final class FleetBenchmark {
                 "--restart-at", Double.toString(seconds * 0.2), "--restart-share", "0.1", "--hold", "15", "--quiet", "10",
                 "--task-managers", "5");
         return new ProcessBuilder(command).inheritIO().start();
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     private static void sleepUntil(long fromNanos, double seconds) throws InterruptedException {
