@@ -37,26 +37,13 @@ class ElasticClusterTest {
         }
     }
 
+    /** Also: the cluster's tokens are revoked before the job, and its running JobManager asks with the new one. */
     @Test
     void fromZeroTaskManagersAJobGetsWhatItAsksForRunsToItsResultAndTheTaskManagersGoWhenIdle() throws Exception {
         String cluster = "elastic-zero";
         platform.createCluster(cluster, Scenarios.elastic(cluster, FLINK_VERSION, 0, 8));
         FlinkRest flink = platform.awaitJobManager(cluster);
         assertThat(flink.taskManagers()).isEmpty();
-
-        Scenarios.runBoundedSumToItsResult(platform, flink, 4);
-
-        // Parallelism 4 on 2 slots per TaskManager: Flink asked for two, each served by a new pod.
-        assertThat(Scenarios.requestedTaskManagers(platform, cluster)).hasSize(2);
-
-        Scenarios.awaitIdleTaskManagersReleased(platform, cluster);
-    }
-
-    @Test
-    void aClusterWhoseTokensAreRevokedKeepsScalingWithItsNewTokenWhileTheOldOneIsRefused() throws Exception {
-        String cluster = "elastic-revoked";
-        platform.createCluster(cluster, Scenarios.elastic(cluster, FLINK_VERSION, 0, 8));
-        FlinkRest flink = platform.awaitJobManager(cluster);
         String oldToken = platform.clusterToken(cluster);
 
         platform.revokeTokens(cluster, 1);
@@ -72,7 +59,11 @@ class ElasticClusterTest {
 
         // Flink's resource manager asks for TaskManagers with the new token, and gets them.
         Scenarios.runBoundedSumToItsResult(platform, flink, 4);
+
+        // Parallelism 4 on 2 slots per TaskManager: Flink asked for two, each served by a new pod.
         assertThat(Scenarios.requestedTaskManagers(platform, cluster)).hasSize(2);
+
+        Scenarios.awaitIdleTaskManagersReleased(platform, cluster);
     }
 
     @Test

@@ -61,7 +61,8 @@ public final class ServiceProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    private void awaitReady() {
+    /** Until its readiness check answers 200; fails at once if it exits meanwhile. */
+    public void awaitReady() {
         HttpClient http = HttpClient.newHttpClient();
         await(name + " ready (log: " + log + ")").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
             if (!process.isAlive()) {

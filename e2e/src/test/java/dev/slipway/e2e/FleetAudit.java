@@ -1,4 +1,4 @@
-package dev.slipway.loadtests;
+package dev.slipway.e2e;
 
 import static io.restassured.RestAssured.given;
 
@@ -36,25 +36,29 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * refusal with its reason), no pod alive that the scheduler does not know (an orphan), no pod left of a deleted cluster,
  * and replays that reproduce the published decisions.
  */
-final class FleetAudit {
+public final class FleetAudit {
 
-    /** Counts; everything named "unanswered", "orphans", "leftForDeleted" or "replayDifferences" must be 0. */
-    record Result(int requests, int unanswered, int refusedRequests, int podsCreated, int livePods, int orphans,
+    /** Counts; unanswered, orphans, unknownToFacts, leftForDeleted and replayDifferences must be 0. */
+    public record Result(int requests, int unanswered, int refusedRequests, int podsCreated, int livePods, int orphans,
             int unknownToFacts, int leftForDeleted, int replayed, int replayDifferences, List<String> examples) {
+
+        public boolean nothingLost() {
+            return unanswered == 0 && orphans == 0 && unknownToFacts == 0 && leftForDeleted == 0 && replayDifferences == 0;
+        }
     }
 
     private final String bootstrapServers;
     private final String schedulerUrl;
     private final String operatorToken;
 
-    FleetAudit(String bootstrapServers, String schedulerUrl, String operatorToken) {
+    public FleetAudit(String bootstrapServers, String schedulerUrl, String operatorToken) {
         this.bootstrapServers = bootstrapServers;
         this.schedulerUrl = schedulerUrl;
         this.operatorToken = operatorToken;
     }
 
     /** Audits until everything holds or {@code within} passed, then answers the last audit. */
-    Result settleAndCheck(List<String> clusters, List<String> deleted, Duration within) throws InterruptedException {
+    public Result settleAndCheck(List<String> clusters, List<String> deleted, Duration within) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
         Result result;
         do {
