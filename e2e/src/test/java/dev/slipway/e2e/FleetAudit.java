@@ -62,13 +62,16 @@ public final class FleetAudit {
         long deadline = System.nanoTime() + within.toNanos();
         Result result;
         do {
-            Thread.sleep(5000);
+            Thread.sleep(2000);
+            // Replays only once the rest holds: a decision still on its way is not a difference.
             result = check(clusters, deleted, false);
-            System.out.printf("fleet audit: unanswered=%d orphans=%d unknownToFacts=%d leftForDeleted=%d%n", result.unanswered(),
-                    result.orphans(), result.unknownToFacts(), result.leftForDeleted());
-        } while ((result.unanswered() > 0 || result.orphans() > 0 || result.unknownToFacts() > 0 || result.leftForDeleted() > 0)
-                && System.nanoTime() < deadline);
-        return check(clusters, deleted, true);
+            if (result.nothingLost()) {
+                result = check(clusters, deleted, true);
+            }
+            System.out.printf("fleet audit: unanswered=%d orphans=%d unknownToFacts=%d leftForDeleted=%d replayDifferences=%d%n",
+                    result.unanswered(), result.orphans(), result.unknownToFacts(), result.leftForDeleted(), result.replayDifferences());
+        } while (!(result.nothingLost() && result.replayed() > 0) && System.nanoTime() < deadline);
+        return result.replayed() > 0 ? result : check(clusters, deleted, true);
     }
 
     private Result check(List<String> clusters, List<String> deletedClusters, boolean replay) {
@@ -166,7 +169,11 @@ public final class FleetAudit {
                 var answer = given().header("Authorization", "Bearer " + operatorToken).contentType("application/json").body("{}")
                         .post(schedulerUrl + "/api/v1/clusters/" + cluster + "/replay").then().statusCode(200).extract().jsonPath();
                 replayed++;
-                differences += answer.getList("differences").size();
+                List<Object> found = answer.getList("differences");
+                differences += found.size();
+                if (!found.isEmpty() && examples.size() < 10) {
+                    examples.add("replay of " + cluster + ": " + found.get(0));
+                }
             }
         }
         return new Result(requested.size(), unanswered, refusedRequests[0], created[0], live, orphans, unknownToFacts, leftForDeleted,

@@ -10,15 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
 /**
@@ -34,32 +27,18 @@ public final class CredentialTable implements TokenGenerations, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(CredentialTable.class);
 
-    private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, Long> generations = new ConcurrentHashMap<>();
     private final List<BiConsumer<String, Long>> listeners = new CopyOnWriteArrayList<>();
-    private final CountDownLatch loaded = new CountDownLatch(1);
-    private final Thread thread;
-    private volatile boolean running = true;
-    private Map<TopicPartition, Long> endAtStart = Map.of();
+    private final TopicTail tail;
 
     public CredentialTable(String bootstrapServers) {
-        this.consumer = new KafkaConsumer<>(KafkaClientProperties.committedReader(bootstrapServers), new StringDeserializer(),
-                new ByteArrayDeserializer());
-        this.thread = new Thread(this::run, "credential-table");
-        thread.setDaemon(true);
+        this.tail = new TopicTail(bootstrapServers, "credential-table", List.of(Topics.CREDENTIALS), TopicTail.From.BEGINNING,
+                this::apply);
     }
 
     /** Starts reading; the topic must exist ({@link TopicSetup#ensure}). */
     public CredentialTable start() {
-        List<TopicPartition> partitions = consumer.partitionsFor(Topics.CREDENTIALS, Duration.ofSeconds(30)).stream()
-                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-        if (partitions.isEmpty()) {
-            throw new IllegalStateException("topic " + Topics.CREDENTIALS + " does not exist: create Slipway's topics first");
-        }
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        endAtStart = consumer.endOffsets(partitions);
-        thread.start();
+        tail.start();
         return this;
     }
 
@@ -75,37 +54,17 @@ public final class CredentialTable implements TokenGenerations, AutoCloseable {
 
     @Override
     public boolean loaded() {
-        return loaded.getCount() == 0;
+        return tail.caughtUp();
     }
 
     /** True once loaded, false when {@code timeout} passed first. */
     public boolean awaitLoaded(Duration timeout) throws InterruptedException {
-        return loaded.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return tail.awaitCaughtUp(timeout);
     }
 
     /** Still reading: false once it stopped on an error, which a readiness check reports. */
     public boolean running() {
-        return thread.isAlive();
-    }
-
-    private void run() {
-        try {
-            while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    apply(record);
-                }
-                if (!loaded() && endAtStart.entrySet().stream().allMatch(end -> consumer.position(end.getKey()) >= end.getValue())) {
-                    loaded.countDown();
-                    LOG.infof("credential table loaded: %d clusters with revoked tokens", generations.size());
-                }
-            }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "credential table stopped: %s", e.getMessage());
-        } finally {
-            consumer.close();
-        }
+        return tail.running();
     }
 
     private void apply(ConsumerRecord<String, byte[]> record) {
@@ -126,12 +85,6 @@ public final class CredentialTable implements TokenGenerations, AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(Duration.ofSeconds(10).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        tail.close();
     }
 }

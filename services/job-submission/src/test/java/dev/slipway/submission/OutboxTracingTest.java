@@ -7,28 +7,20 @@ import static dev.slipway.submission.TestSupport.uniqueName;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.slipway.contracts.CloudEventHeaders;
 import dev.slipway.contracts.Topics;
 import dev.slipway.testkit.InjectKafkaCompanion;
 import dev.slipway.testkit.KafkaTestResource;
 import dev.slipway.testkit.PostgresTestResource;
+import dev.slipway.testkit.tracing.ProducedTraces;
 import dev.slipway.testkit.tracing.TracingProfile;
-import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -60,27 +52,11 @@ class OutboxTracingTest {
                     .then().statusCode(201).extract().path("id");
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(TestSupport.recordsOf(resources, id)).hasSize(1));
             ConsumerRecord<String, byte[]> record = TestSupport.recordsOf(resources, id).get(0);
-            List<String> traceparents = new ArrayList<>();
-            record.headers().headers(CloudEventHeaders.TRACEPARENT)
-                    .forEach(header -> traceparents.add(new String(header.value(), StandardCharsets.UTF_8)));
-            assertThat(traceparents).hasSize(1);
-            String[] traceparent = traceparents.get(0).split("-");
+            String[] traceparent = ProducedTraces.onlyTraceparent(record);
             assertThat(traceparent[1]).isEqualTo(TRACE);
-
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                Map<String, SpanData> byId = spans.getFinishedSpanItems().stream()
-                        .collect(Collectors.toMap(SpanData::getSpanId, Function.identity(), (first, second) -> first));
-                SpanData producer = byId.get(traceparent[2]);
-                assertThat(producer).as("the span the traceparent names").isNotNull();
-                assertThat(producer.getKind()).isEqualTo(SpanKind.PRODUCER);
-                assertThat(producer.getName()).isEqualTo(Topics.RESOURCES + " publish");
-                // Up through this service's own spans (the REST call's) to the caller's.
-                String ancestor = producer.getParentSpanId();
-                for (int hop = 0; hop < 10 && byId.containsKey(ancestor); hop++) {
-                    ancestor = byId.get(ancestor).getParentSpanId();
-                }
-                assertThat(ancestor).isEqualTo(CALLER_SPAN);
-            });
+            // Up through this service's own spans (the REST call's) to the caller's.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> ProducedTraces.assertProducerUnder(
+                    spans.getFinishedSpanItems(), traceparent[2], Topics.RESOURCES + " publish", CALLER_SPAN));
         } finally {
             resources.stop();
         }

@@ -14,25 +14,19 @@ import dev.slipway.messaging.EventRecords;
 import dev.slipway.testkit.InjectKafkaCompanion;
 import dev.slipway.testkit.KafkaTestResource;
 import dev.slipway.testkit.TopicWatch;
-import io.opentelemetry.api.trace.SpanKind;
+import dev.slipway.testkit.tracing.ProducedTraces;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -83,27 +77,11 @@ class FactTracingTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> !TopicWatch.recordsOf(resources, cluster).isEmpty());
             ConsumerRecord<String, byte[]> fact = TopicWatch.recordsOf(resources, cluster).get(0);
             assertThat(EventRecords.text(fact.headers(), CloudEventHeaders.TYPE)).isEqualTo("dev.slipway.resources.PodFailed");
-            List<String> traceparents = new ArrayList<>();
-            fact.headers().headers(CloudEventHeaders.TRACEPARENT)
-                    .forEach(header -> traceparents.add(new String(header.value(), StandardCharsets.UTF_8)));
-            assertThat(traceparents).hasSize(1);
-            String[] traceparent = traceparents.get(0).split("-");
+            String[] traceparent = ProducedTraces.onlyTraceparent(fact);
             assertThat(traceparent[1]).isEqualTo(TRACE);
-
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                Map<String, SpanData> byId = spans.getFinishedSpanItems().stream()
-                        .collect(Collectors.toMap(SpanData::getSpanId, Function.identity(), (first, second) -> first));
-                SpanData producer = byId.get(traceparent[2]);
-                assertThat(producer).as("the span the traceparent names").isNotNull();
-                assertThat(producer.getKind()).isEqualTo(SpanKind.PRODUCER);
-                assertThat(producer.getName()).isEqualTo(Topics.RESOURCES + " publish");
-                // Up through the pod's creation and the decision's consumer span to the scheduler's span.
-                String ancestor = producer.getParentSpanId();
-                for (int hop = 0; hop < 10 && byId.containsKey(ancestor); hop++) {
-                    ancestor = byId.get(ancestor).getParentSpanId();
-                }
-                assertThat(ancestor).isEqualTo(SCHEDULER_SPAN);
-            });
+            // Up through the pod's creation and the decision's consumer span to the scheduler's span.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> ProducedTraces.assertProducerUnder(
+                    spans.getFinishedSpanItems(), traceparent[2], Topics.RESOURCES + " publish", SCHEDULER_SPAN));
         } finally {
             resources.stop();
         }

@@ -43,6 +43,20 @@ class ReplayTest {
     }
 
     @Test
+    void aDecisionPublishedAgainUnderItsIdIsOneDecisionButAnotherDecisionIsADifference() {
+        List<Decision> republished = new ArrayList<>(RECORDED.decisions());
+        // At least once: the batch of a scheduler that died before committing is published again by the next owner.
+        republished.addAll(RECORDED.decisions().subList(0, 3));
+        assertThat(Replay.verify(RECORDED.trace(), republished).reproduced()).isTrue();
+
+        List<Decision> doubled = new ArrayList<>(RECORDED.decisions());
+        DeletePod original = (DeletePod) doubled.get(indexOfFirst(doubled, DeletePod.class));
+        doubled.add(new DeletePod("another-id", original.clusterId(), original.occurredAt(), original.causeEventId(),
+                original.reason(), original.podName(), original.role()));
+        assertThat(Replay.verify(RECORDED.trace(), doubled).reproduced()).as("the same decision under another id").isFalse();
+    }
+
+    @Test
     void replayingTheRecordedTraceReproducesEveryDecision() {
         DeterminismCheck check = Replay.verify(RECORDED.trace(), RECORDED.decisions());
         assertThat(check.reproduced()).as(check.render()).isTrue();

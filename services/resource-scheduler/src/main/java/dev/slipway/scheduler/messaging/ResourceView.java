@@ -9,14 +9,13 @@ import dev.slipway.contracts.json.DecodeResult;
 import dev.slipway.contracts.resources.PodFact;
 import dev.slipway.contracts.resources.ResourceEvent;
 import dev.slipway.messaging.EventRecords;
-import dev.slipway.messaging.KafkaClientProperties;
+import dev.slipway.messaging.TopicTail;
 import dev.slipway.scheduling.ClusterState;
 import dev.slipway.scheduling.PodRecord;
 import dev.slipway.scheduling.PodStatus;
 import dev.slipway.scheduling.Scheduler;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -27,12 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.jboss.logging.Logger;
 
 /**
  * The read side, on every instance: reads all of {@code slipway.resources.v1} (no consumer group)
@@ -42,15 +35,11 @@ import org.jboss.logging.Logger;
  */
 public final class ResourceView implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(ResourceView.class);
-
     private final Scheduler scheduler = new Scheduler();
     private final Map<String, Deque<Decision>> decisions = new HashMap<>();
     private final int decisionsKept;
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final TopicTail tail;
     private final BroadcastProcessor<PodChange> podChanges = BroadcastProcessor.create();
-    private final Thread thread;
-    private volatile boolean running = true;
     private volatile long eventsRead;
 
     /** A pod as it is after a change, for the stream. */
@@ -59,22 +48,16 @@ public final class ResourceView implements AutoCloseable {
 
     public ResourceView(String bootstrapServers, int decisionsKept) {
         this.decisionsKept = decisionsKept;
-        this.consumer = new KafkaConsumer<>(KafkaClientProperties.committedReader(bootstrapServers), new StringDeserializer(),
-                new ByteArrayDeserializer());
-        this.thread = new Thread(this::run, "resource-view");
+        this.tail = new TopicTail(bootstrapServers, "resource-view", List.of(Topics.RESOURCES), TopicTail.From.BEGINNING, this::read);
     }
 
     public ResourceView start() {
-        List<TopicPartition> partitions = consumer.partitionsFor(Topics.RESOURCES, Duration.ofSeconds(30)).stream()
-                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        thread.start();
+        tail.start();
         return this;
     }
 
     public boolean running() {
-        return thread.isAlive();
+        return tail.running();
     }
 
     public long eventsRead() {
@@ -101,25 +84,12 @@ public final class ResourceView implements AutoCloseable {
         return podChanges.filter(change -> change.clusterId().equals(clusterId)).onOverflow().buffer(10_000);
     }
 
-    private void run() {
-        try {
-            while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    DecodeResult<ResourceEvent> decoded = EventRecords.decode(record, ResourceEvent.class);
-                    if (decoded instanceof DecodeResult.Decoded<ResourceEvent> event
-                            && event.event().clusterId().equals(record.key())) {
-                        fold(event.event());
-                    }
-                    eventsRead++;
-                }
-            }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "resource view stopped: %s", e.getMessage());
-        } finally {
-            consumer.close();
+    private void read(ConsumerRecord<String, byte[]> record) {
+        DecodeResult<ResourceEvent> decoded = EventRecords.decode(record, ResourceEvent.class);
+        if (decoded instanceof DecodeResult.Decoded<ResourceEvent> event && event.event().clusterId().equals(record.key())) {
+            fold(event.event());
         }
+        eventsRead++;
     }
 
     private void fold(ResourceEvent event) {
@@ -171,13 +141,7 @@ public final class ResourceView implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
+        tail.close();
         podChanges.onComplete();
-        try {
-            thread.join(Duration.ofSeconds(10).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
