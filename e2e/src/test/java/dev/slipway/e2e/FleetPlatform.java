@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,8 +62,8 @@ public final class FleetPlatform implements AutoCloseable {
     public FleetPlatform(Path work, Path pods) throws IOException {
         this.work = work;
         this.pods = pods;
-        deleteRecursively(work);
-        deleteRecursively(pods);
+        Platform.deleteRecursively(work);
+        Platform.deleteRecursively(pods);
         Files.createDirectories(work);
         broker = EmbeddedKafkaBroker.onRandomPorts().start();
         TopicSetup.ensure(broker.bootstrapServers(), PARTITIONS, (short) 1);
@@ -225,17 +224,6 @@ public final class FleetPlatform implements AutoCloseable {
         long left;
         while ((left = until - System.nanoTime()) > 0) {
             Thread.sleep(Math.min(200, left / 1_000_000 + 1));
-        }
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
         }
     }
 

@@ -237,7 +237,8 @@ public final class Platform implements AutoCloseable {
         zooKeeper.close();
     }
 
-    private static void deleteRecursively(Path directory) throws IOException {
+    /** Deletes {@code directory} and everything in it; a missing one is fine. */
+    static void deleteRecursively(Path directory) throws IOException {
         if (!Files.exists(directory)) {
             return;
         }
