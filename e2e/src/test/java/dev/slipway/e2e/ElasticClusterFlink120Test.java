@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,8 +25,9 @@ class ElasticClusterFlink120Test {
         platform = Platform.shared();
     }
 
-    @AfterAll
-    static void stop() throws Exception {
+    /** Each test's cluster goes when the test ends: the processes of earlier tests do not take the CPU of later ones. */
+    @AfterEach
+    void deleteClusters() throws Exception {
         if (platform != null) {
             platform.deleteClusters();
         }

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,8 +30,9 @@ class ElasticClusterTest {
         platform = Platform.shared();
     }
 
-    @AfterAll
-    static void stop() throws Exception {
+    /** Each test's cluster goes when the test ends: the processes of earlier tests do not take the CPU of later ones. */
+    @AfterEach
+    void deleteClusters() throws Exception {
         if (platform != null) {
             platform.deleteClusters();
         }

@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -36,8 +36,9 @@ class FlinkDistributionTest {
         platform = Platform.shared();
     }
 
-    @AfterAll
-    static void stop() throws Exception {
+    /** Each test's cluster goes when the test ends: the processes of earlier tests do not take the CPU of later ones. */
+    @AfterEach
+    void deleteClusters() throws Exception {
         if (platform != null) {
             platform.deleteClusters();
         }

@@ -25,7 +25,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -44,8 +44,9 @@ class FlinkMetricsTest {
         platform = Platform.shared();
     }
 
-    @AfterAll
-    static void stop() throws Exception {
+    /** Each test's cluster goes when the test ends: the processes of earlier tests do not take the CPU of later ones. */
+    @AfterEach
+    void deleteClusters() throws Exception {
         if (platform != null) {
             platform.deleteClusters();
         }

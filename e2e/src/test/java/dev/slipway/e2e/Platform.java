@@ -64,7 +64,7 @@ public final class Platform implements AutoCloseable {
 
     /**
      * One platform for every test class that needs nothing special of it, started on first use and stopped when the test
-     * JVM exits: each class deletes the clusters it made when it is done ({@link #deleteClusters()}).
+     * JVM exits: each test (or class) deletes the clusters it made when it is done ({@link #deleteClusters()}).
      */
     public static synchronized Platform shared() throws IOException {
         if (shared == null) {
@@ -101,6 +101,8 @@ public final class Platform implements AutoCloseable {
                 "slipway.provisioner.scheduler-url", scheduler.url(),
                 "slipway.provisioner.topic-partitions", "2",
                 "slipway.provisioner.local.root", podsRoot().toString(),
+                // One archive per Flink build for every platform of the run (and the next run of this checkout).
+                "slipway.provisioner.local.class-data-directory", work.resolveSibling("class-data").toAbsolutePath().toString(),
                 "slipway.provisioner.high-availability.zookeeper-quorum", zooKeeper.connectString(),
                 "slipway.provisioner.high-availability.storage-dir", highAvailabilityRoot().toUri().toString(),
                 "slipway.provisioner.local.distributions", repository.resolve("flink").toString()));

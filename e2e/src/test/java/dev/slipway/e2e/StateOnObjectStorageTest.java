@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +31,12 @@ class StateOnObjectStorageTest {
                 "slipway.provisioner.object-storage.path-style-access", "true",
                 "slipway.provisioner.object-storage.access-key", S3Server.ACCESS_KEY,
                 "slipway.provisioner.object-storage.secret-key", S3Server.SECRET_KEY));
+    }
+
+    /** Each test's cluster goes when the test ends: the processes of earlier tests do not take the CPU of later ones. */
+    @AfterEach
+    void deleteClusters() throws Exception {
+        platform.deleteClusters();
     }
 
     @AfterAll

@@ -149,10 +149,14 @@ public class ProvisionerRuntime {
     private LocalProcessBackend localBackend(Function<String, String> clusterToken, MetricsShipping metrics,
             HighAvailability highAvailability) {
         ProvisionerConfig.Local local = config.local();
-        LocalBackendSettings settings = new LocalBackendSettings(Path.of(local.root()).toAbsolutePath(),
+        Path root = Path.of(local.root()).toAbsolutePath();
+        Path classDataArchives = local.classDataSharing()
+                ? local.classDataDirectory().map(Path::of).orElseGet(() -> root.resolveSibling("class-data")).toAbsolutePath()
+                : null;
+        LocalBackendSettings settings = new LocalBackendSettings(root,
                 new FlinkDistributions(Path.of(local.distributions()).toAbsolutePath()),
                 local.java().orElseGet(LocalBackendSettings::currentJava), local.host(), config.schedulerUrl(), clusterToken,
-                local.stopGrace(), metrics, highAvailability, objectStorage());
+                local.stopGrace(), metrics, highAvailability, objectStorage(), classDataArchives);
         return new LocalProcessBackend(settings, Clock.systemUTC());
     }
 

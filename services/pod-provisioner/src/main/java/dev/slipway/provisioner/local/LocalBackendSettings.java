@@ -18,19 +18,21 @@ import java.util.function.Function;
  * @param metrics where each process's metric reporter ships; null for no reporter
  * @param highAvailability how JobManagers elect their leader and keep their jobs; null for none
  * @param objectStorage the S3-compatible store of s3:// state paths, with its credentials
+ * @param classDataArchives where the class-data-sharing archive of each Flink classpath is kept; null for none
+ *     (see {@link ClassDataArchives})
  */
 public record LocalBackendSettings(Path root, FlinkDistributions distributions, String javaCommand, String host, String schedulerUrl,
         Function<String, String> clusterToken, Duration stopGrace, MetricsShipping metrics, HighAvailability highAvailability,
-        ObjectStorage objectStorage) {
+        ObjectStorage objectStorage, Path classDataArchives) {
 
     public LocalBackendSettings {
         objectStorage = objectStorage == null ? ObjectStorage.NONE : objectStorage;
     }
 
-    /** Settings without high availability. */
+    /** Settings without high availability, object storage or class-data archives. */
     public LocalBackendSettings(Path root, FlinkDistributions distributions, String javaCommand, String host, String schedulerUrl,
             Function<String, String> clusterToken, Duration stopGrace, MetricsShipping metrics) {
-        this(root, distributions, javaCommand, host, schedulerUrl, clusterToken, stopGrace, metrics, null, null);
+        this(root, distributions, javaCommand, host, schedulerUrl, clusterToken, stopGrace, metrics, null, null, null);
     }
 
     /** The {@code java} of this JVM. */

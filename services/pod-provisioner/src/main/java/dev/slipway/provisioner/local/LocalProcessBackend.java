@@ -57,6 +57,7 @@ public final class LocalProcessBackend implements PodBackend {
 
     private final LocalBackendSettings settings;
     private final FlinkProcessSizing sizing;
+    private final ClassDataArchives classData;
     private final Clock clock;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final ScheduledExecutorService probes = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -88,6 +89,7 @@ public final class LocalProcessBackend implements PodBackend {
     public LocalProcessBackend(LocalBackendSettings settings, Clock clock) {
         this.settings = settings;
         this.sizing = new FlinkProcessSizing(settings.javaCommand());
+        this.classData = new ClassDataArchives(settings.classDataArchives(), settings.javaCommand());
         this.clock = clock;
     }
 
@@ -194,6 +196,8 @@ public final class LocalProcessBackend implements PodBackend {
         List<String> command = new ArrayList<>();
         command.add(settings.javaCommand());
         command.addAll(sized.jvmFlags());
+        ClassDataArchives.Launch classDataLaunch = classData.launch(version, classpath);
+        command.addAll(classDataLaunch.jvmFlags());
         command.addAll(FlinkJvmOptions.JAVA_17);
         command.add("-Dlog.file=" + LocalPod.logFile(directory, decision.podName()));
         command.add("-Dlog4j.configurationFile=" + conf.resolve("log4j.properties").toUri());
@@ -210,7 +214,14 @@ public final class LocalProcessBackend implements PodBackend {
         // Flink loads file systems such as S3 from here, each in its own class loader, as from a distribution's plugins/.
         settings.distributions().pluginsDirectory(version)
                 .ifPresent(plugins -> builder.environment().put("FLINK_PLUGINS_DIR", plugins.toString()));
-        Process process = builder.start();
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            classDataLaunch.ended().run();
+            throw e;
+        }
+        process.onExit().thenRunAsync(classDataLaunch.ended());
         LocalPod pod = new LocalPod(decision.clusterId(), decision.podName(), decision.role(), decision.requestId(), process.pid(),
                 probePort, directory);
         pod.write();

@@ -17,10 +17,18 @@ final class LocalBackends {
     }
 
     static LocalProcessBackend newBackend(Path root) {
-        Path distributions = Path.of(System.getProperty("slipway.test.flink-distributions", "../../flink"));
-        return new LocalProcessBackend(new LocalBackendSettings(root, new FlinkDistributions(distributions),
-                LocalBackendSettings.currentJava(), "127.0.0.1", "http://127.0.0.1:1", new ClusterTokens("test-secret-of-enough-length")::issue,
-                Duration.ofSeconds(10), null), Clock.systemUTC());
+        return newBackend(root, null);
+    }
+
+    /** With class-data archives kept in {@code classDataArchives} (null for none). */
+    static LocalProcessBackend newBackend(Path root, Path classDataArchives) {
+        return new LocalProcessBackend(new LocalBackendSettings(root, distributions(), LocalBackendSettings.currentJava(), "127.0.0.1",
+                "http://127.0.0.1:1", new ClusterTokens("test-secret-of-enough-length")::issue, Duration.ofSeconds(10), null, null, null,
+                classDataArchives), Clock.systemUTC());
+    }
+
+    static FlinkDistributions distributions() {
+        return new FlinkDistributions(Path.of(System.getProperty("slipway.test.flink-distributions", "../../flink")));
     }
 
     static String get(String url) throws IOException, InterruptedException {

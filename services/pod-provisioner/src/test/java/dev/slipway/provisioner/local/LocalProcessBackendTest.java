@@ -12,6 +12,7 @@ import dev.slipway.contracts.resources.PodFailed;
 import dev.slipway.contracts.resources.PodReady;
 import dev.slipway.contracts.resources.PodRole;
 import dev.slipway.provisioner.RecordingSink;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -94,6 +97,30 @@ class LocalProcessBackendTest {
         // A redelivered decision does not bring a deleted pod back.
         backend.provision(provision("local-test-tm-0", PodRole.TASK_MANAGER));
         assertThat(backend.runningPods()).containsExactly(CLUSTER + "/local-test-jm-0");
+    }
+
+    @Test
+    void theFirstJobManagerWritesTheClassDataArchiveAsItStopsAndTheNextStartsFromIt(@TempDir Path archives) throws Exception {
+        backend.close();
+        backend = LocalBackends.newBackend(root, archives);
+        backend.start(sink);
+        backend.provision(provision("local-test-jm-0", PodRole.JOB_MANAGER));
+        await().atMost(Duration.ofSeconds(60)).until(() -> sink.of("local-test-jm-0").contains("PodReady local-test-jm-0"));
+        backend.delete(delete("local-test-jm-0", PodRole.JOB_MANAGER));
+
+        await("the archive kept").atMost(Duration.ofSeconds(60)).until(() -> archiveIn(archives).isPresent());
+        backend.provision(provision("local-test-jm-1", PodRole.JOB_MANAGER));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> sink.of("local-test-jm-1").contains("PodReady local-test-jm-1"));
+        String commandLine = ProcessHandle.of(backend.pid(CLUSTER, "local-test-jm-1").orElseThrow()).orElseThrow().info()
+                .commandLine().orElseThrow();
+        assertThat(commandLine).contains("-XX:SharedArchiveFile=" + archiveIn(archives).orElseThrow());
+    }
+
+    private static Optional<Path> archiveIn(Path directory) throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(file -> file.getFileName().toString().endsWith(".jsa")).findFirst();
+        }
     }
 
     @Test
