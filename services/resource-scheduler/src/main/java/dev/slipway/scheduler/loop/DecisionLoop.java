@@ -5,6 +5,7 @@ import dev.slipway.contracts.EventSources;
 import dev.slipway.contracts.Topics;
 import dev.slipway.contracts.decisions.Decision;
 import dev.slipway.messaging.EventRecords;
+import dev.slipway.messaging.KafkaClientProperties;
 import dev.slipway.messaging.KafkaTracing;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
@@ -228,7 +229,7 @@ public final class DecisionLoop implements AutoCloseable {
     }
 
     private Properties consumerProperties(String bootstrapServers) {
-        Properties props = PartitionRebuilder.readerProperties(bootstrapServers);
+        Properties props = KafkaClientProperties.committedReader(bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, group + "-" + instanceId);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -6,9 +6,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -40,7 +38,7 @@ final class PartitionRebuilder {
     /** Rebuilds the partitions' state in {@code states} up to {@code committed}; answers the events replayed in all. */
     long rebuild(Collection<TopicPartition> partitions, Map<TopicPartition, OffsetAndMetadata> committed, PartitionStates states) {
         long replayedInAll = 0;
-        try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(readerProperties(bootstrapServers),
+        try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(KafkaClientProperties.boundedReader(bootstrapServers),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             Map<String, SnapshotRecord> latest = snapshots.readLatest(reader);
             for (TopicPartition partition : partitions) {
@@ -87,12 +85,5 @@ final class PartitionRebuilder {
             }
         }
         return marker.offset();
-    }
-
-    /** Committed records only, offsets never committed: the rebuild reader's settings, and the base of the group consumer's. */
-    static Properties readerProperties(String bootstrapServers) {
-        Properties props = KafkaClientProperties.committedReader(bootstrapServers);
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        return props;
     }
 }

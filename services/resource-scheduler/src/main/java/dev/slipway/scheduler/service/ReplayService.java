@@ -18,9 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -107,8 +105,7 @@ public class ReplayService {
     }
 
     private KafkaConsumer<String, byte[]> reader() {
-        Properties props = KafkaClientProperties.committedReader(bootstrapServers);
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        return new KafkaConsumer<>(KafkaClientProperties.boundedReader(bootstrapServers), new StringDeserializer(),
+                new ByteArrayDeserializer());
     }
 }
