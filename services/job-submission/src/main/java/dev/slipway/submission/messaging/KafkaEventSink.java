@@ -1,7 +1,7 @@
 package dev.slipway.submission.messaging;
 
+import dev.slipway.messaging.KafkaMessages;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * Publishes through the {@value #CHANNEL} channel of SmallRye Reactive Messaging (configured in application.properties): an
@@ -49,9 +48,6 @@ public class KafkaEventSink implements EventSink {
 
     /** Sends now (the emitter's Uni is lazy): completed when the broker acknowledged the record, failed when it did not. */
     private CompletableFuture<Void> send(ProducerRecord<String, byte[]> record) {
-        // The record's key, topic and headers (EventRecords' CloudEvents headers and the traceparent) go out unchanged.
-        Message<byte[]> message = Message.of(record.value()).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic(record.topic()).withKey(record.key()).withHeaders(record.headers()).build());
-        return emitter.sendMessage(message).subscribeAsCompletionStage();
+        return emitter.sendMessage(KafkaMessages.of(record)).subscribeAsCompletionStage();
     }
 }

@@ -8,12 +8,13 @@ import dev.slipway.indexer.logs.LogIndex;
 import dev.slipway.indexer.logs.LogSearch;
 import dev.slipway.indexer.metrics.MetricStore;
 import dev.slipway.messaging.CredentialTable;
-import dev.slipway.messaging.KafkaClientProperties;
+import dev.slipway.messaging.KafkaMessages;
 import dev.slipway.messaging.TopicSetup;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
+import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
@@ -23,10 +24,10 @@ import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
 /** Opens the stores, starts the readers of logs, metrics and lifecycle topics, and closes all in order. */
@@ -34,6 +35,8 @@ import org.jboss.logging.Logger;
 public class IndexerRuntime {
 
     private static final Logger LOG = Logger.getLogger(IndexerRuntime.class);
+    /** The SmallRye channel of records the indexer cannot read, onto {@code slipway.dead-letter.v1}. */
+    static final String DEAD_LETTERS = "dead-letters";
 
     private final String bootstrapServers;
     private final IndexerConfig config;
@@ -46,7 +49,7 @@ public class IndexerRuntime {
     private volatile LogIndex logs;
     private volatile LogSearch search;
     private volatile MetricStore metrics;
-    private KafkaProducer<String, byte[]> deadLetters;
+    private final MutinyEmitter<byte[]> deadLetters;
     private LogSink logSink;
     private IngestLoop logLoop;
     private IngestLoop metricLoop;
@@ -54,8 +57,9 @@ public class IndexerRuntime {
     private ScheduledExecutorService refresher;
 
     public IndexerRuntime(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, IndexerConfig config,
-            LiveLogBroadcast tail, ObjectMapper json) {
+            LiveLogBroadcast tail, ObjectMapper json, @Channel(DEAD_LETTERS) MutinyEmitter<byte[]> deadLetters) {
         this.bootstrapServers = bootstrapServers;
+        this.deadLetters = deadLetters;
         this.config = config;
         this.tail = tail;
         this.json = json;
@@ -85,13 +89,11 @@ public class IndexerRuntime {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the indexes under " + config.dataDir(), e);
         }
-        deadLetters = new KafkaProducer<>(KafkaClientProperties.idempotentProducer(bootstrapServers), new StringSerializer(),
-                new ByteArraySerializer());
         logSink = new LogSink(logs, tail, config.logs().retentionCheckInterval(), config.logs().indexThreads());
         logLoop = new IngestLoop(bootstrapServers, config.consumerGroup(), Topics.LOGS, logSink, config.commitInterval(),
-                deadLetters).start();
+                this::deadLetter).start();
         metricLoop = new IngestLoop(bootstrapServers, config.consumerGroup(), Topics.METRICS,
-                new MetricSink(metrics, config.metrics().compactionInterval()), config.commitInterval(), deadLetters).start();
+                new MetricSink(metrics, config.metrics().compactionInterval()), config.commitInterval(), this::deadLetter).start();
         relay = new ClusterEventRelay(bootstrapServers, clusterEvents, json).start();
         refresher = Executors.newSingleThreadScheduledExecutor(runnable -> new Thread(runnable, "index-refresh"));
         long every = config.logs().refreshInterval().toMillis();
@@ -110,7 +112,6 @@ public class IndexerRuntime {
         logLoop.close();
         logSink.close();
         metricLoop.close();
-        deadLetters.close();
         try {
             logs.close();
             metrics.close();
@@ -150,6 +151,11 @@ public class IndexerRuntime {
     /** Each cluster's lowest token generation still valid; not loaded until it has read every revocation. */
     public CredentialTable credentials() {
         return credentials;
+    }
+
+    /** Sends now (the emitter's Uni is lazy): completed once the broker acknowledged the dead letter. */
+    private CompletableFuture<Void> deadLetter(ProducerRecord<String, byte[]> record) {
+        return deadLetters.sendMessage(KafkaMessages.of(record)).subscribeAsCompletionStage();
     }
 
     private void refresh() {

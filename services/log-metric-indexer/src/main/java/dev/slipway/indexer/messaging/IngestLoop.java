@@ -10,15 +10,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -37,18 +37,18 @@ final class IngestLoop implements AutoCloseable {
     private final String topic;
     private final IngestSink sink;
     private final Duration commitInterval;
-    private final Producer<String, byte[]> deadLetters;
+    private final Function<ProducerRecord<String, byte[]>, CompletableFuture<Void>> deadLetters;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Thread thread;
     private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
-    private final List<Future<RecordMetadata>> deadLettersInFlight = new ArrayList<>();
+    private final List<CompletableFuture<Void>> deadLettersInFlight = new ArrayList<>();
     private volatile boolean running = true;
     private volatile boolean failed;
     private volatile long applied;
     private long lastCommit = System.nanoTime();
 
     IngestLoop(String bootstrapServers, String group, String topic, IngestSink sink, Duration commitInterval,
-            Producer<String, byte[]> deadLetters) {
+            Function<ProducerRecord<String, byte[]>, CompletableFuture<Void>> deadLetters) {
         this.topic = topic;
         this.sink = sink;
         this.commitInterval = commitInterval;
@@ -99,7 +99,7 @@ final class IngestLoop implements AutoCloseable {
                     if (reasons[i] != null) {
                         LOG.warnf("%s/%d/%d to the dead-letter topic: %s", record.topic(), record.partition(), record.offset(),
                                 reasons[i]);
-                        deadLettersInFlight.add(deadLetters.send(EventRecords.deadLetter(record, reasons[i])));
+                        deadLettersInFlight.add(deadLetters.apply(EventRecords.deadLetter(record, reasons[i])));
                     }
                     pending.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
                 }
@@ -136,7 +136,7 @@ final class IngestLoop implements AutoCloseable {
             return;
         }
         sink.commit();
-        for (Future<RecordMetadata> sent : deadLettersInFlight) {
+        for (CompletableFuture<Void> sent : deadLettersInFlight) {
             try {
                 sent.get();
             } catch (ExecutionException e) {

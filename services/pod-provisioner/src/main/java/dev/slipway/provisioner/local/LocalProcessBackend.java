@@ -75,14 +75,17 @@ public final class LocalProcessBackend implements PodBackend {
         final ProcessHandle process;
         /** Our child process, which tells its exit code; null for one adopted after a restart. */
         final Process child;
+        /** What its class-data archive needs to hear of it (see {@link ClassDataArchives}). */
+        final ClassDataArchives.Launch classData;
         /** Completes once the process ended and its end was recorded and reported. */
         volatile CompletableFuture<Void> ended = new CompletableFuture<>();
         volatile boolean stopping;
 
-        Running(LocalPod pod, ProcessHandle process, Process child) {
+        Running(LocalPod pod, ProcessHandle process, Process child, ClassDataArchives.Launch classData) {
             this.pod = pod;
             this.process = process;
             this.child = child;
+            this.classData = classData;
         }
     }
 
@@ -118,7 +121,7 @@ public final class LocalProcessBackend implements PodBackend {
         if (process.isPresent()) {
             LOG.infof("Adopting %s (pid %d), still running from before this provisioner started", pod.key(), pod.pid());
             report(PodFacts.created(pod.clusterId(), pod.podName(), pod.role(), pod.requestId(), node(), clock.instant()));
-            watch(new Running(pod, process.get(), null));
+            watch(new Running(pod, process.get(), null, ClassDataArchives.Launch.NONE));
             renewAdoptedToken(pod.clusterId(), directory);
         } else {
             report(PodFacts.failed(pod.clusterId(), pod.podName(), "Lost", null,
@@ -221,19 +224,21 @@ public final class LocalProcessBackend implements PodBackend {
             classDataLaunch.ended().run();
             throw e;
         }
-        process.onExit().thenRunAsync(classDataLaunch.ended());
         LocalPod pod = new LocalPod(decision.clusterId(), decision.podName(), decision.role(), decision.requestId(), process.pid(),
                 probePort, directory);
         pod.write();
         LOG.infof("Started %s %s (pid %d, Flink %s) in %s", decision.role(), pod.key(), process.pid(), version, directory);
         report(PodFacts.created(pod.clusterId(), pod.podName(), pod.role(), pod.requestId(), node(), clock.instant()));
-        watch(new Running(pod, process.toHandle(), process));
+        watch(new Running(pod, process.toHandle(), process, classDataLaunch));
     }
 
     private void watch(Running pod) {
         running.put(pod.pod.key(), pod);
         probe(pod);
-        pod.ended = pod.process.onExit().thenRun(() -> exited(pod));
+        pod.ended = pod.process.onExit().thenRun(() -> {
+            pod.classData.ended().run();
+            exited(pod);
+        });
     }
 
     private void probe(Running pod) {
@@ -243,6 +248,7 @@ public final class LocalProcessBackend implements PodBackend {
         if (pod.pod.role() == PodRole.JOB_MANAGER ? restAnswers(pod.pod) : acceptsConnections(pod.pod)) {
             report(PodFacts.ready(pod.pod.clusterId(), pod.pod.podName(), pod.pod.role(), node(), pod.pod.address(settings.host()),
                     clock.instant()));
+            pod.classData.ready().run();
         } else {
             probes.schedule(() -> probe(pod), 100, TimeUnit.MILLISECONDS);
         }
@@ -332,6 +338,7 @@ public final class LocalProcessBackend implements PodBackend {
             }
         }
         probes.shutdownNow();
+        classData.close();
     }
 
     /** Pods this backend runs now, by {@code cluster/pod}. */

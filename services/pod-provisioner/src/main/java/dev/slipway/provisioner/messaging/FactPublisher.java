@@ -3,12 +3,12 @@ package dev.slipway.provisioner.messaging;
 import dev.slipway.contracts.EventSources;
 import dev.slipway.contracts.resources.PodFact;
 import dev.slipway.messaging.EventRecords;
+import dev.slipway.messaging.KafkaMessages;
 import dev.slipway.messaging.KafkaTracing;
 import dev.slipway.provisioning.PodFactSink;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -45,9 +45,7 @@ public class FactPublisher implements PodFactSink {
         // The fact continues the trace of the pod's creation (PodCreated and PodReady carry it), under a PRODUCER span that
         // ends with the broker's acknowledgement.
         Span span = tracing.startSend(record, traces.of(fact));
-        // The record's key, topic and headers (EventRecords' CloudEvents headers and the traceparent) go out unchanged.
-        Message<byte[]> message = Message.of(record.value()).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic(record.topic()).withKey(record.key()).withHeaders(record.headers()).build());
+        Message<byte[]> message = KafkaMessages.of(record);
         emitter.sendMessage(message).subscribe().with(acknowledged -> {
             if (span != null) {
                 span.end();

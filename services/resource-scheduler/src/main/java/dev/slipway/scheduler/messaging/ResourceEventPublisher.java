@@ -3,52 +3,61 @@ package dev.slipway.scheduler.messaging;
 import dev.slipway.contracts.EventSources;
 import dev.slipway.contracts.resources.ResourceEvent;
 import dev.slipway.messaging.EventRecords;
-import dev.slipway.messaging.KafkaClientProperties;
+import dev.slipway.messaging.KafkaMessages;
 import dev.slipway.messaging.KafkaTracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.smallrye.mutiny.Uni;
-import jakarta.annotation.PreDestroy;
+import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
-import java.util.Properties;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 
-/** Appends resource events that arrive over REST to {@code slipway.resources.v1}, acknowledged by all replicas. */
+/**
+ * Appends resource events to {@code slipway.resources.v1} through the {@value #CHANNEL} channel of SmallRye Reactive Messaging
+ * (configured in application.properties): the requests and releases that arrive over REST, and the clock's ticks. Keyed by
+ * cluster, idempotent, acknowledged by every replica; the REST answer waits for that acknowledgement.
+ */
 @ApplicationScoped
 public class ResourceEventPublisher {
 
-    private final KafkaProducer<String, byte[]> producer;
+    static final String CHANNEL = "resource-events";
+
+    private final MutinyEmitter<byte[]> emitter;
     private final KafkaTracing tracing;
 
-    public ResourceEventPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, KafkaTracing tracing) {
+    public ResourceEventPublisher(@Channel(CHANNEL) MutinyEmitter<byte[]> emitter, KafkaTracing tracing) {
+        this.emitter = emitter;
         this.tracing = tracing;
-        Properties props = KafkaClientProperties.idempotentProducer(bootstrapServers);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 
     /**
-     * Publishes under a PRODUCER span, child of the REST server span; {@code traceparent} (the request's
-     * header) is the parent only when no SDK made a server span.
+     * Publishes under a PRODUCER span, child of the REST server span, ended with the broker's acknowledgement;
+     * {@code traceparent} (the request's header) is the parent only when no SDK made a server span.
      */
-    public Uni<RecordMetadata> publish(ResourceEvent event, String traceparent) {
-        return Uni.createFrom().emitter(emitter ->
-                tracing.send(producer, EventRecords.toRecord(event, EventSources.RESOURCE_SCHEDULER, traceparent), traceparent,
-                        (metadata, error) -> {
-                            if (error != null) {
-                                emitter.fail(error);
-                            } else {
-                                emitter.complete(metadata);
-                            }
-                        }));
+    public Uni<Void> publish(ResourceEvent event, String traceparent) {
+        ProducerRecord<String, byte[]> record = EventRecords.toRecord(event, EventSources.RESOURCE_SCHEDULER, traceparent);
+        return send(record, tracing.startSend(record, traceparent));
     }
 
-    @PreDestroy
-    void close() {
-        producer.close(Duration.ofSeconds(5));
+    /** Publishes without a span: the clock's ticks, which no request waits on, would each start a trace of their own. */
+    public Uni<Void> publishUntraced(ResourceEvent event) {
+        return send(EventRecords.toRecord(event, EventSources.RESOURCE_SCHEDULER, null), null);
+    }
+
+    private Uni<Void> send(ProducerRecord<String, byte[]> record, Span span) {
+        return emitter.sendMessage(KafkaMessages.of(record))
+                .onItem().invoke(() -> {
+                    if (span != null) {
+                        span.end();
+                    }
+                })
+                .onFailure().invoke(error -> {
+                    if (span != null) {
+                        span.recordException(error);
+                        span.setStatus(StatusCode.ERROR);
+                        span.end();
+                    }
+                });
     }
 }

@@ -24,13 +24,15 @@ public class SchedulerRuntime {
     private final SchedulerConfig config;
     private final KafkaTracing tracing;
     private final CredentialTable credentials;
+    private final ResourceEventPublisher publisher;
     private DecisionLoop loop;
     private TickEmitter ticks;
     private ResourceView view;
 
     public SchedulerRuntime(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, SchedulerConfig config,
-            KafkaTracing tracing) {
+            KafkaTracing tracing, ResourceEventPublisher publisher) {
         this.bootstrapServers = bootstrapServers;
+        this.publisher = publisher;
         this.tracing = tracing;
         this.config = config;
         this.credentials = new CredentialTable(bootstrapServers);
@@ -43,7 +45,7 @@ public class SchedulerRuntime {
         view = new ResourceView(bootstrapServers, config.decisionsKept()).start();
         loop = new DecisionLoop(bootstrapServers, config.consumerGroup(), instance, config.snapshotEveryEvents(),
                 config.delivery(), tracing).start();
-        ticks = new TickEmitter(bootstrapServers, loop::clustersDueAt, Clock.systemUTC()).start(config.tickInterval());
+        ticks = new TickEmitter(publisher, loop::clustersDueAt, Clock.systemUTC()).start(config.tickInterval());
         LOG.infof("resource-scheduler %s deciding in group %s on %s (%s), ticks every %s", instance, config.consumerGroup(),
                 bootstrapServers, config.delivery(), config.tickInterval());
     }

@@ -1,23 +1,15 @@
 package dev.slipway.scheduler.messaging;
 
-import dev.slipway.contracts.EventSources;
 import dev.slipway.contracts.resources.ClockTicked;
-import dev.slipway.messaging.EventRecords;
-import dev.slipway.messaging.KafkaClientProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,16 +24,14 @@ public final class TickEmitter implements AutoCloseable {
 
     private final Function<Instant, Set<String>> dueClusters;
     private final Clock clock;
-    private final KafkaProducer<String, byte[]> producer;
+    private final ResourceEventPublisher publisher;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
             runnable -> new Thread(runnable, "tick-emitter"));
 
-    public TickEmitter(String bootstrapServers, Function<Instant, Set<String>> dueClusters, Clock clock) {
+    public TickEmitter(ResourceEventPublisher publisher, Function<Instant, Set<String>> dueClusters, Clock clock) {
+        this.publisher = publisher;
         this.dueClusters = dueClusters;
         this.clock = clock;
-        Properties props = KafkaClientProperties.idempotentProducer(bootstrapServers);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 
     public TickEmitter start(Duration interval) {
@@ -54,7 +44,8 @@ public final class TickEmitter implements AutoCloseable {
             Instant now = clock.instant();
             for (String cluster : dueClusters.apply(now)) {
                 ClockTicked tick = new ClockTicked(UUID.randomUUID().toString(), cluster, now);
-                producer.send(EventRecords.toRecord(tick, EventSources.RESOURCE_SCHEDULER, null));
+                publisher.publishUntraced(tick).subscribe().with(sent -> { },
+                        error -> LOG.debugf("tick of %s not sent (the next one will do): %s", cluster, error.getMessage()));
             }
         } catch (RuntimeException e) {
             // A missed tick only delays a timeout until the next one.
@@ -65,6 +56,5 @@ public final class TickEmitter implements AutoCloseable {
     @Override
     public void close() {
         executor.shutdownNow();
-        producer.close(Duration.ofSeconds(5));
     }
 }
