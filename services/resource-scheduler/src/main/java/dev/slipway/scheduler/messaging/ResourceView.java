@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -66,6 +67,15 @@ public final class ResourceView implements AutoCloseable {
 
     public synchronized Optional<ClusterState> cluster(String clusterId) {
         return scheduler.cluster(clusterId).map(ClusterState::copy);
+    }
+
+    /**
+     * What {@code query} reads of the cluster's state, under the view's lock and without copying the state: for the checks on
+     * every request and release, where a copy of a large cluster cost a fifth of the service's CPU (profiled at 5,000
+     * requests/s). {@code query} must answer something that does not change afterwards (a record, a number).
+     */
+    public synchronized <T> Optional<T> query(String clusterId, Function<ClusterState, T> query) {
+        return scheduler.cluster(clusterId).map(query);
     }
 
     /** Newest first. */

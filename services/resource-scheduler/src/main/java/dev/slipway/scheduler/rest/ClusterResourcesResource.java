@@ -19,6 +19,7 @@ import dev.slipway.scheduler.service.ReplayAnswer;
 import dev.slipway.scheduler.service.ReplayService;
 import dev.slipway.scheduling.ClusterState;
 import dev.slipway.scheduling.PodRecord;
+import dev.slipway.scheduling.RequestRecord;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -84,13 +85,14 @@ public class ClusterResourcesResource {
             ResourceRequestBody body) {
         tokens.require(clusterId, authorization);
         valid(clusterId, body);
-        view().cluster(clusterId).flatMap(state -> state.openRequest(body.requestId()))
-                .filter(open -> open.count() != body.count())
-                .ifPresent(open -> {
+        // The count only: a request's other fields change under the view's lock.
+        view().query(clusterId, state -> state.openRequest(body.requestId()).map(RequestRecord::count).orElse(null))
+                .filter(openCount -> openCount != body.count())
+                .ifPresent(openCount -> {
                     throw new ProblemException(409, "https://slipway.dev/problems/request-id-reused", "Request id already used",
-                            "request " + body.requestId() + " of cluster " + clusterId + " asked for " + open.count()
+                            "request " + body.requestId() + " of cluster " + clusterId + " asked for " + openCount
                                     + " TaskManagers; a request id names one request: send a new id for another count",
-                            List.of(new Problem.FieldError("count", "request " + body.requestId() + " is for " + open.count())));
+                            List.of(new Problem.FieldError("count", "request " + body.requestId() + " is for " + openCount)));
                 });
         String eventId = Events.deterministicId(clusterId, "requested", body.requestId());
         ResourcesRequested event = new ResourcesRequested(eventId, clusterId, clock.instant(), body.requestId(), body.count(),
@@ -118,7 +120,7 @@ public class ClusterResourcesResource {
                     + " is not one of cluster " + clusterId + "'s (their names start with " + clusterId + "-)",
                     List.of(new Problem.FieldError("podName", "not a pod of cluster " + clusterId)));
         }
-        view().cluster(clusterId).map(state -> state.pod(body.podName())).filter(pod -> pod != null && !pod.taskManager())
+        view().query(clusterId, state -> state.pod(body.podName())).filter(pod -> !pod.taskManager())
                 .ifPresent(jobManager -> {
                     throw new ProblemException(409, "about:blank", "Not a TaskManager", "pod " + body.podName()
                             + " is the JobManager of cluster " + clusterId + "; only TaskManagers are released",
