@@ -4,8 +4,6 @@ import dev.slipway.contracts.cluster.ClusterSpec;
 import dev.slipway.contracts.decisions.ClusterHealth;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Everything a {@link ClusterState} holds, as plain data for JSON: a host stores snapshots so that a
@@ -37,7 +35,7 @@ public record ClusterSnapshot(
 
     public static ClusterSnapshot of(ClusterState state) {
         return new ClusterSnapshot(state.clusterId(), state.spec, state.generation, state.deleted, state.now,
-                List.copyOf(state.pods.values()),
+                List.copyOf(state.podsByName()),
                 state.requests.values().stream()
                         .map(r -> new OpenRequest(r.requestId(), r.count(), r.requestedAt(), r.refused(), r.ended())).toList(),
                 state.gonePods.ids(), state.closedRequests.ids(), state.nextTaskManagerOrdinal, state.nextJobManagerOrdinal,
@@ -52,9 +50,7 @@ public record ClusterSnapshot(
         state.deleted = deleted;
         state.now = now;
         state.nowMillis = now.toEpochMilli();
-        Map<String, PodRecord> byName = new TreeMap<>();
-        pods.forEach(pod -> byName.put(pod.name(), pod));
-        state.pods.putAll(byName);
+        pods.forEach(state::putPod);
         for (OpenRequest open : requests) {
             RequestRecord request = new RequestRecord(open.requestId(), open.count(), open.requestedAt());
             request.refuse(open.refused());

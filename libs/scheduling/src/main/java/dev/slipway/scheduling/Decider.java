@@ -153,7 +153,7 @@ public final class Decider {
     }
 
     private static boolean released(ClusterState state, ResourcesReleased released, Outcome out) {
-        PodRecord pod = state.pods.get(released.podName());
+        PodRecord pod = state.pod(released.podName());
         if (pod == null || !pod.live() || state.deleted || !pod.taskManager()) {
             return false;
         }
@@ -171,7 +171,7 @@ public final class Decider {
         if (pod == null) {
             return false;
         }
-        state.pods.put(pod.name(), pod.created(created.nodeName()));
+        state.putPod(pod.created(created.nodeName()));
         return true;
     }
 
@@ -185,7 +185,7 @@ public final class Decider {
             readyPod = new PodRecord(readyPod.name(), readyPod.role(), null, PodStatus.READY, readyPod.decidedAt(),
                     state.now, readyPod.nodeName(), state.now);
         }
-        state.pods.put(pod.name(), readyPod);
+        state.putPod(readyPod);
         state.consecutiveFailures = 0;
         state.backoffUntil = null;
         if (state.health == ClusterHealth.DEGRADED) {
@@ -195,7 +195,7 @@ public final class Decider {
     }
 
     private static boolean podFailed(ClusterState state, PodFailed failed, Outcome out) {
-        PodRecord pod = state.pods.get(failed.podName());
+        PodRecord pod = state.pod(failed.podName());
         if (pod == null || !pod.live()) {
             return false;
         }
@@ -211,7 +211,7 @@ public final class Decider {
     }
 
     private static boolean podDeleted(ClusterState state, PodDeleted deleted, Outcome out) {
-        PodRecord pod = state.pods.remove(deleted.podName());
+        PodRecord pod = state.removePod(deleted.podName());
         state.gonePods.add(deleted.podName());
         if (pod == null) {
             return false;
@@ -247,7 +247,7 @@ public final class Decider {
         if (state.gonePods.contains(name)) {
             return null;
         }
-        PodRecord pod = state.pods.get(name);
+        PodRecord pod = state.pod(name);
         return pod != null ? pod : adopt(state, name, role, requestId, out);
     }
 
@@ -258,7 +258,7 @@ public final class Decider {
         String serves = requestId != null && state.requests.containsKey(requestId) ? requestId : null;
         PodRecord pod = new PodRecord(name, role, serves, PodStatus.CREATED, state.now, null, null, null);
         keepOrdinalsAbove(state, name, role);
-        state.pods.put(name, pod);
+        state.putPod(pod);
         if (state.deleted || state.spec == null) {
             out.delete(pod, "found " + name + " of cluster " + state.clusterId() + ", which "
                     + (state.deleted ? "was deleted" : "has no spec") + "; removing it");
@@ -346,7 +346,7 @@ public final class Decider {
         long startTimeout = state.spec.failures().startTimeoutSeconds() * 1000;
         boolean surplus = state.elastic() && surplusWarm(state) > 0;
         long idleTimeout = surplus ? state.spec.elastic().idleTimeoutSeconds() * 1000 : 0;
-        for (PodRecord pod : state.pods.values()) {
+        for (PodRecord pod : state.podsByName()) {
             if (pod.live() && pod.status() != PodStatus.READY) {
                 start = Math.min(start, pod.decidedAt().toEpochMilli() + startTimeout);
             } else if (surplus && pod.warm() && pod.idleSince() != null) {
@@ -520,7 +520,7 @@ public final class Decider {
     private static List<PodRecord> pods(ClusterState state, Predicate<PodRecord> filter,
             Comparator<PodRecord> order) {
         List<PodRecord> selected = null;
-        for (PodRecord pod : state.pods.values()) {
+        for (PodRecord pod : state.podsByName()) {
             if (filter.test(pod)) {
                 if (selected == null) {
                     selected = new ArrayList<>();

@@ -45,12 +45,12 @@ final class Outcome {
                 : new Placement(state.clusterId(), Placement.HOSTNAME_TOPOLOGY_KEY, 1, null);
         add(new ProvisionPod(nextId(), state.clusterId(), state.now, cause.eventId(), reason, name, role, requestId,
                 role == PodRole.JOB_MANAGER ? spec.jobManager() : spec.taskManager(), state.generation, spec, placement));
-        state.pods.put(name, new PodRecord(name, role, requestId, PodStatus.PENDING, state.now, null, null, null));
+        state.putPod(new PodRecord(name, role, requestId, PodStatus.PENDING, state.now, null, null, null));
     }
 
     void delete(PodRecord pod, String reason) {
         add(new DeletePod(nextId(), state.clusterId(), state.now, cause.eventId(), reason, pod.name(), pod.role()));
-        state.pods.put(pod.name(), pod.terminating());
+        state.putPod(pod.terminating());
     }
 
     void refuse(String requestId, int requested, int refused, String reason) {
