@@ -156,7 +156,7 @@ public class ProvisionerRuntime {
         LocalBackendSettings settings = new LocalBackendSettings(root,
                 new FlinkDistributions(Path.of(local.distributions()).toAbsolutePath()),
                 local.java().orElseGet(LocalBackendSettings::currentJava), local.host(), config.schedulerUrl(), clusterToken,
-                local.stopGrace(), metrics, highAvailability, objectStorage(), classDataArchives);
+                local.stopGrace(), metrics, highAvailability, objectStorage(), classDataArchives, local.jvmOptions());
         return new LocalProcessBackend(settings, Clock.systemUTC());
     }
 

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 
 /** Configuration of the pod-provisioner (keys documented in README.md). */
@@ -135,6 +136,14 @@ public interface ProvisionerConfig {
 
         /** Where those archives are kept (about 50 MB per Flink version); default: {@code class-data} beside the root. */
         Optional<String> classDataDirectory();
+
+        /**
+         * JVM options added to every Flink process, after the platform's own. The default keeps the JIT to its first tier
+         * (C1), which starts a JobManager or TaskManager about half a second sooner on half the CPU, at the cost of peak
+         * record throughput: {@code -XX:TieredStopAtLevel=4} restores the JVM's default.
+         */
+        @WithDefault("-XX:TieredStopAtLevel=1")
+        List<String> jvmOptions();
     }
 
     /** The metric reporter every Flink pod runs (flink/metrics-reporter): where it ships and how often. */

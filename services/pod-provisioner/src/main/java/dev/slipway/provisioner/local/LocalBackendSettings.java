@@ -5,6 +5,7 @@ import dev.slipway.provisioning.MetricsShipping;
 import dev.slipway.provisioning.ObjectStorage;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -20,19 +21,21 @@ import java.util.function.Function;
  * @param objectStorage the S3-compatible store of s3:// state paths, with its credentials
  * @param classDataArchives where the class-data-sharing archive of each Flink classpath is kept; null for none
  *     (see {@link ClassDataArchives})
+ * @param jvmOptions JVM options added to every Flink process, after the platform's own
  */
 public record LocalBackendSettings(Path root, FlinkDistributions distributions, String javaCommand, String host, String schedulerUrl,
         Function<String, String> clusterToken, Duration stopGrace, MetricsShipping metrics, HighAvailability highAvailability,
-        ObjectStorage objectStorage, Path classDataArchives) {
+        ObjectStorage objectStorage, Path classDataArchives, List<String> jvmOptions) {
 
     public LocalBackendSettings {
         objectStorage = objectStorage == null ? ObjectStorage.NONE : objectStorage;
+        jvmOptions = jvmOptions == null ? List.of() : List.copyOf(jvmOptions);
     }
 
-    /** Settings without high availability, object storage or class-data archives. */
+    /** Settings without high availability, object storage, class-data archives or JVM options. */
     public LocalBackendSettings(Path root, FlinkDistributions distributions, String javaCommand, String host, String schedulerUrl,
             Function<String, String> clusterToken, Duration stopGrace, MetricsShipping metrics) {
-        this(root, distributions, javaCommand, host, schedulerUrl, clusterToken, stopGrace, metrics, null, null, null);
+        this(root, distributions, javaCommand, host, schedulerUrl, clusterToken, stopGrace, metrics, null, null, null, null);
     }
 
     /** The {@code java} of this JVM. */

@@ -202,6 +202,7 @@ public final class LocalProcessBackend implements PodBackend {
         ClassDataArchives.Launch classDataLaunch = classData.launch(version, classpath);
         command.addAll(classDataLaunch.jvmFlags());
         command.addAll(FlinkJvmOptions.JAVA_17);
+        command.addAll(settings.jvmOptions());
         command.add("-Dlog.file=" + LocalPod.logFile(directory, decision.podName()));
         command.add("-Dlog4j.configurationFile=" + conf.resolve("log4j.properties").toUri());
         command.add("-cp");

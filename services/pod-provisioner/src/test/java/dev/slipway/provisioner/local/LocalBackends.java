@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /** A local backend on the Flink classpaths of this checkout, and a plain GET for Flink's REST API. */
 final class LocalBackends {
@@ -24,7 +25,7 @@ final class LocalBackends {
     static LocalProcessBackend newBackend(Path root, Path classDataArchives) {
         return new LocalProcessBackend(new LocalBackendSettings(root, distributions(), LocalBackendSettings.currentJava(), "127.0.0.1",
                 "http://127.0.0.1:1", new ClusterTokens("test-secret-of-enough-length")::issue, Duration.ofSeconds(10), null, null, null,
-                classDataArchives), Clock.systemUTC());
+                classDataArchives, List.of("-XX:TieredStopAtLevel=1")), Clock.systemUTC());
     }
 
     static FlinkDistributions distributions() {

@@ -114,7 +114,8 @@ class LocalProcessBackendTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> sink.of("local-test-jm-1").contains("PodReady local-test-jm-1"));
         String commandLine = ProcessHandle.of(backend.pid(CLUSTER, "local-test-jm-1").orElseThrow()).orElseThrow().info()
                 .commandLine().orElseThrow();
-        assertThat(commandLine).contains("-XX:SharedArchiveFile=" + archiveIn(archives).orElseThrow());
+        assertThat(commandLine).contains("-XX:SharedArchiveFile=" + archiveIn(archives).orElseThrow())
+                .as("the configured JVM options").contains(" -XX:TieredStopAtLevel=1 ");
         assertThat(sink.of("local-test-jm-0")).as("the first JobManager serves on").containsExactly("PodCreated local-test-jm-0",
                 "PodReady local-test-jm-0");
     }
