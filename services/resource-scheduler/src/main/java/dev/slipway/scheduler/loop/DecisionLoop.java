@@ -1,21 +1,14 @@
 package dev.slipway.scheduler.loop;
 
-import dev.slipway.contracts.CloudEventHeaders;
-import dev.slipway.contracts.EventSources;
 import dev.slipway.contracts.Topics;
-import dev.slipway.contracts.decisions.Decision;
-import dev.slipway.messaging.EventRecords;
 import dev.slipway.messaging.KafkaClientProperties;
 import dev.slipway.messaging.KafkaTracing;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,7 +33,7 @@ import org.jboss.logging.Logger;
  * publishing ({@link PartitionRebuilder}). Every {@code snapshotEvery} events of a partition, the states of the clusters
  * that changed are written to {@code slipway.scheduler-snapshots.v1} ({@link SnapshotStore}).
  */
-public final class DecisionLoop implements AutoCloseable {
+public final class DecisionLoop implements DeciderLoop, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(DecisionLoop.class);
     private static final Duration POLL = Duration.ofMillis(100);
@@ -48,14 +41,13 @@ public final class DecisionLoop implements AutoCloseable {
 
     private final String group;
     private final String instanceId;
-    private final int snapshotEvery;
     private final KafkaConsumer<String, byte[]> consumer;
     private final DeliveryStrategy delivery;
     private final Batcher batcher;
     private final PartitionStates states = new PartitionStates();
     private final PartitionRebuilder rebuilder;
     private final OwnedClusters owned = new OwnedClusters();
-    private final KafkaTracing tracing;
+    private final BatchDecider decider;
     private final AtomicLong decisionsPublished = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong lastRebuildReplayed = new AtomicLong();
@@ -71,8 +63,7 @@ public final class DecisionLoop implements AutoCloseable {
             KafkaTracing tracing) {
         this.group = group;
         this.instanceId = instanceId;
-        this.snapshotEvery = snapshotEvery;
-        this.tracing = tracing;
+        this.decider = new BatchDecider(states, tracing, snapshotEvery);
         this.consumer = new KafkaConsumer<>(consumerProperties(bootstrapServers), new StringDeserializer(), new ByteArrayDeserializer());
         SnapshotStore snapshots = new SnapshotStore(group);
         this.delivery = DeliveryStrategy.of(delivery, bootstrapServers, instanceId, consumer, snapshots);
@@ -88,24 +79,29 @@ public final class DecisionLoop implements AutoCloseable {
         return this;
     }
 
+    @Override
     public boolean running() {
         return thread.isAlive();
     }
 
     /** Clusters this instance decides for now (those with a spec, not deleted). */
+    @Override
     public Set<String> ownedClusters() {
         return owned.owned();
     }
 
     /** Owned clusters with a timeout or back-off due at {@code now}: the only ones a tick can change. */
+    @Override
     public Set<String> clustersDueAt(Instant now) {
         return owned.dueAt(now);
     }
 
+    @Override
     public long decisionsPublished() {
         return decisionsPublished.get();
     }
 
+    @Override
     public long deadLettered() {
         return deadLettered.get();
     }
@@ -153,36 +149,13 @@ public final class DecisionLoop implements AutoCloseable {
 
     /** Decides for a batch, then publishes its output and commits its offsets; on failure re-reads from the committed ones. */
     private void process(List<ConsumerRecord<String, byte[]>> records) {
-        List<ProducerRecord<String, byte[]>> output = new ArrayList<>();
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        long published = 0;
-        long dead = 0;
-        for (ConsumerRecord<String, byte[]> record : records) {
-            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-            // Only records with a traceparent get spans (ticks carry none): the hot path stays as it was.
-            try (KafkaTracing.Processing span = tracing.process(record, "slipway.resources.v1 process")) {
-                Optional<List<Decision>> decisions = states.apply(partition, record);
-                if (decisions.isEmpty()) {
-                    output.add(EventRecords.deadLetter(record, PartitionStates.deadLetterReason(record)));
-                    dead++;
-                } else {
-                    String traceparent = EventRecords.text(record.headers(), CloudEventHeaders.TRACEPARENT);
-                    for (Decision decision : decisions.get()) {
-                        // Each decision's traceparent is its own PRODUCER span, a child of this record's.
-                        output.add(tracing.traced(EventRecords.toRecord(decision, EventSources.RESOURCE_SCHEDULER, traceparent),
-                                traceparent));
-                    }
-                    published += decisions.get().size();
-                }
-            }
-            offsets.put(partition, new OffsetAndMetadata(record.offset() + 1));
-        }
-        offsets.forEach((partition, next) -> states.snapshotIfDue(partition, next.offset(), snapshotEvery)
-                .ifPresent(snapshot -> delivery.snapshot(snapshot, output)));
-        boolean done = output.isEmpty() ? delivery.commitOnly(offsets) : delivery.publish(output, offsets);
+        BatchDecider.Decided decided = decider.decide(records);
+        List<ProducerRecord<String, byte[]>> output = decided.output();
+        decided.snapshots().forEach(snapshot -> delivery.snapshot(snapshot, output));
+        boolean done = output.isEmpty() ? delivery.commitOnly(decided.offsets()) : delivery.publish(output, decided.offsets());
         if (done) {
-            decisionsPublished.addAndGet(published);
-            deadLettered.addAndGet(dead);
+            decisionsPublished.addAndGet(decided.published());
+            deadLettered.addAndGet(decided.deadLettered());
             owned.update(states.takeTouched());
         } else {
             states.dropTouched();
