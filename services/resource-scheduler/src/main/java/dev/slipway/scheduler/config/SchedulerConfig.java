@@ -37,19 +37,6 @@ public interface SchedulerConfig {
     @WithDefault("AT_LEAST_ONCE")
     Delivery delivery();
 
-    /**
-     * CLIENT: the hand-written decision loop on the plain Kafka client ({@code DecisionLoop}); CHANNEL: the same decisions
-     * through SmallRye Reactive Messaging ({@code ChannelDecisionLoop}, AT_LEAST_ONCE only, also needs
-     * {@code mp.messaging.incoming.resources.enabled=true}), kept to measure the two against each other.
-     */
-    @WithDefault("CLIENT")
-    DecisionLoopKind decisionLoop();
-
-    enum DecisionLoopKind {
-        CLIENT,
-        CHANNEL
-    }
-
     /** Events of a partition between two snapshots of its changed clusters. */
     @WithDefault("10000")
     int snapshotEveryEvents();

@@ -1,6 +1,6 @@
 package dev.slipway.scheduler.health;
 
-import dev.slipway.scheduler.loop.DeciderLoop;
+import dev.slipway.scheduler.loop.DecisionLoop;
 import dev.slipway.scheduler.messaging.ResourceView;
 import dev.slipway.scheduler.messaging.SchedulerRuntime;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +24,7 @@ public class SchedulerLiveness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        DeciderLoop loop = runtime.loop();
+        DecisionLoop loop = runtime.loop();
         ResourceView view = runtime.view();
         boolean started = loop != null && view != null;
         // Before the start the startup probe waits; after it, every worker must still run.

@@ -1,6 +1,6 @@
 package dev.slipway.scheduler.health;
 
-import dev.slipway.scheduler.loop.DeciderLoop;
+import dev.slipway.scheduler.loop.DecisionLoop;
 import dev.slipway.scheduler.messaging.ResourceView;
 import dev.slipway.scheduler.messaging.SchedulerRuntime;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,7 +22,7 @@ public class SchedulerReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        DeciderLoop loop = runtime.loop();
+        DecisionLoop loop = runtime.loop();
         ResourceView view = runtime.view();
         boolean up = loop != null && loop.running() && view != null && view.running() && runtime.credentials().loaded()
                 && runtime.credentials().running();

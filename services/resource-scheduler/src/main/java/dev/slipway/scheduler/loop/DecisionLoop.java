@@ -33,7 +33,7 @@ import org.jboss.logging.Logger;
  * publishing ({@link PartitionRebuilder}). Every {@code snapshotEvery} events of a partition, the states of the clusters
  * that changed are written to {@code slipway.scheduler-snapshots.v1} ({@link SnapshotStore}).
  */
-public final class DecisionLoop implements DeciderLoop, AutoCloseable {
+public final class DecisionLoop implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(DecisionLoop.class);
     private static final Duration POLL = Duration.ofMillis(100);
@@ -79,29 +79,24 @@ public final class DecisionLoop implements DeciderLoop, AutoCloseable {
         return this;
     }
 
-    @Override
     public boolean running() {
         return thread.isAlive();
     }
 
     /** Clusters this instance decides for now (those with a spec, not deleted). */
-    @Override
     public Set<String> ownedClusters() {
         return owned.owned();
     }
 
     /** Owned clusters with a timeout or back-off due at {@code now}: the only ones a tick can change. */
-    @Override
     public Set<String> clustersDueAt(Instant now) {
         return owned.dueAt(now);
     }
 
-    @Override
     public long decisionsPublished() {
         return decisionsPublished.get();
     }
 
-    @Override
     public long deadLettered() {
         return deadLettered.get();
     }

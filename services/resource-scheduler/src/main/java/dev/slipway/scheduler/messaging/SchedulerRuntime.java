@@ -4,12 +4,8 @@ import dev.slipway.messaging.CredentialTable;
 import dev.slipway.messaging.KafkaTracing;
 import dev.slipway.messaging.TopicSetup;
 import dev.slipway.scheduler.config.SchedulerConfig;
-import dev.slipway.scheduler.loop.Delivery;
-import dev.slipway.scheduler.loop.ChannelDecisionLoop;
-import dev.slipway.scheduler.loop.DeciderLoop;
 import dev.slipway.scheduler.loop.DecisionLoop;
 import io.quarkus.runtime.ShutdownEvent;
-import io.smallrye.common.annotation.Identifier;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -29,17 +25,13 @@ public class SchedulerRuntime {
     private final KafkaTracing tracing;
     private final CredentialTable credentials;
     private final ResourceEventPublisher publisher;
-    private final ChannelDecisionLoop channelLoop;
-    private DecisionLoop clientLoop;
-    private DeciderLoop loop;
+    private DecisionLoop loop;
     private TickEmitter ticks;
     private ResourceView view;
 
     public SchedulerRuntime(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, SchedulerConfig config,
-            KafkaTracing tracing, ResourceEventPublisher publisher,
-            @Identifier(ChannelDecisionLoop.REBALANCE_LISTENER) ChannelDecisionLoop channelLoop) {
+            KafkaTracing tracing, ResourceEventPublisher publisher) {
         this.bootstrapServers = bootstrapServers;
-        this.channelLoop = channelLoop;
         this.publisher = publisher;
         this.tracing = tracing;
         this.config = config;
@@ -51,17 +43,8 @@ public class SchedulerRuntime {
         String instance = config.instanceId().orElse(UUID.randomUUID().toString().substring(0, 8));
         credentials.start();
         view = new ResourceView(bootstrapServers, config.decisionsKept()).start();
-        if (config.decisionLoop() == SchedulerConfig.DecisionLoopKind.CHANNEL) {
-            if (config.delivery() != Delivery.AT_LEAST_ONCE) {
-                throw new IllegalStateException("slipway.scheduler.decision-loop=CHANNEL delivers AT_LEAST_ONCE only: set"
-                        + " slipway.scheduler.delivery=AT_LEAST_ONCE, or decision-loop=CLIENT");
-            }
-            loop = channelLoop;
-        } else {
-            clientLoop = new DecisionLoop(bootstrapServers, config.consumerGroup(), instance, config.snapshotEveryEvents(),
-                    config.delivery(), tracing).start();
-            loop = clientLoop;
-        }
+        loop = new DecisionLoop(bootstrapServers, config.consumerGroup(), instance, config.snapshotEveryEvents(),
+                config.delivery(), tracing).start();
         ticks = new TickEmitter(publisher, loop::clustersDueAt, Clock.systemUTC()).start(config.tickInterval());
         LOG.infof("resource-scheduler %s deciding in group %s on %s (%s), ticks every %s", instance, config.consumerGroup(),
                 bootstrapServers, config.delivery(), config.tickInterval());
@@ -71,8 +54,8 @@ public class SchedulerRuntime {
         if (ticks != null) {
             ticks.close();
         }
-        if (clientLoop != null) {
-            clientLoop.close();
+        if (loop != null) {
+            loop.close();
         }
         if (view != null) {
             view.close();
@@ -89,7 +72,7 @@ public class SchedulerRuntime {
         return view;
     }
 
-    public DeciderLoop loop() {
+    public DecisionLoop loop() {
         return loop;
     }
 }
