@@ -23,18 +23,6 @@ public interface IndexerConfig {
     @WithDefault("1s")
     Duration commitInterval();
 
-    /**
-     * CLIENT: logs are read by the hand-written {@code IngestLoop}; CHANNEL: through SmallRye Reactive Messaging
-     * ({@code ChannelLogIngest}, also needs {@code mp.messaging.incoming.logs.enabled=true}), kept to measure the two.
-     */
-    @WithDefault("CLIENT")
-    LogIngest logIngest();
-
-    enum LogIngest {
-        CLIENT,
-        CHANNEL
-    }
-
     /** Partitions of topics created at start (existing topics are left as they are). */
     @WithDefault("4")
     int topicPartitions();

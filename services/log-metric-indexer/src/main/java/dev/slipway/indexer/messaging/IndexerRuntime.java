@@ -21,7 +21,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -91,10 +90,8 @@ public class IndexerRuntime {
             throw new UncheckedIOException("cannot open the indexes under " + config.dataDir(), e);
         }
         logSink = new LogSink(logs, tail, config.logs().retentionCheckInterval(), config.logs().indexThreads());
-        if (config.logIngest() == IndexerConfig.LogIngest.CLIENT) {
-            logLoop = new IngestLoop(bootstrapServers, config.consumerGroup(), Topics.LOGS, logSink, config.commitInterval(),
-                    this::deadLetter).start();
-        }
+        logLoop = new IngestLoop(bootstrapServers, config.consumerGroup(), Topics.LOGS, logSink, config.commitInterval(),
+                this::deadLetter).start();
         metricLoop = new IngestLoop(bootstrapServers, config.consumerGroup(), Topics.METRICS,
                 new MetricSink(metrics, config.metrics().compactionInterval()), config.commitInterval(), this::deadLetter).start();
         relay = new ClusterEventRelay(bootstrapServers, clusterEvents, json).start();
@@ -103,7 +100,6 @@ public class IndexerRuntime {
         refresher.scheduleWithFixedDelay(this::refresh, every, every, TimeUnit.MILLISECONDS);
         LOG.infof("log-metric-indexer reading %s and %s in group %s from %s; indexes under %s", Topics.LOGS, Topics.METRICS,
                 config.consumerGroup(), bootstrapServers, config.dataDir());
-        notifyAll();
     }
 
     /** Stops reading, commits what was indexed (then the offsets) and closes the indexes. */
@@ -113,9 +109,7 @@ public class IndexerRuntime {
         }
         refresher.shutdownNow();
         relay.close();
-        if (logLoop != null) {
-            logLoop.close();
-        }
+        logLoop.close();
         logSink.close();
         metricLoop.close();
         try {
@@ -145,13 +139,13 @@ public class IndexerRuntime {
     }
 
     public boolean healthy() {
-        return refresher != null && (logLoop == null || logLoop.healthy()) && metricLoop.healthy() && relay.running() && credentials.loaded()
+        return refresher != null && logLoop.healthy() && metricLoop.healthy() && relay.running() && credentials.loaded()
                 && credentials.running();
     }
 
     /** False once a started reader (logs, metrics, the relay, the revocations) has ended; true before the start. */
     public boolean workersAlive() {
-        return refresher == null || ((logLoop == null || logLoop.healthy()) && metricLoop.healthy() && relay.running() && credentials.running());
+        return refresher == null || (logLoop.healthy() && metricLoop.healthy() && relay.running() && credentials.running());
     }
 
     /** Each cluster's lowest token generation still valid; not loaded until it has read every revocation. */
@@ -159,20 +153,8 @@ public class IndexerRuntime {
         return credentials;
     }
 
-    /** The log sink for {@link ChannelLogIngest}, once the indexes are open. */
-    synchronized IngestSink awaitChannelLogSink() throws InterruptedException {
-        while (logSink == null || refresher == null) {
-            wait();
-        }
-        return logSink;
-    }
-
-    Duration commitInterval() {
-        return config.commitInterval();
-    }
-
     /** Sends now (the emitter's Uni is lazy): completed once the broker acknowledged the dead letter. */
-    CompletableFuture<Void> deadLetter(ProducerRecord<String, byte[]> record) {
+    private CompletableFuture<Void> deadLetter(ProducerRecord<String, byte[]> record) {
         return deadLetters.sendMessage(KafkaMessages.of(record)).subscribeAsCompletionStage();
     }
 
