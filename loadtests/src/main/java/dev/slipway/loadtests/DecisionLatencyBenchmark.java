@@ -138,6 +138,10 @@ public final class DecisionLatencyBenchmark {
                     for (int i = 0; i < rates.length; i++) {
                         measure(http, tokens, clusters, rates[i], seconds, "run" + i + "at" + rates[i]);
                     }
+                    int topicEvents = Integer.getInteger("bench.topic.events", 0);
+                    if (topicEvents > 0) {
+                        measureFromTopic(broker.bootstrapServers(), clusters, topicEvents);
+                    }
                 } finally {
                     vertx.close().toCompletionStage().toCompletableFuture().join();
                 }
@@ -207,6 +211,49 @@ public final class DecisionLatencyBenchmark {
         System.out.printf("  stages p50/p99: accepted->request sent %s, request sent->decision sent %s, decision sent->readable %s%n",
                 stage(times, times.accepted, times.requestSent), stage(times, times.requestSent, times.decisionSent),
                 stage(times, times.decisionSent, times.decided));
+    }
+
+    /**
+     * -Dbench.topic.events=N: the decision loop fed straight from the topic, without REST. N request events are written
+     * to {@code slipway.resources.v1} as fast as one producer can, round-robin over the clusters, and the run lasts until
+     * the last of their decisions is readable; what it reports is the loop's rate, from the first event written to the
+     * last decision readable, and the service's CPU per event.
+     */
+    private void measureFromTopic(String bootstrap, List<String> clusters, int events) throws InterruptedException {
+        String run = "topic";
+        Run times = new Run(events);
+        runs.put(run, times);
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+        long serviceCpuBefore = serviceCpuNanos();
+        long started = System.nanoTime();
+        long startedMicros = micros(Instant.now());
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < events; i++) {
+                String cluster = clusters.get(i % clusters.size());
+                String requestId = run + "-" + i;
+                producer.send(EventRecords.toRecord(new ResourcesRequested(UUID.randomUUID().toString(), cluster, Instant.now(),
+                        requestId, 1, null), "/loadtests", null));
+            }
+        }
+        double produceSeconds = (System.nanoTime() - started) / 1e9;
+        long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
+        while (times.completed() < events && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        long serviceCpu = serviceCpuNanos() - serviceCpuBefore;
+        long lastDecision = startedMicros;
+        for (int k = 0; k < times.decided.length(); k++) {
+            lastDecision = Math.max(lastDecision, times.decided.get(k));
+        }
+        double seconds = Math.max(1e-3, (lastDecision - startedMicros) / 1e6);
+        long decided = times.completed();
+        System.out.printf("from the topic: %,d request events written in %.1f s (%,.0f/s); %,d decided, the last %.1f s after the"
+                        + " first event: %,.0f decisions/s; service CPU %.0f us/event (%.2f cores)%n",
+                events, produceSeconds, events / produceSeconds, decided, seconds, decided / seconds,
+                serviceCpu / 1e3 / Math.max(1, decided), serviceCpu / 1e9 / seconds);
     }
 
     /** -Dbench.latency.csv=DIR writes each run's requests (accepted, request sent, decision sent, decided; epoch micros). */
