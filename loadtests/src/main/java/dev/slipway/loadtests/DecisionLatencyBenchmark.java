@@ -192,11 +192,7 @@ public final class DecisionLatencyBenchmark {
         }
         writeCsv(run, times);
         long[] latencies = times.between(times.accepted, times.decided);
-        long lastDecision = startedMicros;
-        for (int k = 0; k < times.decided.length(); k++) {
-            lastDecision = Math.max(lastDecision, times.decided.get(k));
-        }
-        double sustained = latencies.length / Math.max(1e-3, (lastDecision - startedMicros) / 1e6);
+        double sustained = latencies.length / Math.max(1e-3, (times.lastDecided(startedMicros) - startedMicros) / 1e6);
         System.out.printf("target %,d req/s: sent %,d in %.1f s (%,.0f req/s), %,d decided, %,d failed; "
                         + "accepted->published p50 %.1f ms, p99 %.1f ms, max %.1f ms; sustained %,.0f decisions/s%n",
                 rate, sent, sendSeconds, sent / sendSeconds, latencies.length, failures.get(),
@@ -244,11 +240,7 @@ public final class DecisionLatencyBenchmark {
             Thread.sleep(100);
         }
         long serviceCpu = serviceCpuNanos() - serviceCpuBefore;
-        long lastDecision = startedMicros;
-        for (int k = 0; k < times.decided.length(); k++) {
-            lastDecision = Math.max(lastDecision, times.decided.get(k));
-        }
-        double seconds = Math.max(1e-3, (lastDecision - startedMicros) / 1e6);
+        double seconds = Math.max(1e-3, (times.lastDecided(startedMicros) - startedMicros) / 1e6);
         long decided = times.completed();
         System.out.printf("from the topic: %,d request events written in %.1f s (%,.0f/s); %,d decided, the last %.1f s after the"
                         + " first event: %,.0f decisions/s; service CPU %.0f us/event (%.2f cores)%n",
@@ -307,6 +299,15 @@ public final class DecisionLatencyBenchmark {
                 }
             }
             return completed;
+        }
+
+        /** When the last decision became readable (epoch micros), and {@code since} if none did after it. */
+        long lastDecided(long since) {
+            long last = since;
+            for (int i = 0; i < decided.length(); i++) {
+                last = Math.max(last, decided.get(i));
+            }
+            return last;
         }
 
         /** Sorted differences of the requests seen at both points. */

@@ -1,5 +1,9 @@
 package dev.slipway.messaging;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -17,5 +21,22 @@ public final class KafkaMessages {
     public static Message<byte[]> of(ProducerRecord<String, byte[]> record) {
         return Message.of(record.value()).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                 .withTopic(record.topic()).withKey(record.key()).withHeaders(record.headers()).build());
+    }
+
+    /**
+     * Sends the record through the channel's emitter (lazily, as the emitter's Uni does); {@code span}, the PRODUCER span
+     * {@link KafkaTracing#startSend} began for it (null for none), ends with the broker's acknowledgement, marked as an
+     * error when the send fails.
+     */
+    public static Uni<Void> send(MutinyEmitter<byte[]> emitter, ProducerRecord<String, byte[]> record, Span span) {
+        Uni<Void> sent = emitter.sendMessage(of(record));
+        if (span == null) {
+            return sent;
+        }
+        return sent.onItem().invoke(() -> span.end()).onFailure().invoke(error -> {
+            span.recordException(error);
+            span.setStatus(StatusCode.ERROR);
+            span.end();
+        });
     }
 }

@@ -17,8 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.Callback;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 
@@ -76,29 +74,6 @@ public final class KafkaTracing {
             span.end();
         }
         return record;
-    }
-
-    /** Sends under a PRODUCER span that ends with the broker's acknowledgement. */
-    public <K, V> void send(Producer<K, V> producer, ProducerRecord<K, V> record, String traceparent, Callback callback) {
-        Span span = startSend(record, traceparent);
-        if (span == null) {
-            producer.send(record, callback);
-            return;
-        }
-        try {
-            producer.send(record, (metadata, error) -> {
-                if (error != null) {
-                    span.recordException(error);
-                    span.setStatus(StatusCode.ERROR);
-                }
-                span.end();
-                callback.onCompletion(metadata, error);
-            });
-        } catch (RuntimeException e) {
-            span.recordException(e);
-            span.end();
-            throw e;
-        }
     }
 
     /**

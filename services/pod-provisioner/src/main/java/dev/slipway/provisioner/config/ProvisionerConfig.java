@@ -3,8 +3,8 @@ package dev.slipway.provisioner.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Configuration of the pod-provisioner (keys documented in README.md). */

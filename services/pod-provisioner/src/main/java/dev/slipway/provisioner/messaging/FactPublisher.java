@@ -6,13 +6,10 @@ import dev.slipway.messaging.EventRecords;
 import dev.slipway.messaging.KafkaMessages;
 import dev.slipway.messaging.KafkaTracing;
 import dev.slipway.provisioning.PodFactSink;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.StatusCode;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
@@ -44,19 +41,7 @@ public class FactPublisher implements PodFactSink {
         ProducerRecord<String, byte[]> record = EventRecords.toRecord(fact, EventSources.POD_PROVISIONER, null);
         // The fact continues the trace of the pod's creation (PodCreated and PodReady carry it), under a PRODUCER span that
         // ends with the broker's acknowledgement.
-        Span span = tracing.startSend(record, traces.of(fact));
-        Message<byte[]> message = KafkaMessages.of(record);
-        emitter.sendMessage(message).subscribe().with(acknowledged -> {
-            if (span != null) {
-                span.end();
-            }
-        }, error -> {
-            if (span != null) {
-                span.recordException(error);
-                span.setStatus(StatusCode.ERROR);
-                span.end();
-            }
-            LOG.errorf(error, "Could not publish %s of %s", fact.getClass().getSimpleName(), fact.podName());
-        });
+        KafkaMessages.send(emitter, record, tracing.startSend(record, traces.of(fact))).subscribe().with(acknowledged -> { },
+                error -> LOG.errorf(error, "Could not publish %s of %s", fact.getClass().getSimpleName(), fact.podName()));
     }
 }

@@ -5,8 +5,6 @@ import dev.slipway.contracts.resources.ResourceEvent;
 import dev.slipway.messaging.EventRecords;
 import dev.slipway.messaging.KafkaMessages;
 import dev.slipway.messaging.KafkaTracing;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.StatusCode;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,27 +35,11 @@ public class ResourceEventPublisher {
      */
     public Uni<Void> publish(ResourceEvent event, String traceparent) {
         ProducerRecord<String, byte[]> record = EventRecords.toRecord(event, EventSources.RESOURCE_SCHEDULER, traceparent);
-        return send(record, tracing.startSend(record, traceparent));
+        return KafkaMessages.send(emitter, record, tracing.startSend(record, traceparent));
     }
 
     /** Publishes without a span: the clock's ticks, which no request waits on, would each start a trace of their own. */
     public Uni<Void> publishUntraced(ResourceEvent event) {
-        return send(EventRecords.toRecord(event, EventSources.RESOURCE_SCHEDULER, null), null);
-    }
-
-    private Uni<Void> send(ProducerRecord<String, byte[]> record, Span span) {
-        return emitter.sendMessage(KafkaMessages.of(record))
-                .onItem().invoke(() -> {
-                    if (span != null) {
-                        span.end();
-                    }
-                })
-                .onFailure().invoke(error -> {
-                    if (span != null) {
-                        span.recordException(error);
-                        span.setStatus(StatusCode.ERROR);
-                        span.end();
-                    }
-                });
+        return KafkaMessages.send(emitter, EventRecords.toRecord(event, EventSources.RESOURCE_SCHEDULER, null), null);
     }
 }
