@@ -36,7 +36,7 @@ public record ClusterSnapshot(
     public static ClusterSnapshot of(ClusterState state) {
         return new ClusterSnapshot(state.clusterId(), state.spec, state.generation, state.deleted, state.now,
                 List.copyOf(state.podsByName()),
-                state.requests.values().stream()
+                state.openRequestsInArrivalOrder().stream()
                         .map(r -> new OpenRequest(r.requestId(), r.count(), r.requestedAt(), r.refused(), r.ended())).toList(),
                 state.gonePods.ids(), state.closedRequests.ids(), state.nextTaskManagerOrdinal, state.nextJobManagerOrdinal,
                 state.consecutiveFailures, state.backoffUntil, state.lastFailure, state.health, state.nextDeadlineMillis,
@@ -52,12 +52,11 @@ public record ClusterSnapshot(
         state.nowMillis = now.toEpochMilli();
         pods.forEach(state::putPod);
         for (OpenRequest open : requests) {
-            RequestRecord request = new RequestRecord(open.requestId(), open.count(), open.requestedAt());
-            request.refuse(open.refused());
+            state.openRequest(open.requestId(), open.count(), open.requestedAt());
+            state.refuse(open.requestId(), open.refused());
             for (int i = 0; i < open.ended(); i++) {
-                request.end();
+                state.endRequest(open.requestId());
             }
-            state.requests.put(open.requestId(), request);
         }
         state.gonePods = BoundedIdSet.of(ClusterState.REMEMBERED_IDS, gonePods);
         state.closedRequests = BoundedIdSet.of(ClusterState.REMEMBERED_IDS, closedRequests);

@@ -5,15 +5,18 @@ import dev.slipway.contracts.cluster.ClusterSpec;
 import dev.slipway.contracts.decisions.ClusterHealth;
 import dev.slipway.contracts.resources.PodRole;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
+import java.util.TreeSet;
 
 /**
  * What the scheduler knows of one cluster, folded from its resource events and its own decisions.
@@ -43,7 +46,28 @@ public final class ClusterState {
     private final Map<String, Integer> servingByRequest = new HashMap<>();
     private int liveTaskManagers;
     private int liveJobManagers;
-    final LinkedHashMap<String, RequestRecord> requests = new LinkedHashMap<>();
+    private int warmTaskManagers;
+    /** Kept as pods change for the same reason as the counts: every TaskManager decision carries it (placement). */
+    private final TreeMap<String, Integer> readyTaskManagersPerNode = new TreeMap<>();
+    /** Live pods not ready yet, by when they were decided: the first start deadline without a walk over every pod. */
+    private final TreeSet<PodRecord> startingPods = new TreeSet<>(
+            Comparator.comparing(PodRecord::decidedAt).thenComparing(PodRecord::name));
+    /** Ready warm pods, by when they became idle: the first idle deadline without a walk over every pod. */
+    private final TreeSet<PodRecord> idleWarmPods = new TreeSet<>(
+            Comparator.comparing(PodRecord::idleSince).thenComparing(PodRecord::name));
+    /**
+     * Open requests by id, in arrival order. Changed only through {@link #openRequest}, {@link #refuse},
+     * {@link #endRequest} and {@link #closeRequest}, which keep the two indexes below in step with them and the pods.
+     */
+    private final LinkedHashMap<String, RequestRecord> requests = new LinkedHashMap<>();
+    private long nextRequestSequence;
+    /**
+     * Open requests with a slot no live pod serves, by arrival (sequence): the only ones serving requests walks. Decisions
+     * follow arrival order, so the index keeps it (replays of histories recorded before it existed must not change).
+     */
+    private final TreeMap<Long, RequestRecord> unservedRequests = new TreeMap<>();
+    /** Open requests with nothing left to serve and no live pod, by arrival: closed at the end of the next reconcile. */
+    private final TreeMap<Long, RequestRecord> finishedRequests = new TreeMap<>();
     BoundedIdSet gonePods = new BoundedIdSet(REMEMBERED_IDS);
     BoundedIdSet closedRequests = new BoundedIdSet(REMEMBERED_IDS);
     int nextTaskManagerOrdinal;
@@ -153,13 +177,37 @@ public final class ClusterState {
         if (!pod.live()) {
             return;
         }
+        if (pod.status() != PodStatus.READY) {
+            changeMembership(startingPods, pod, delta);
+        }
+        if (pod.warm() && pod.status() == PodStatus.READY && pod.idleSince() != null) {
+            changeMembership(idleWarmPods, pod, delta);
+        }
         if (pod.requestId() != null) {
             servingByRequest.merge(pod.requestId(), delta, (was, change) -> was + change == 0 ? null : was + change);
+            RequestRecord request = requests.get(pod.requestId());
+            if (request != null) {
+                index(request);
+            }
         }
         if (pod.taskManager()) {
             liveTaskManagers += delta;
+            if (pod.requestId() == null) {
+                warmTaskManagers += delta;
+            }
+            if (pod.status() == PodStatus.READY && pod.nodeName() != null) {
+                readyTaskManagersPerNode.merge(pod.nodeName(), delta, (was, change) -> was + change == 0 ? null : was + change);
+            }
         } else if (pod.role() == PodRole.JOB_MANAGER) {
             liveJobManagers += delta;
+        }
+    }
+
+    private static void changeMembership(TreeSet<PodRecord> set, PodRecord pod, int delta) {
+        if (delta > 0) {
+            set.add(pod);
+        } else {
+            set.remove(pod);
         }
     }
 
@@ -172,19 +220,87 @@ public final class ClusterState {
         return List.copyOf(requests.values());
     }
 
+    boolean isOpen(String requestId) {
+        return requests.containsKey(requestId);
+    }
+
+    /** Opens a request (after every request open now, in arrival order). */
+    void openRequest(String requestId, int count, Instant requestedAt) {
+        RequestRecord request = new RequestRecord(requestId, count, requestedAt, nextRequestSequence++);
+        requests.put(requestId, request);
+        index(request);
+    }
+
+    /** Open requests in arrival order, as a copy (the caller may close them as it goes). */
+    List<RequestRecord> openRequestsInArrivalOrder() {
+        return new ArrayList<>(requests.values());
+    }
+
+    /** Open requests with a slot no live pod serves, in arrival order, as a copy (serving them changes the index). */
+    List<RequestRecord> unservedRequests() {
+        return unservedRequests.isEmpty() ? List.of() : new ArrayList<>(unservedRequests.values());
+    }
+
+    /** Open requests with nothing left to serve and no live pod, in arrival order, as a copy. */
+    List<RequestRecord> finishedRequests() {
+        return finishedRequests.isEmpty() ? List.of() : new ArrayList<>(finishedRequests.values());
+    }
+
+    void refuse(String requestId, int slots) {
+        RequestRecord request = requests.get(requestId);
+        if (request != null) {
+            request.refuse(slots);
+            index(request);
+        }
+    }
+
+    void endRequest(String requestId) {
+        RequestRecord request = requests.get(requestId);
+        if (request != null) {
+            request.end();
+            index(request);
+        }
+    }
+
+    /** Closes the request: it is forgotten, and its id is remembered as closed (a late copy of it decides nothing). */
+    void closeRequest(RequestRecord request) {
+        requests.remove(request.requestId());
+        unservedRequests.remove(request.sequence());
+        finishedRequests.remove(request.sequence());
+        closedRequests.add(request.requestId());
+    }
+
+    private void index(RequestRecord request) {
+        int serving = servingByRequest.getOrDefault(request.requestId(), 0);
+        if (request.unserved(serving) > 0) {
+            unservedRequests.put(request.sequence(), request);
+        } else {
+            unservedRequests.remove(request.sequence());
+        }
+        if (request.unserved(0) == 0 && serving == 0) {
+            finishedRequests.put(request.sequence(), request);
+        } else {
+            finishedRequests.remove(request.sequence());
+        }
+    }
+
+    /** When (epoch millis) the first live pod not ready yet was decided; Long.MAX_VALUE if there is none. */
+    long firstStartingDecidedAtMillis() {
+        return startingPods.isEmpty() ? Long.MAX_VALUE : startingPods.first().decidedAt().toEpochMilli();
+    }
+
+    /** When (epoch millis) the longest idle ready warm pod became idle; Long.MAX_VALUE if there is none. */
+    long firstIdleSinceMillis() {
+        return idleWarmPods.isEmpty() ? Long.MAX_VALUE : idleWarmPods.first().idleSince().toEpochMilli();
+    }
+
     /** Live TaskManagers (pending, created or ready; not terminating). */
     public int liveTaskManagers() {
         return liveTaskManagers;
     }
 
     public int warmTaskManagers() {
-        int warm = 0;
-        for (PodRecord pod : pods.values()) {
-            if (pod.warm()) {
-                warm++;
-            }
-        }
-        return warm;
+        return warmTaskManagers;
     }
 
     int liveJobManagers() {
@@ -200,11 +316,9 @@ public final class ClusterState {
         return spec != null && spec.mode() == ClusterMode.ELASTIC;
     }
 
-    /** Ready TaskManagers per node, for spreading. */
-    Map<String, Integer> readyTaskManagersPerNode() {
-        return pods.values().stream()
-                .filter(pod -> pod.taskManager() && pod.status() == PodStatus.READY && pod.nodeName() != null)
-                .collect(Collectors.toMap(PodRecord::nodeName, pod -> 1, Integer::sum, TreeMap::new));
+    /** Live ready TaskManagers per node, for spreading (a read-only view, kept as pods change). */
+    SortedMap<String, Integer> readyTaskManagersPerNode() {
+        return Collections.unmodifiableSortedMap(readyTaskManagersPerNode);
     }
 
     @Override

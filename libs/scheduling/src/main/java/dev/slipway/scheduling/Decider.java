@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -116,13 +115,13 @@ public final class Decider {
         }
         state.deleted = true;
         Map<String, Integer> serving = state.servingByRequest();
-        for (RequestRecord request : new ArrayList<>(state.requests.values())) {
+        for (RequestRecord request : state.openRequestsInArrivalOrder()) {
             int open = request.unserved(serving.getOrDefault(request.requestId(), 0));
             if (open > 0) {
                 out.refuse(request.requestId(), request.count(), open,
                         "cluster " + state.clusterId() + " was deleted; request " + request.requestId() + " cannot be served");
             }
-            close(state, request);
+            state.closeRequest(request);
         }
         for (PodRecord pod : livePods(state)) {
             out.delete(pod, "cluster " + state.clusterId() + " was deleted; removing " + pod.name());
@@ -132,7 +131,7 @@ public final class Decider {
 
     private static boolean requested(ClusterState state, ResourcesRequested requested, Outcome out) {
         String id = requested.requestId();
-        if (state.requests.containsKey(id) || state.closedRequests.contains(id)) {
+        if (state.isOpen(id) || state.closedRequests.contains(id)) {
             return false;
         }
         if (state.spec == null || state.deleted) {
@@ -148,7 +147,7 @@ public final class Decider {
                     + " (change the spec's count, or use ELASTIC mode)");
             return false;
         }
-        state.requests.put(id, new RequestRecord(id, requested.count(), state.now));
+        state.openRequest(id, requested.count(), state.now);
         return true;
     }
 
@@ -255,7 +254,7 @@ public final class Decider {
         if (role == null) {
             return null;
         }
-        String serves = requestId != null && state.requests.containsKey(requestId) ? requestId : null;
+        String serves = requestId != null && state.isOpen(requestId) ? requestId : null;
         PodRecord pod = new PodRecord(name, role, serves, PodStatus.CREATED, state.now, null, null, null);
         keepOrdinalsAbove(state, name, role);
         state.putPod(pod);
@@ -291,10 +290,7 @@ public final class Decider {
      */
     private static void endRequestOf(ClusterState state, PodRecord pod) {
         if (pod.requestId() != null) {
-            RequestRecord request = state.requests.get(pod.requestId());
-            if (request != null) {
-                request.end();
-            }
+            state.endRequest(pod.requestId());
         }
     }
 
@@ -341,18 +337,11 @@ public final class Decider {
      * otherwise an idle pod stays, however long it idles.
      */
     private static void recordDeadlines(ClusterState state) {
-        long start = Long.MAX_VALUE;
-        long idle = Long.MAX_VALUE;
-        long startTimeout = state.spec.failures().startTimeoutSeconds() * 1000;
-        boolean surplus = state.elastic() && surplusWarm(state) > 0;
-        long idleTimeout = surplus ? state.spec.elastic().idleTimeoutSeconds() * 1000 : 0;
-        for (PodRecord pod : state.podsByName()) {
-            if (pod.live() && pod.status() != PodStatus.READY) {
-                start = Math.min(start, pod.decidedAt().toEpochMilli() + startTimeout);
-            } else if (surplus && pod.warm() && pod.idleSince() != null) {
-                idle = Math.min(idle, pod.idleSince().toEpochMilli() + idleTimeout);
-            }
-        }
+        long firstStarting = state.firstStartingDecidedAtMillis();
+        long start = firstStarting == Long.MAX_VALUE ? Long.MAX_VALUE
+                : firstStarting + state.spec.failures().startTimeoutSeconds() * 1000;
+        long firstIdle = state.elastic() && surplusWarm(state) > 0 ? state.firstIdleSinceMillis() : Long.MAX_VALUE;
+        long idle = firstIdle == Long.MAX_VALUE ? Long.MAX_VALUE : firstIdle + state.spec.elastic().idleTimeoutSeconds() * 1000;
         long backoff = state.backingOff() ? state.backoffUntil.toEpochMilli() : Long.MAX_VALUE;
         state.nextStartDeadlineMillis = start;
         state.nextDeadlineMillis = Math.min(start, Math.min(idle, backoff));
@@ -398,7 +387,7 @@ public final class Decider {
         int limit = state.spec.taskManagerLimit();
         // Provisioning for one request changes no other request's count, so one count up front serves the loop.
         Map<String, Integer> serving = state.servingByRequest();
-        for (RequestRecord request : state.requests.values()) {
+        for (RequestRecord request : state.unservedRequests()) {
             int needed = request.unserved(serving.getOrDefault(request.requestId(), 0));
             if (needed == 0) {
                 continue;
@@ -491,20 +480,9 @@ public final class Decider {
     }
 
     private static void closeFinishedRequests(ClusterState state) {
-        Map<String, Integer> serving = state.servingByRequest();
-        Iterator<RequestRecord> requests = state.requests.values().iterator();
-        while (requests.hasNext()) {
-            RequestRecord request = requests.next();
-            if (request.unserved(0) == 0 && !serving.containsKey(request.requestId())) {
-                requests.remove();
-                state.closedRequests.add(request.requestId());
-            }
+        for (RequestRecord request : state.finishedRequests()) {
+            state.closeRequest(request);
         }
-    }
-
-    private static void close(ClusterState state, RequestRecord request) {
-        state.requests.remove(request.requestId());
-        state.closedRequests.add(request.requestId());
     }
 
     private static String limitText(ClusterSpec spec) {

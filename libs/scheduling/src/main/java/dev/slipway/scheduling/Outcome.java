@@ -55,10 +55,7 @@ final class Outcome {
 
     void refuse(String requestId, int requested, int refused, String reason) {
         add(new RequestRefused(nextId(), state.clusterId(), state.now, cause.eventId(), reason, requestId, requested, refused));
-        RequestRecord request = state.requests.get(requestId);
-        if (request != null) {
-            request.refuse(refused);
-        }
+        state.refuse(requestId, refused);
     }
 
     void health(ClusterHealth health, String reason) {

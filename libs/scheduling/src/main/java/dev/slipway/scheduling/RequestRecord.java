@@ -12,13 +12,16 @@ public final class RequestRecord {
     private final String requestId;
     private final int count;
     private final Instant requestedAt;
+    /** Its place in the cluster's arrival order (the state's indexes are sorted by it). */
+    private final long sequence;
     private int refused;
     private int ended;
 
-    RequestRecord(String requestId, int count, Instant requestedAt) {
+    RequestRecord(String requestId, int count, Instant requestedAt, long sequence) {
         this.requestId = requestId;
         this.count = count;
         this.requestedAt = requestedAt;
+        this.sequence = sequence;
     }
 
     public String requestId() {
@@ -33,6 +36,10 @@ public final class RequestRecord {
         return requestedAt;
     }
 
+    long sequence() {
+        return sequence;
+    }
+
     public int refused() {
         return refused;
     }
@@ -41,10 +48,12 @@ public final class RequestRecord {
         return ended;
     }
 
+    /** Only through {@link ClusterState#refuse}, which keeps its indexes in step. */
     void refuse(int n) {
         refused += n;
     }
 
+    /** Only through {@link ClusterState#endRequest}, which keeps its indexes in step. */
     void end() {
         ended++;
     }

@@ -8,16 +8,20 @@ import dev.slipway.scheduling.replay.Simulator;
 import dev.slipway.scheduling.replay.TraceGenerator;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The counts a cluster's state keeps as its pods change (live pods per request, live TaskManagers and JobManagers) equal
- * the counts taken from its pods, after every event of generated traces, under varied policies, and in a restored copy.
+ * The counts and indexes a cluster's state keeps as its pods and requests change (live pods per request, live, warm and
+ * ready-per-node TaskManagers, live JobManagers, the first start and idle deadlines, the requests with a slot to serve and
+ * those with nothing left) equal what a walk over its pods and requests gives, after every event of generated traces,
+ * under varied policies, and in a restored copy.
  */
 class ClusterStateCountsTest {
 
@@ -52,6 +56,10 @@ class ClusterStateCountsTest {
         Map<String, Integer> serving = new HashMap<>();
         int taskManagers = 0;
         int jobManagers = 0;
+        int warm = 0;
+        Map<String, Integer> readyPerNode = new TreeMap<>();
+        long firstStarting = Long.MAX_VALUE;
+        long firstIdle = Long.MAX_VALUE;
         for (PodRecord pod : state.pods()) {
             if (!pod.live()) {
                 continue;
@@ -59,14 +67,37 @@ class ClusterStateCountsTest {
             if (pod.requestId() != null) {
                 serving.merge(pod.requestId(), 1, Integer::sum);
             }
+            if (pod.status() != PodStatus.READY) {
+                firstStarting = Math.min(firstStarting, pod.decidedAt().toEpochMilli());
+            } else if (pod.warm() && pod.idleSince() != null) {
+                firstIdle = Math.min(firstIdle, pod.idleSince().toEpochMilli());
+            }
             if (pod.taskManager()) {
                 taskManagers++;
+                warm += pod.warm() ? 1 : 0;
+                if (pod.status() == PodStatus.READY && pod.nodeName() != null) {
+                    readyPerNode.merge(pod.nodeName(), 1, Integer::sum);
+                }
             } else if (pod.role() == PodRole.JOB_MANAGER) {
                 jobManagers++;
             }
         }
-        assertThat(state.servingByRequest()).as("serving per request of %s %s", state.clusterId(), when).isEqualTo(serving);
-        assertThat(state.liveTaskManagers()).as("live TaskManagers of %s %s", state.clusterId(), when).isEqualTo(taskManagers);
-        assertThat(state.liveJobManagers()).as("live JobManagers of %s %s", state.clusterId(), when).isEqualTo(jobManagers);
+        String cluster = state.clusterId();
+        assertThat(state.servingByRequest()).as("serving per request of %s %s", cluster, when).isEqualTo(serving);
+        assertThat(state.liveTaskManagers()).as("live TaskManagers of %s %s", cluster, when).isEqualTo(taskManagers);
+        assertThat(state.liveJobManagers()).as("live JobManagers of %s %s", cluster, when).isEqualTo(jobManagers);
+        assertThat(state.warmTaskManagers()).as("warm TaskManagers of %s %s", cluster, when).isEqualTo(warm);
+        assertThat(state.readyTaskManagersPerNode()).as("ready TaskManagers per node of %s %s", cluster, when)
+                .containsExactlyEntriesOf(readyPerNode);
+        assertThat(state.firstStartingDecidedAtMillis()).as("first pod starting in %s %s", cluster, when).isEqualTo(firstStarting);
+        assertThat(state.firstIdleSinceMillis()).as("first idle warm pod of %s %s", cluster, when).isEqualTo(firstIdle);
+        // The request indexes: what a walk over every open request, in arrival order, would select.
+        List<RequestRecord> open = state.openRequestsInArrivalOrder();
+        assertThat(state.unservedRequests()).as("requests with a slot to serve in %s %s", cluster, when)
+                .containsExactlyElementsOf(open.stream()
+                        .filter(request -> request.unserved(serving.getOrDefault(request.requestId(), 0)) > 0).toList());
+        assertThat(state.finishedRequests()).as("requests with nothing left in %s %s", cluster, when)
+                .containsExactlyElementsOf(open.stream()
+                        .filter(request -> request.unserved(0) == 0 && !serving.containsKey(request.requestId())).toList());
     }
 }
