@@ -34,14 +34,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * A fleet on one machine: two resource-schedulers and two pod-provisioners on the SIMULATED backend (pods cost no process),
  * clusters created as job-submission would, and their JobManagers played by the fleet driver (loadtests/fleet-driver: the
  * platform's real resource manager driver, thousands per JVM) in a process of its own. {@link #run} kills one scheduler
- * (started again at once) and one provisioner (left dead: the other takes over) with {@code kill -9} while the fleet runs;
- * {@link FleetAudit} then checks that nothing was lost. Used by {@code FleetTest} (small, in the build) and {@code FleetBenchmark} (large, in loadtests/).
+ * (started again at once) and one provisioner (left dead: the other takes over) with {@code kill -9} while the fleet runs,
+ * and stops the broker for a few seconds; {@link FleetAudit} then checks that nothing was lost. Used by {@code FleetTest} (small, in the build) and {@code FleetBenchmark} (large, in loadtests/).
  */
 public final class FleetPlatform implements AutoCloseable {
 
     static final String SECRET = "fleet-secret-of-enough-length";
     static final String OPERATOR = "fleet-operator-token-0123456789";
     private static final int PARTITIONS = 8;
+    private static final Duration BROKER_DOWN = Duration.ofSeconds(3);
 
     /** What a run did: the fleet driver's final line, and the audit. */
     public record Outcome(String driverResult, FleetAudit.Result audit) {
@@ -80,8 +81,8 @@ public final class FleetPlatform implements AutoCloseable {
 
     /**
      * Creates {@code clusters} ELASTIC clusters, runs the fleet for {@code seconds} (a tenth of the JobManagers restart at a
-     * fifth of it; scheduler 0 is killed at 35 % and started again, provisioner 0 is killed at 60 %), deletes a tenth of the
-     * clusters, and audits once everything settled.
+     * fifth of it; scheduler 0 is killed at 35 % and started again, provisioner 0 is killed at 60 %, the broker is stopped at
+     * 80 % and started again 3 s later), deletes a tenth of the clusters, and audits once everything settled.
      */
     public Outcome run(int clusters, int seconds) throws Exception {
         List<String> ids = createClusters(clusters);
@@ -104,6 +105,14 @@ public final class FleetPlatform implements AutoCloseable {
         provisioners[0].kill();
         // Not started again: the other provisioner takes its partitions over, and their pods with the shared directory.
         System.out.printf("fleet: kill -9 pod-provisioner 0 at %.0f s%n", (System.nanoTime() - start) / 1e9);
+        sleepUntil(start, seconds * 0.8);
+        // The broker goes away and comes back on the same ports with its data, as a broker pod restarting: every client
+        // of every service must find it again, and whatever was asked meanwhile must still be answered.
+        broker.stop();
+        System.out.printf("fleet: broker stopped at %.0f s%n", (System.nanoTime() - start) / 1e9);
+        Thread.sleep(BROKER_DOWN.toMillis());
+        broker.start();
+        System.out.printf("fleet: broker started again at %.0f s%n", (System.nanoTime() - start) / 1e9);
 
         int exit = driver.waitFor();
         driverOutput.join(10_000);

@@ -7,14 +7,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A small fleet with everything but Flink's TaskManagers real: two schedulers and two provisioners (SIMULATED pods), fifty
- * JobManagers running the platform's own resource manager driver, a tenth of them restarting at once, and one scheduler
- * (started again) and one provisioner (left dead) killed with kill -9 while it runs. Nothing may be lost (FleetBenchmark
- * runs the same at fleet size).
+ * JobManagers running the platform's own resource manager driver, a tenth of them restarting at once, one scheduler
+ * (started again) and one provisioner (left dead) killed with kill -9 while it runs, and the broker stopped for 3 s and
+ * started again. Nothing may be lost (FleetBenchmark runs the same at fleet size).
  */
 class FleetTest {
 
     @Test
-    void underRestartsAndKillsEveryRequestIsAnsweredAndNoPodIsOrphanedOrLeftBehind() throws Exception {
+    void underRestartsKillsAndABrokerRestartEveryRequestIsAnsweredAndNoPodIsOrphanedOrLeftBehind() throws Exception {
         Path work = Path.of(System.getProperty("slipway.e2e.work", "target/e2e")).resolve("fleet");
         try (FleetPlatform fleet = new FleetPlatform(work, work.resolve("pods"))) {
             FleetPlatform.Outcome outcome = fleet.run(50, 24);

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 /**
  * The fleet at size: two resource-schedulers and two pod-provisioners on the SIMULATED backend, thousands of clusters whose
  * JobManagers are the fleet driver's (the platform's real resource manager driver), demand in bursts with a tenth of the
- * JobManagers restarting at once, and {@code kill -9} of one scheduler and one provisioner while it runs
+ * JobManagers restarting at once, {@code kill -9} of one scheduler and one provisioner while it runs, and a broker restart
  * ({@link FleetPlatform}). Prints the driver's figures and the audit: every request answered, no orphan, nothing left of
  * deleted clusters, replays reproducing the published decisions.
  *

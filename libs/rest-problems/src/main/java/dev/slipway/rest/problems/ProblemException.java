@@ -53,6 +53,14 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(429, Problem.BLANK, title, detail, List.of(), retryAfter);
     }
 
+    /**
+     * 503: something the service depends on (the broker, the database) did not take the request now; the answer's
+     * {@code Retry-After} says when to ask again, and the detail what was or was not recorded.
+     */
+    public static ProblemException unavailable(String title, String detail, Duration retryAfter) {
+        return new ProblemException(503, Problem.BLANK, title, detail, List.of(), retryAfter);
+    }
+
     /** For the {@code Retry-After} header, when there is one. */
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);

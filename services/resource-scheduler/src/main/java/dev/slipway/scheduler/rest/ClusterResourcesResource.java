@@ -6,6 +6,7 @@ import dev.slipway.contracts.cluster.ProcessSize;
 import dev.slipway.contracts.decisions.Decision;
 import dev.slipway.contracts.resources.ResourcesReleased;
 import dev.slipway.contracts.resources.ResourcesRequested;
+import dev.slipway.messaging.KafkaMessages;
 import dev.slipway.rest.access.ClusterIdCheck;
 import dev.slipway.rest.problems.Problem;
 import dev.slipway.rest.problems.ProblemException;
@@ -38,6 +39,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -55,6 +57,9 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 @Path("/api/v1/clusters/{clusterId}")
 @Produces(MediaType.APPLICATION_JSON)
 public class ClusterResourcesResource {
+
+    /** A broker restarting is back within seconds; a caller that retries sooner only adds to the backlog. */
+    private static final Duration RETRY_AFTER_BROKER = Duration.ofSeconds(2);
 
     private final ClusterTokenCheck tokens;
     private final ResourceEventPublisher publisher;
@@ -98,6 +103,7 @@ public class ClusterResourcesResource {
         ResourcesRequested event = new ResourcesRequested(eventId, clusterId, clock.instant(), body.requestId(), body.count(),
                 body.taskManager());
         return publisher.publish(event, traceparent)
+                .onFailure(KafkaMessages::notTaken).transform(failure -> notTaken("request " + body.requestId(), failure))
                 .map(ack -> Response.accepted(new Accepted(clusterId, eventId, body.requestId())).build());
     }
 
@@ -129,7 +135,18 @@ public class ClusterResourcesResource {
         String eventId = Events.deterministicId(clusterId, "released", body.podName());
         ResourcesReleased event = new ResourcesReleased(eventId, clusterId, clock.instant(), body.podName(), body.reason());
         return publisher.publish(event, traceparent)
+                .onFailure(KafkaMessages::notTaken).transform(failure -> notTaken("release of " + body.podName(), failure))
                 .map(ack -> Response.accepted(new Accepted(clusterId, eventId, null)).build());
+    }
+
+    /**
+     * The broker did not acknowledge the event (it is down, or has no leader for the partition): a 503 the caller retries
+     * after a while, not a 500. Sending the same request again is safe: request ids and pod names make it the same event.
+     */
+    private static ProblemException notTaken(String what, Throwable failure) {
+        return ProblemException.unavailable("Event log unavailable", "the " + what + " was not recorded: Kafka did not"
+                + " acknowledge it (" + failure.getMessage() + "); nothing is decided until it is; send it again (the same"
+                + " request is answered once)", RETRY_AFTER_BROKER);
     }
 
     @GET

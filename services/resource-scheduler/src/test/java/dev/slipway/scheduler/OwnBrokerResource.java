@@ -1,0 +1,28 @@
+package dev.slipway.scheduler;
+
+import dev.slipway.testkit.EmbeddedKafkaBroker;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.Map;
+
+/** A broker of the test class's own, which the test may stop and start again (the shared one serves every other class). */
+public final class OwnBrokerResource implements QuarkusTestResourceLifecycleManager {
+
+    private static EmbeddedKafkaBroker broker;
+
+    static EmbeddedKafkaBroker broker() {
+        return broker;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        broker = EmbeddedKafkaBroker.onRandomPorts().start();
+        return Map.of("kafka.bootstrap.servers", broker.bootstrapServers());
+    }
+
+    @Override
+    public void stop() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+}
