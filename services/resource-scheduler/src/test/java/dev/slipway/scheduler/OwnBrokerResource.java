@@ -19,6 +19,12 @@ public final class OwnBrokerResource implements QuarkusTestResourceLifecycleMana
         return Map.of("kafka.bootstrap.servers", broker.bootstrapServers());
     }
 
+    /** After the shared resources, whose settings these replace for this class. */
+    @Override
+    public int order() {
+        return 100;
+    }
+
     @Override
     public void stop() {
         if (broker != null) {

@@ -35,6 +35,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
+        return response(e);
+    }
+
+    /** The answer to a ProblemException, for a service's own mappers too: problem+json, with its headers. */
+    public static Response response(ProblemException e) {
         Response response = respond(e.problem());
         if (e.problem().status() == 401) {
             return Response.fromResponse(response).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();

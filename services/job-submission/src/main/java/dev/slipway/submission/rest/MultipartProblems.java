@@ -10,8 +10,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * A multipart body the server cannot parse (parts that do not match the boundary its header names, a body cut short) is the
- * client's fault: a 400 saying so, not the 500 the multipart parser's IOException was. Any other I/O failure of a request
- * is the service's: a 500 as problem+json, its cause logged here and not shown.
+ * client's fault: a 400 saying so, not the 500 the multipart parser's IOException was. A dependency that refuses the
+ * connection is a 503 ({@link UnreachableDependencyProblems}); any other I/O failure of a request is the service's: a 500
+ * as problem+json, its cause logged here and not shown.
  */
 public class MultipartProblems {
 
