@@ -37,7 +37,7 @@ class JobSubmissionTest {
     private static final Duration WAIT = Duration.ofSeconds(120);
 
     private static Platform platform;
-    private static ServiceProcess submission;
+    private static SubmissionPlatform submission;
     private static String cluster;
     private static FlinkRest flink;
 
@@ -45,7 +45,7 @@ class JobSubmissionTest {
     static void start() throws Exception {
         SubmissionPlatform shared = SubmissionPlatform.shared();
         platform = shared.platform;
-        submission = shared.submission;
+        submission = shared;
         cluster = api().contentType("application/json").body("""
                 {"name":"e2e-jobs","mode":"ELASTIC","jobManager":{"cpu":0.5,"memoryMb":1024},
                  "taskManager":{"cpu":0.5,"memoryMb":1024},"slotsPerTaskManager":2,
@@ -67,7 +67,7 @@ class JobSubmissionTest {
     }
 
     private static RequestSpecification api() {
-        return given().baseUri(submission.url()).header("Authorization", TOKEN).accept("application/json");
+        return given().baseUri(submission.submission().url()).header("Authorization", TOKEN).accept("application/json");
     }
 
     private static JsonPath job(String id) {
@@ -169,6 +169,35 @@ class JobSubmissionTest {
                 .hasSameBinaryContentAs(jar);
     }
 
+
+    @Test
+    void aStopUnderWayWhenJobSubmissionIsKilledEndsWithItsSavepointAndTheJobRestartsFromIt() throws Exception {
+        String id = api().multiPart("jar", platform.exampleJobsJar().toFile(), "application/java-archive")
+                .multiPart("clusterId", cluster)
+                .multiPart("entryClass", STEADY_STREAM)
+                .multiPart("parallelism", "1")
+                .multiPart("args", "--rate").multiPart("args", "100")
+                .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+        String first = awaitJob(id, "RUNNING").getString("flinkJobId");
+        awaitTasksRunning(flink, first);
+
+        // kill -9 right after the stop is taken: the savepoint may be untriggered, triggered and unrecorded, or under way.
+        api().post("/api/v1/jobs/{id}/stop", id).then().statusCode(202);
+        submission.killAndRestartSubmission();
+
+        JsonPath stopped = awaitJob(id, "FINISHED");
+        String savepoint = stopped.getString("latestSavepoint");
+        assertThat(stopped.getList("savepoints.kind", String.class)).containsExactly("STOP");
+        assertThat(Path.of(URI.create(savepoint))).isDirectory();
+        assertThat(flink.jobState(first)).isEqualTo("FINISHED");
+
+        api().post("/api/v1/jobs/{id}/restart", id).then().statusCode(202);
+        String second = awaitRestoredRun(id, 1);
+        assertThat(job(id).getString("restoredFrom.path")).isEqualTo(savepoint);
+        api().post("/api/v1/jobs/{id}/cancel", id).then().statusCode(202);
+        awaitJob(id, "CANCELED");
+        assertThat(flink.jobState(second)).isEqualTo("CANCELED");
+    }
 
     /** Generated orders counted per product in 2-second tumbling windows; the rate is what a new version changes. */
     private static String ordersPerProduct(int rowsPerSecond) {

@@ -7,6 +7,7 @@ import dev.slipway.testkit.EmbeddedPostgresServer;
 import dev.slipway.testkit.FreePorts;
 import dev.slipway.testkit.MavenRepositoryServer;
 import io.restassured.specification.RequestSpecification;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -34,7 +35,11 @@ public final class SubmissionPlatform implements AutoCloseable {
     public final Platform platform;
     public final EmbeddedPostgresServer postgres;
     public final MavenRepositoryServer maven;
-    public final ServiceProcess submission;
+    /** Replaced by {@link #killAndRestartSubmission()}; the port, and so the URL, stays. */
+    private volatile ServiceProcess submission;
+    private final int submissionPort = FreePorts.next();
+    private final Map<String, String> submissionProperties;
+    private int submissionRestarts;
     /** Coordinates published in {@link #maven}, by artifact id. */
     public final Map<String, String> connectors = new HashMap<>();
     /** Older versions of some of {@link #connectors} (target/connectors-older), by artifact: one library, two versions. */
@@ -85,8 +90,29 @@ public final class SubmissionPlatform implements AutoCloseable {
         properties.put("slipway.job-submission.job-managers.locator", "LOCAL");
         properties.put("slipway.job-submission.job-managers.provisioner-url", platform.provisioner.url());
         properties.putAll(submissionSettings);
-        submission = ServiceProcess.start("job-submission", platform.repository.resolve("services/job-submission/target/quarkus-app"),
-                FreePorts.next(), properties, platform.work);
+        submissionProperties = Map.copyOf(properties);
+        submission = startSubmission();
+    }
+
+    /** Each start logs to a file of its own: the killed one's log stays for whoever reads why. */
+    private ServiceProcess startSubmission() throws IOException {
+        String name = submissionRestarts == 0 ? "job-submission" : "job-submission-restart-" + submissionRestarts;
+        return ServiceProcess.start(name, platform.repository.resolve("services/job-submission/target/quarkus-app"),
+                submissionPort, submissionProperties, platform.work);
+    }
+
+    public ServiceProcess submission() {
+        return submission;
+    }
+
+    /**
+     * {@code kill -9} of job-submission, then the same service started again on the same port and database, as a
+     * Deployment would: whatever it was doing is left half done, for the new process to finish.
+     */
+    public void killAndRestartSubmission() throws IOException, InterruptedException {
+        submission.kill();
+        submissionRestarts++;
+        submission = startSubmission();
     }
 
     /** A new database on the platform's PostgreSQL (a user's warehouse beside the platform's own), as its endpoint. */
@@ -101,7 +127,7 @@ public final class SubmissionPlatform implements AutoCloseable {
     }
 
     public RequestSpecification api() {
-        return given().baseUri(submission.url()).header("Authorization", TOKEN).accept("application/json");
+        return given().baseUri(submission().url()).header("Authorization", TOKEN).accept("application/json");
     }
 
     @Override

@@ -108,7 +108,7 @@ public final class InputFuzzer {
     }
 
     private static List<Target> targets(SubmissionPlatform platform) throws IOException {
-        String submission = platform.submission.url();
+        String submission = platform.submission().url();
         String scheduler = platform.platform.scheduler.url() + "/api/v1/clusters/" + GHOST_CLUSTER;
         ClusterTokens tokens = new ClusterTokens(Platform.SECRET);
         Map<String, String> tenant = Map.of("Authorization", TENANT);
@@ -292,7 +292,7 @@ public final class InputFuzzer {
 
     private static List<String> unhealthy(SubmissionPlatform platform) {
         List<String> unhealthy = new ArrayList<>();
-        for (String service : List.of(platform.submission.url(), platform.platform.scheduler.url(), platform.platform.provisioner.url())) {
+        for (String service : List.of(platform.submission().url(), platform.platform.scheduler.url(), platform.platform.provisioner.url())) {
             Outcome health = send(new Target("health", "GET", null, service + "/q/health/ready", Map.of(), null, Set.of(200)), "");
             if (health.status != 200) {
                 unhealthy.add(service + " " + health.status);
