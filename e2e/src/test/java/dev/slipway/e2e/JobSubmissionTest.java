@@ -104,6 +104,16 @@ class JobSubmissionTest {
         return run;
     }
 
+    /** SteadyStream (100 records/s) at parallelism 1 on the class's cluster; answers the job's id. */
+    private static String steadyStreamJob() {
+        return api().multiPart("jar", platform.exampleJobsJar().toFile(), "application/java-archive")
+                .multiPart("clusterId", cluster)
+                .multiPart("entryClass", STEADY_STREAM)
+                .multiPart("parallelism", "1")
+                .multiPart("args", "--rate").multiPart("args", "100")
+                .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+    }
+
     /** Every task of the run running: only then can Flink take a savepoint. */
     private static void awaitTasksRunning(FlinkRest flink, String flinkJobId) {
         await("tasks of " + flinkJobId + " running").atMost(WAIT).pollInterval(Duration.ofMillis(500))
@@ -169,15 +179,9 @@ class JobSubmissionTest {
                 .hasSameBinaryContentAs(jar);
     }
 
-
     @Test
     void aStopUnderWayWhenJobSubmissionIsKilledEndsWithItsSavepointAndTheJobRestartsFromIt() throws Exception {
-        String id = api().multiPart("jar", platform.exampleJobsJar().toFile(), "application/java-archive")
-                .multiPart("clusterId", cluster)
-                .multiPart("entryClass", STEADY_STREAM)
-                .multiPart("parallelism", "1")
-                .multiPart("args", "--rate").multiPart("args", "100")
-                .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+        String id = steadyStreamJob();
         String first = awaitJob(id, "RUNNING").getString("flinkJobId");
         awaitTasksRunning(flink, first);
 
@@ -298,12 +302,7 @@ class JobSubmissionTest {
 
     @Test
     void aCancelledJarJobRestartsFromTheCheckpointFlinkRetained() {
-        String id = api().multiPart("jar", platform.exampleJobsJar().toFile(), "application/java-archive")
-                .multiPart("clusterId", cluster)
-                .multiPart("entryClass", STEADY_STREAM)
-                .multiPart("parallelism", "1")
-                .multiPart("args", "--rate").multiPart("args", "100")
-                .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+        String id = steadyStreamJob();
         String first = awaitJob(id, "RUNNING").getString("flinkJobId");
         awaitTasksRunning(flink, first);
         await("checkpoints of " + first).atMost(WAIT).pollInterval(Duration.ofMillis(500))

@@ -8,7 +8,11 @@ public final class PostgresTestResource implements QuarkusTestResourceLifecycleM
 
     @Override
     public Map<String, String> start() {
-        DatabaseEndpoint db = SharedInfrastructure.database();
+        return datasource(SharedInfrastructure.database());
+    }
+
+    /** The app's datasource settings (reactive and JDBC) for {@code db}. */
+    public static Map<String, String> datasource(DatabaseEndpoint db) {
         return Map.of(
                 "quarkus.datasource.db-kind", "postgresql",
                 "quarkus.datasource.reactive.url", db.reactiveUrl(),

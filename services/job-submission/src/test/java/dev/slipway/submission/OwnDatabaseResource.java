@@ -1,7 +1,7 @@
 package dev.slipway.submission;
 
-import dev.slipway.testkit.DatabaseEndpoint;
 import dev.slipway.testkit.EmbeddedPostgresServer;
+import dev.slipway.testkit.PostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
@@ -17,13 +17,7 @@ public final class OwnDatabaseResource implements QuarkusTestResourceLifecycleMa
     @Override
     public Map<String, String> start() {
         server = EmbeddedPostgresServer.onRandomPort().start();
-        DatabaseEndpoint db = server.endpoint();
-        return Map.of(
-                "quarkus.datasource.reactive.url", db.reactiveUrl(),
-                "quarkus.datasource.jdbc.url", db.jdbcUrl(),
-                "quarkus.datasource.username", db.username(),
-                "quarkus.datasource.password", db.password(),
-                "quarkus.datasource.devservices.enabled", "false");
+        return PostgresTestResource.datasource(server.endpoint());
     }
 
     /** After the shared resources, whose settings these replace for this class. */
