@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * the platform's services (PostgreSQL embedded in the test JVM) and creates one ELASTIC cluster. On it,
  * a JAR job (the example jar) and a SQL job (generated rows into a windowed aggregation, run by the SQL
  * runner) each run on real Flink processes, take a savepoint, stop with one, restart from it (Flink
- * reports the restore), deploy a second version and roll back to the first.
+ * reports the restore), deploy a second version and roll back to the first; the JAR job's stop survives job-submission
+ * killed with kill -9 right after taking it.
  */
 class JobSubmissionTest {
 
@@ -104,16 +105,6 @@ class JobSubmissionTest {
         return run;
     }
 
-    /** SteadyStream (100 records/s) at parallelism 1 on the class's cluster; answers the job's id. */
-    private static String steadyStreamJob() {
-        return api().multiPart("jar", platform.exampleJobsJar().toFile(), "application/java-archive")
-                .multiPart("clusterId", cluster)
-                .multiPart("entryClass", STEADY_STREAM)
-                .multiPart("parallelism", "1")
-                .multiPart("args", "--rate").multiPart("args", "100")
-                .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
-    }
-
     /** Every task of the run running: only then can Flink take a savepoint. */
     private static void awaitTasksRunning(FlinkRest flink, String flinkJobId) {
         await("tasks of " + flinkJobId + " running").atMost(WAIT).pollInterval(Duration.ofMillis(500))
@@ -140,8 +131,10 @@ class JobSubmissionTest {
         assertThat(Path.of(URI.create(saved.getString("latestSavepoint")))).isDirectory();
         assertThat(saved.getString("flinkJobId")).isEqualTo(first);
 
-        // Stop with a savepoint.
+        // Stop with a savepoint, and job-submission killed with kill -9 right after taking it: the service started again
+        // on the same database finishes the stop, whether the savepoint was untriggered, triggered and unrecorded, or under way.
         api().post("/api/v1/jobs/{id}/stop", id).then().statusCode(202);
+        submission.killAndRestartSubmission();
         JsonPath stopped = awaitJob(id, "FINISHED");
         String stopSavepoint = stopped.getString("latestSavepoint");
         assertThat(stopped.getList("savepoints.kind", String.class)).containsExactly("SAVEPOINT", "STOP");
@@ -177,30 +170,6 @@ class JobSubmissionTest {
         assertThat(rolledBack.getList("versions.artifact.sha256", String.class)).containsExactly(sha256(jar), sha256(jar));
         assertThat(platform.work.resolve("artifacts").resolve(sha256(jar).substring(0, 2)).resolve(sha256(jar) + ".jar"))
                 .hasSameBinaryContentAs(jar);
-    }
-
-    @Test
-    void aStopUnderWayWhenJobSubmissionIsKilledEndsWithItsSavepointAndTheJobRestartsFromIt() throws Exception {
-        String id = steadyStreamJob();
-        String first = awaitJob(id, "RUNNING").getString("flinkJobId");
-        awaitTasksRunning(flink, first);
-
-        // kill -9 right after the stop is taken: the savepoint may be untriggered, triggered and unrecorded, or under way.
-        api().post("/api/v1/jobs/{id}/stop", id).then().statusCode(202);
-        submission.killAndRestartSubmission();
-
-        JsonPath stopped = awaitJob(id, "FINISHED");
-        String savepoint = stopped.getString("latestSavepoint");
-        assertThat(stopped.getList("savepoints.kind", String.class)).containsExactly("STOP");
-        assertThat(Path.of(URI.create(savepoint))).isDirectory();
-        assertThat(flink.jobState(first)).isEqualTo("FINISHED");
-
-        api().post("/api/v1/jobs/{id}/restart", id).then().statusCode(202);
-        String second = awaitRestoredRun(id, 1);
-        assertThat(job(id).getString("restoredFrom.path")).isEqualTo(savepoint);
-        api().post("/api/v1/jobs/{id}/cancel", id).then().statusCode(202);
-        awaitJob(id, "CANCELED");
-        assertThat(flink.jobState(second)).isEqualTo("CANCELED");
     }
 
     /** Generated orders counted per product in 2-second tumbling windows; the rate is what a new version changes. */
@@ -302,7 +271,12 @@ class JobSubmissionTest {
 
     @Test
     void aCancelledJarJobRestartsFromTheCheckpointFlinkRetained() {
-        String id = steadyStreamJob();
+        String id = api().multiPart("jar", platform.exampleJobsJar().toFile(), "application/java-archive")
+                .multiPart("clusterId", cluster)
+                .multiPart("entryClass", STEADY_STREAM)
+                .multiPart("parallelism", "1")
+                .multiPart("args", "--rate").multiPart("args", "100")
+                .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
         String first = awaitJob(id, "RUNNING").getString("flinkJobId");
         awaitTasksRunning(flink, first);
         await("checkpoints of " + first).atMost(WAIT).pollInterval(Duration.ofMillis(500))
