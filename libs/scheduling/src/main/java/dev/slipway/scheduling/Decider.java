@@ -388,10 +388,7 @@ public final class Decider {
         // Provisioning for one request changes no other request's count, so one count up front serves the loop.
         Map<String, Integer> serving = state.servingByRequest();
         for (RequestRecord request : state.unservedRequests()) {
-            int needed = request.unserved(serving.getOrDefault(request.requestId(), 0));
-            if (needed == 0) {
-                continue;
-            }
+            int needed = request.unserved(serving.getOrDefault(request.requestId(), 0)); // above 0: the index holds only those
             int live = state.liveTaskManagers();
             int capacity = Math.max(0, limit - live);
             int refused = Math.max(0, needed - capacity);

@@ -26,7 +26,7 @@ public class UnreachableDependencyProblems {
     /** The database's host:port, from the reactive datasource URL; empty if it has none. */
     private final Optional<String> database = ConfigProvider.getConfig()
             .getOptionalValue("quarkus.datasource.reactive.url", String.class)
-            .map(UnreachableDependencyProblems::hostAndPort);
+            .flatMap(UnreachableDependencyProblems::hostAndPort);
 
     @ServerExceptionMapper
     public Response unreachable(ConnectException e) {
@@ -49,9 +49,17 @@ public class UnreachableDependencyProblems {
                 RETRY_AFTER));
     }
 
-    /** "postgresql://127.0.0.1:5432/slipway" -> "127.0.0.1:5432" (the address as connection errors name it). */
-    static String hostAndPort(String url) {
-        URI uri = URI.create(url.startsWith("vertx-reactive:") ? url.substring("vertx-reactive:".length()) : url);
-        return uri.getHost() + ":" + (uri.getPort() == -1 ? 5432 : uri.getPort());
+    /**
+     * "postgresql://127.0.0.1:5432/slipway" -> "127.0.0.1:5432" (the address as connection errors name it); empty for a URL
+     * with no single host (several hosts, a socket), whose failures are then named as a dependency's, not left unmapped.
+     */
+    static Optional<String> hostAndPort(String url) {
+        try {
+            URI uri = URI.create(url.startsWith("vertx-reactive:") ? url.substring("vertx-reactive:".length()) : url);
+            return uri.getHost() == null ? Optional.empty()
+                    : Optional.of(uri.getHost() + ":" + (uri.getPort() == -1 ? 5432 : uri.getPort()));
+        } catch (IllegalArgumentException notAUri) {
+            return Optional.empty();
+        }
     }
 }
