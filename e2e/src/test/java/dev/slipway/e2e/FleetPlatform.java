@@ -201,7 +201,9 @@ public final class FleetPlatform implements AutoCloseable {
             throw new IllegalStateException(module.resolve("classpath") + " is missing: build it first (./mvnw -B install -DskipTests)");
         }
         String classpath = module.resolve("classes") + ":" + Files.readString(module.resolve("classpath")).trim();
-        List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx1g", "-cp", classpath,
+        List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx1g",
+                // The resource managers' warnings (calls that failed and are retried) into the driver's log; not each INFO.
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.slf4j.simpleLogger.showDateTime=true", "-cp", classpath,
                 "dev.slipway.fleet.FleetDriverMain", "--scheduler", schedulers[0].url() + "," + schedulers[1].url(),
                 "--clusters-file", clustersFile.toString(), "--duration", Integer.toString(seconds),
                 "--restart-at", Double.toString(seconds * 0.2), "--restart-share", "0.1", "--hold", "15", "--quiet", "10",

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Calls the platform until it answers. A call that does not reach it (no connection, 5xx, 429) is tried again after a
- * back-off, waiting on the resource manager's main-thread scheduler so Flink is never blocked; a refusal that cannot heal
+ * back-off (or the platform's {@code Retry-After}, when longer), waiting on the resource manager's main-thread scheduler so Flink is never blocked; a refusal that cannot heal
  * (a non-retryable {@link PlatformException}) fails at once. Once the client is closed (the JobManager stops) nothing more
  * is sent.
  */
@@ -54,8 +54,9 @@ final class PlatformCalls {
                 answered.completeExceptionally(cause);
                 return;
             }
-            LOG.warn("The {} did not reach the platform ({}); retrying in {} ms", what, cause.getMessage(), wait.toMillis());
-            mainThread.get().schedule(() -> attempt(call, what, backoff.next(wait), answered), wait.toMillis(), TimeUnit.MILLISECONDS);
+            Duration delay = backoff.delay(wait, cause);
+            LOG.warn("The {} did not reach the platform ({}); retrying in {} ms", what, cause.getMessage(), delay.toMillis());
+            mainThread.get().schedule(() -> attempt(call, what, backoff.next(wait), answered), delay.toMillis(), TimeUnit.MILLISECONDS);
         });
     }
 

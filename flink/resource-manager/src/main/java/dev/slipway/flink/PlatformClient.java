@@ -64,7 +64,7 @@ public class PlatformClient implements SchedulerApi {
     public CompletableFuture<List<PlatformPod>> pods() {
         return http.sendAsync(request("/pods").GET().build(), HttpResponse.BodyHandlers.ofString())
                 .thenApply(response -> {
-                    requireSuccess(response.statusCode(), response.body());
+                    requireSuccess(response, response.body());
                     try {
                         return JSON.readValue(response.body(), new TypeReference<List<PlatformPod>>() { });
                     } catch (IOException e) {
@@ -87,7 +87,7 @@ public class PlatformClient implements SchedulerApi {
             } else if (response.statusCode() >= 300) {
                 lines.cancel();
                 try {
-                    requireSuccess(response.statusCode(), "");
+                    requireSuccess(response, "");
                 } catch (PlatformException refused) {
                     lines.ended.completeExceptionally(refused);
                 }
@@ -171,7 +171,7 @@ public class PlatformClient implements SchedulerApi {
         HttpRequest request = request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                .thenAccept(response -> requireSuccess(response.statusCode(), response.body()));
+                .thenAccept(response -> requireSuccess(response, response.body()));
     }
 
     private HttpRequest.Builder request(String path) {
@@ -180,13 +180,26 @@ public class PlatformClient implements SchedulerApi {
                 .header(Traceparents.HEADER, Traceparents.newRoot());
     }
 
-    private void requireSuccess(int status, String body) {
+    private void requireSuccess(HttpResponse<?> response, String body) {
+        int status = response.statusCode();
         if (status >= 300) {
             // 400 will not heal by retrying; 5xx and 429 may, and 401/403 may when the platform renews a revoked token.
             boolean renewed = (status == 401 || status == 403) && credential.renewable();
             boolean retryable = status >= 500 || status == 429 || renewed;
-            throw new PlatformException("the platform answered " + status + ": " + body, retryable);
+            throw new PlatformException("the platform answered " + status + ": " + body, retryable,
+                    retryAfter(response.headers().firstValue("Retry-After").orElse(null)));
         }
+    }
+
+    /**
+     * A {@code Retry-After} of whole seconds, as the platform's services send it; anything else (an HTTP date from a proxy, a
+     * malformed value) is no request to wait, and the back-off alone applies.
+     */
+    static Duration retryAfter(String header) {
+        if (header == null || !header.trim().matches("\\d{1,6}")) {
+            return null;
+        }
+        return Duration.ofSeconds(Long.parseLong(header.trim()));
     }
 
     /** Stops following pods at the next line; requests under way finish on their own. */

@@ -24,6 +24,11 @@ public final class SlipwayOptions {
             .durationType().defaultValue(Duration.ofSeconds(10))
             .withDescription("Longest wait between two attempts to reach the platform.");
 
+    public static final ConfigOption<Double> RETRY_JITTER = ConfigOptions.key("slipway.retry.jitter")
+            .doubleType().defaultValue(0.5)
+            .withDescription("Each wait before another attempt to reach the platform is stretched at random by up to this"
+                    + " fraction of itself (0 to 1; 0 turns it off), so JobManagers that failed together do not retry together.");
+
     private SlipwayOptions() {
     }
 

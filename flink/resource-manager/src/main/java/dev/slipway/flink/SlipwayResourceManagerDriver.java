@@ -71,7 +71,8 @@ public class SlipwayResourceManagerDriver extends AbstractResourceManagerDriver<
     SlipwayResourceManagerDriver(Configuration flinkConfig, SchedulerApi platform, LongSupplier nanoTime) {
         super(flinkConfig, flinkConfig);
         this.platform = platform;
-        this.backoff = new Backoff(FIRST_BACKOFF, flinkConfig.get(SlipwayOptions.RETRY_MAX_BACKOFF));
+        this.backoff = new Backoff(FIRST_BACKOFF, flinkConfig.get(SlipwayOptions.RETRY_MAX_BACKOFF),
+                flinkConfig.get(SlipwayOptions.RETRY_JITTER));
         this.calls = new PlatformCalls(backoff, this::getMainThreadExecutor, platform::closed);
         this.nanoTime = nanoTime;
     }
@@ -108,11 +109,13 @@ public class SlipwayResourceManagerDriver extends AbstractResourceManagerDriver<
                 return;
             }
             if (failure == null) {
-                getMainThreadExecutor().schedule(() -> follow(backoff.first()), backoff.first().toMillis(), TimeUnit.MILLISECONDS);
+                getMainThreadExecutor().schedule(() -> follow(backoff.first()), backoff.delay(backoff.first(), null).toMillis(),
+                        TimeUnit.MILLISECONDS);
                 return;
             }
-            log.warn("Lost the platform's pod stream ({}); reconnecting in {} ms", cause(failure).getMessage(), wait.toMillis());
-            getMainThreadExecutor().schedule(() -> follow(backoff.next(wait)), wait.toMillis(), TimeUnit.MILLISECONDS);
+            Duration delay = backoff.delay(wait, cause(failure));
+            log.warn("Lost the platform's pod stream ({}); reconnecting in {} ms", cause(failure).getMessage(), delay.toMillis());
+            getMainThreadExecutor().schedule(() -> follow(backoff.next(wait)), delay.toMillis(), TimeUnit.MILLISECONDS);
         });
     }
 
@@ -121,8 +124,9 @@ public class SlipwayResourceManagerDriver extends AbstractResourceManagerDriver<
             if (failure == null) {
                 getMainThreadExecutor().execute(() -> onListed(pods));
             } else if (!platform.closed()) {
-                log.warn("Could not list the cluster's pods ({}); retrying in {} ms", cause(failure).getMessage(), wait.toMillis());
-                getMainThreadExecutor().schedule(() -> list(backoff.next(wait)), wait.toMillis(), TimeUnit.MILLISECONDS);
+                Duration delay = backoff.delay(wait, cause(failure));
+                log.warn("Could not list the cluster's pods ({}); retrying in {} ms", cause(failure).getMessage(), delay.toMillis());
+                getMainThreadExecutor().schedule(() -> list(backoff.next(wait)), delay.toMillis(), TimeUnit.MILLISECONDS);
             }
         });
     }

@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,26 @@ class PlatformClientTest {
             assertThat(call).failsWithin(10, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class).havingCause()
                     .isInstanceOfSatisfying(PlatformException.class, failure -> assertThat(failure.retryable()).isEqualTo(retryable));
         }
+    }
+
+    @Test
+    void aRetryAfterInSecondsTravelsWithTheFailure() throws Exception {
+        try (RecordingScheduler scheduler = new RecordingScheduler()) {
+            scheduler.answerWith(DriverContract.parse("{\"status\":503,\"headers\":{\"Retry-After\":\"7\"}}"));
+
+            assertThat(new PlatformClient(scheduler.url(), "c1", "token").requestTaskManagers(new ResourceRequest("r-1", 1, null)))
+                    .failsWithin(10, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class).havingCause()
+                    .isInstanceOfSatisfying(PlatformException.class, failure -> {
+                        assertThat(failure.retryable()).isTrue();
+                        assertThat(failure.retryAfter()).contains(Duration.ofSeconds(7));
+                    });
+        }
+    }
+
+    @ParameterizedTest(name = "Retry-After \"{0}\" is no wait")
+    @CsvSource(delimiter = '|', value = {"Wed, 21 Oct 2026 07:28:00 GMT", "-1", "1.5", "soon", "''"})
+    void aRetryAfterThatIsNotWholeSecondsLeavesTheBackOffAlone(String header) {
+        assertThat(PlatformClient.retryAfter(header)).isNull();
     }
 
     @Test

@@ -55,6 +55,8 @@ final class RecordingScheduler implements AutoCloseable {
             received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                     Map.copyOf(exchange.getRequestHeaders()), body));
             int status = response.path("status").asInt();
+            response.path("headers").fields().forEachRemaining(header -> exchange.getResponseHeaders().set(header.getKey(),
+                    header.getValue().asText()));
             if (response.has("events")) {
                 exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
                 exchange.sendResponseHeaders(status, 0);

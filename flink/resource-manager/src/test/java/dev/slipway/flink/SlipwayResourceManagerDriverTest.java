@@ -297,6 +297,21 @@ class SlipwayResourceManagerDriverTest {
     }
 
     @Test
+    void aPlatformThatAsksForMoreTimeWithRetryAfterIsLeftAloneThatLong() throws Exception {
+        SlipwayResourceManagerDriver driver = start(platform, flink);
+        platform.failNextRequests(new PlatformException("the platform answered 503: overloaded", true, Duration.ofSeconds(3)),
+                new PlatformException("the platform answered 503", true, Duration.ofMillis(100)));
+
+        driver.requestResource(TWO_CORES_1728_MB);
+        mainThread.advance(mainThread.nextDelay());
+        mainThread.advance(mainThread.nextDelay());
+
+        assertThat(mainThread.scheduledDelays()).as("Retry-After when longer than the back-off's step, the step otherwise")
+                .containsExactly(Duration.ofSeconds(3), Duration.ofMillis(400));
+        assertThat(platform.requests()).hasSize(3);
+    }
+
+    @Test
     void releasesAreRetriedUntilTheyReachThePlatformButNotOnceTheDriverStopped() throws Exception {
         SlipwayResourceManagerDriver driver = start(platform, flink);
         platform.failNextReleases(new ConnectException("Connection refused"), new ConnectException("Connection refused"));
@@ -346,6 +361,8 @@ class SlipwayResourceManagerDriverTest {
     private SlipwayResourceManagerDriver start(TestingSchedulerApi api, TestingResourceEventHandler handler) throws Exception {
         Configuration configuration = new Configuration();
         configuration.set(SlipwayOptions.RETRY_MAX_BACKOFF, MAX_BACKOFF);
+        // The waits as steps, exactly; BackoffTest covers their random stretch.
+        configuration.set(SlipwayOptions.RETRY_JITTER, 0.0);
         SlipwayResourceManagerDriver driver = new SlipwayResourceManagerDriver(configuration, api, mainThread::nanoTime);
         driver.initialize(handler, mainThread, Runnable::run, Set::of);
         mainThread.runDue();

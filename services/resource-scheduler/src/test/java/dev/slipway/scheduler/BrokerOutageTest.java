@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The broker goes away under the REST API: a request the broker cannot take is answered 503 with Retry-After as
- * problem+json (not a 500, and not a call that hangs for Kafka's two-minute delivery timeout), and once the broker is back
- * the same request is taken and decided, once.
+ * problem+json once the acknowledgement timeout (2 s here) has passed (not a 500, and not a call that hangs for Kafka's
+ * delivery timeout past the caller's own), and once the broker is back the same request is taken and decided, once.
  */
 @QuarkusTest
 @QuarkusTestResource(value = OwnBrokerResource.class, restrictToAnnotatedClass = true)
@@ -53,7 +53,7 @@ class BrokerOutageTest {
                         .contentType("application/problem+json")
                         .header("Retry-After", notNullValue())
                         .body("status", equalTo(503))
-                        .body("detail", containsString("request r-1 was not recorded"));
+                        .body("detail", containsString("request r-1 was not acknowledged by Kafka within 2000 ms"));
             } finally {
                 OwnBrokerResource.broker().start();
             }

@@ -16,7 +16,9 @@ public final class OwnBrokerResource implements QuarkusTestResourceLifecycleMana
     @Override
     public Map<String, String> start() {
         broker = EmbeddedKafkaBroker.onRandomPorts().start();
-        return Map.of("kafka.bootstrap.servers", broker.bootstrapServers());
+        return Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
+                // Shorter than the producer's own delivery timeout (10 s), so the test sees this deadline answer.
+                "slipway.scheduler.acknowledgement-timeout", "2s");
     }
 
     /** After the shared resources, whose settings these replace for this class. */

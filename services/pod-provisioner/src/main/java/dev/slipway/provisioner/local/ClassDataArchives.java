@@ -146,10 +146,11 @@ final class ClassDataArchives implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            writing.remove(name);
             deleteQuietly(pending);
             deleteQuietly(classList);
             deleteQuietly(Path.of(classList + ".complete"));
+            // Last: whoever sees no archive being written sees its list and half-written files gone too.
+            writing.remove(name);
         }
     }
 

@@ -57,4 +57,13 @@ public interface SchedulerConfig {
     @WithDefault("2")
     @Min(1)
     int maxConcurrentReplays();
+
+    /**
+     * Longest a resource request or release waits for the broker's acknowledgement before it is answered 503 with
+     * Retry-After: under the resource manager's own 10 s timeout, so an overloaded or cut-off broker gives the caller an
+     * answer rather than a call that times out (and a connection it drops). The event may still be recorded; the caller
+     * sends it again, and the same request is answered once.
+     */
+    @WithDefault("5s")
+    Duration acknowledgementTimeout();
 }

@@ -15,7 +15,6 @@ import dev.slipway.scheduling.PodRecord;
 import dev.slipway.scheduling.PodStatus;
 import dev.slipway.scheduling.Scheduler;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -31,8 +30,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * The read side, on every instance: reads all of {@code slipway.resources.v1} (no consumer group)
  * and folds it through its own scheduler. The decider is deterministic, so this state and these
- * decisions are exactly the owner's, and any instance can answer for any cluster. Pod changes are
- * broadcast for the server-sent-event stream the resource manager follows.
+ * decisions are exactly the owner's, and any instance can answer for any cluster. Pod changes go to
+ * the server-sent-event streams the resource managers follow, each to its own cluster's.
  */
 public final class ResourceView implements AutoCloseable {
 
@@ -40,7 +39,7 @@ public final class ResourceView implements AutoCloseable {
     private final Map<String, Deque<Decision>> decisions = new HashMap<>();
     private final int decisionsKept;
     private final TopicTail tail;
-    private final BroadcastProcessor<PodChange> podChanges = BroadcastProcessor.create();
+    private final PodChangeStreams podChanges = new PodChangeStreams();
     private volatile long eventsRead;
 
     /** A pod as it is after a change, for the stream. */
@@ -90,8 +89,7 @@ public final class ResourceView implements AutoCloseable {
     }
 
     public Multi<PodChange> podChanges(String clusterId) {
-        // A slow reader (a resource manager across a network) gets a buffer, not a failed stream.
-        return podChanges.filter(change -> change.clusterId().equals(clusterId)).onOverflow().buffer(10_000);
+        return podChanges.of(clusterId);
     }
 
     private void read(ConsumerRecord<String, byte[]> record) {
@@ -135,7 +133,7 @@ public final class ResourceView implements AutoCloseable {
                 }
             }
         }
-        changes.forEach(podChanges::onNext);
+        changes.forEach(podChanges::publish);
     }
 
     private static Optional<String> podOf(Decision decision) {
@@ -152,6 +150,6 @@ public final class ResourceView implements AutoCloseable {
     @Override
     public void close() {
         tail.close();
-        podChanges.onComplete();
+        podChanges.completeAll();
     }
 }

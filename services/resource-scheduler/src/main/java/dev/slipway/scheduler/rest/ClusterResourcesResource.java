@@ -13,6 +13,7 @@ import dev.slipway.rest.problems.ProblemException;
 import dev.slipway.rest.problems.QueryParameters;
 import dev.slipway.scheduler.auth.ClusterTokenCheck;
 import dev.slipway.scheduler.auth.ReadsOnly;
+import dev.slipway.scheduler.config.SchedulerConfig;
 import dev.slipway.scheduler.messaging.ResourceEventPublisher;
 import dev.slipway.scheduler.messaging.ResourceView;
 import dev.slipway.scheduler.messaging.SchedulerRuntime;
@@ -67,10 +68,12 @@ public class ClusterResourcesResource {
     private final ReplayService replays;
     private final Clock clock = Clock.systemUTC();
     private final Validator validator;
+    private final Duration acknowledgementTimeout;
 
     public ClusterResourcesResource(ClusterTokenCheck tokens, ResourceEventPublisher publisher, SchedulerRuntime runtime,
-            ReplayService replays, Validator validator) {
+            ReplayService replays, Validator validator, SchedulerConfig config) {
         this.validator = validator;
+        this.acknowledgementTimeout = config.acknowledgementTimeout();
         this.tokens = tokens;
         this.publisher = publisher;
         this.runtime = runtime;
@@ -102,8 +105,7 @@ public class ClusterResourcesResource {
         String eventId = Events.deterministicId(clusterId, "requested", body.requestId());
         ResourcesRequested event = new ResourcesRequested(eventId, clusterId, clock.instant(), body.requestId(), body.count(),
                 body.taskManager());
-        return publisher.publish(event, traceparent)
-                .onFailure(KafkaMessages::notTaken).transform(failure -> notTaken("request " + body.requestId(), failure))
+        return recorded(publisher.publish(event, traceparent), "request " + body.requestId())
                 .map(ack -> Response.accepted(new Accepted(clusterId, eventId, body.requestId())).build());
     }
 
@@ -134,9 +136,24 @@ public class ClusterResourcesResource {
                 });
         String eventId = Events.deterministicId(clusterId, "released", body.podName());
         ResourcesReleased event = new ResourcesReleased(eventId, clusterId, clock.instant(), body.podName(), body.reason());
-        return publisher.publish(event, traceparent)
-                .onFailure(KafkaMessages::notTaken).transform(failure -> notTaken("release of " + body.podName(), failure))
+        return recorded(publisher.publish(event, traceparent), "release of " + body.podName())
                 .map(ack -> Response.accepted(new Accepted(clusterId, eventId, null)).build());
+    }
+
+    /**
+     * The publication as the caller's answer: a 503 with Retry-After when the broker refused it, or did not acknowledge it
+     * within {@code slipway.scheduler.acknowledgement-timeout}.
+     */
+    private Uni<Void> recorded(Uni<Void> publication, String what) {
+        return publication.ifNoItem().after(acknowledgementTimeout).failWith(() -> notAcknowledged(what))
+                .onFailure(KafkaMessages::notTaken).transform(failure -> notTaken(what, failure));
+    }
+
+    /** The broker is slow or away: the event may still be recorded, so the answer says to send the same request again. */
+    private ProblemException notAcknowledged(String what) {
+        return ProblemException.unavailable("Event log slow to answer", "the " + what + " was not acknowledged by Kafka within "
+                + acknowledgementTimeout.toMillis() + " ms; it may still be recorded: send it again (the same request is"
+                + " answered once)", RETRY_AFTER_BROKER);
     }
 
     /**
