@@ -6,7 +6,9 @@ import io.restassured.path.json.JsonPath;
 import java.io.File;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** The few calls of Flink's REST API the tests need: upload and run a jar, follow a job. */
 public final class FlinkRest {
@@ -60,6 +62,17 @@ public final class FlinkRest {
         } catch (AssertionError | RuntimeException notYet) {
             return false;
         }
+    }
+
+    /** The TaskManagers (resource ids: pod names) that run any of the job's tasks. */
+    public Set<String> taskManagersRunning(String jobId) {
+        List<String> vertices = given().get(url + "/jobs/" + jobId).then().statusCode(200).extract().path("vertices.id");
+        Set<String> taskManagers = new TreeSet<>();
+        for (String vertex : vertices) {
+            taskManagers.addAll(given().get(url + "/jobs/" + jobId + "/vertices/" + vertex + "/taskmanagers").then().statusCode(200)
+                    .extract().<List<String>>path("taskmanagers.'taskmanager-id'"));
+        }
+        return taskManagers;
     }
 
     /** The names of the job's vertices (operators chained into tasks), as Flink's plan shows them. */

@@ -107,8 +107,10 @@ final class Scenarios {
     /**
      * {@code kill -9} of the JobManager of a running stateful job (KeyedCounts): with high availability the platform replaces
      * the JobManager, the new one recovers the same Flink job from the latest checkpoint completed before the kill, the
-     * TaskManagers that survived serve it again (no new TaskManager pod), and the counts go on without a gap and without
-     * starting from nothing. Answers the recovery time, from the kill to all of the job's tasks RUNNING again.
+     * TaskManagers that survived serve it again (its tasks run on them, none elsewhere), and the counts go on without a gap
+     * and without starting from nothing. Whether Flink also asks for another TaskManager while it recovers is its own
+     * timing: on a loaded machine Flink 1.20's slot manager once did, 0.5 s after it had begun allocating the survivor's
+     * slots, and that TaskManager then idled away; which TaskManagers run the job is what the platform answers for. Answers the recovery time, from the kill to all of the job's tasks RUNNING again.
      */
     static Duration jobManagerKilledTheJobRecoversFromItsLatestCheckpoint(Platform platform, String cluster) throws Exception {
         return jobManagerKilledTheJobRecoversFromItsLatestCheckpoint(platform, cluster, Map.of(), job -> { });
@@ -147,8 +149,9 @@ final class Scenarios {
                 .as("a new JobManager pod").isNotEqualTo(jobManager);
         assertThat(replaced[0].restoredCheckpoint(job)).as("restored from the latest checkpoint completed before the kill")
                 .isGreaterThanOrEqualTo(checkpointBeforeKill);
-        assertThat(platform.liveTaskManagers(cluster)).as("the TaskManagers that survived serve the job again")
+        assertThat(replaced[0].taskManagersRunning(job)).as("the TaskManagers that survived serve the job again")
                 .containsExactlyInAnyOrderElementsOf(taskManagers);
+        assertThat(platform.liveTaskManagers(cluster)).as("and are still there").containsAll(taskManagers);
         recovered.check(job);
         countsGoOnThenCancel(replaced[0], job, out);
         return recovery;
