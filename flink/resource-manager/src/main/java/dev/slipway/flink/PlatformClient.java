@@ -44,9 +44,14 @@ public class PlatformClient implements SchedulerApi {
         this.credential = credential;
     }
 
-    /** An HTTP client as every resource manager uses it. */
+    /**
+     * An HTTP client as every resource manager uses it: HTTP/1.1, so the pod stream holds a connection of its own and a call
+     * never queues behind it. The JDK's default, HTTP/2 upgraded from plain HTTP (h2c), puts every call and stream of a client
+     * on one connection, and one error on it (a scheduler restarting) fails them all at once; the fleet driver, thousands of
+     * resource managers on one client, spent the schedulers' event loops failing and re-opening a thousand streams at a time.
+     */
     public static HttpClient newHttpClient() {
-        return HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
     }
 
     /** Answers when the platform accepted the request (202). */

@@ -33,6 +33,21 @@ class PlatformClientTest {
     }
 
     @Test
+    void itSpeaksHttp11WithoutAskingForAnUpgrade() throws Exception {
+        try (RecordingScheduler scheduler = new RecordingScheduler()) {
+            scheduler.answerWith(DriverContract.parse("{\"status\":202}"));
+
+            assertThat(new PlatformClient(scheduler.url(), "c1", "token").release(new Release("c1-tm-0", "idle")))
+                    .succeedsWithin(10, TimeUnit.SECONDS);
+
+            assertThat(scheduler.received()).singleElement().satisfies(received -> {
+                assertThat(received.protocol()).isEqualTo("HTTP/1.1");
+                assertThat(received.header("Upgrade")).as("no h2c upgrade: one connection per stream, not one for all").isNull();
+            });
+        }
+    }
+
+    @Test
     void aRetryAfterInSecondsTravelsWithTheFailure() throws Exception {
         try (RecordingScheduler scheduler = new RecordingScheduler()) {
             scheduler.answerWith(DriverContract.parse("{\"status\":503,\"headers\":{\"Retry-After\":\"7\"}}"));

@@ -19,7 +19,7 @@ import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 final class RecordingScheduler implements AutoCloseable {
 
     /** A request as it arrived. */
-    record Received(String method, String path, Map<String, List<String>> headers, String body) {
+    record Received(String method, String path, String protocol, Map<String, List<String>> headers, String body) {
 
         String header(String name) {
             return headers.entrySet().stream().filter(header -> header.getKey().equalsIgnoreCase(name))
@@ -52,7 +52,7 @@ final class RecordingScheduler implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+            received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), exchange.getProtocol(),
                     Map.copyOf(exchange.getRequestHeaders()), body));
             int status = response.path("status").asInt();
             response.path("headers").fields().forEachRemaining(header -> exchange.getResponseHeaders().set(header.getKey(),

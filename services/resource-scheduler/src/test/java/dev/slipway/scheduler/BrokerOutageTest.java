@@ -12,7 +12,9 @@ import dev.slipway.contracts.auth.ClusterTokens;
 import dev.slipway.contracts.decisions.ProvisionPod;
 import dev.slipway.contracts.resources.ClusterSpecCreated;
 import dev.slipway.contracts.resources.PodRole;
+import dev.slipway.testkit.OwnBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -30,7 +32,9 @@ import org.junit.jupiter.api.Test;
  * delivery timeout past the caller's own), and once the broker is back the same request is taken and decided, once.
  */
 @QuarkusTest
-@QuarkusTestResource(value = OwnBrokerResource.class, restrictToAnnotatedClass = true)
+// Shorter than the producer's own delivery timeout (10 s), so the test sees this deadline's answer.
+@QuarkusTestResource(value = OwnBrokerResource.class, restrictToAnnotatedClass = true,
+        initArgs = @ResourceArg(name = "slipway.scheduler.acknowledgement-timeout", value = "2s"))
 class BrokerOutageTest {
 
     private static final ClusterTokens TOKENS = new ClusterTokens("test-secret-of-enough-length");

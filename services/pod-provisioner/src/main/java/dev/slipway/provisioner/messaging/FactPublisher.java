@@ -10,14 +10,18 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 /**
  * Pod facts onto {@code slipway.resources.v1} through the {@value #CHANNEL} channel of SmallRye Reactive Messaging
  * (configured in application.properties), keyed by cluster so they follow the cluster's decisions in order. The channel's
  * producer is idempotent and retries on its own; ids are deterministic, so a fact sent twice (after a restart) is the same
- * event. Reporting never blocks the backend's thread: the channel sends in the order facts are reported, and a fact it
- * cannot send is logged.
+ * event. Reporting never blocks the backend's thread: the channel sends in the order facts are reported. While the broker
+ * is away, facts wait in the emitter's buffer, unbounded: the emitter's default (128 behind the connector's 1,024 in
+ * flight) dropped every fact beyond it, and a fact dropped is a pod nobody hears of (a fleet's broker restart left pods of
+ * deleted clusters running that way). Their number is bounded by the pods' changes during the outage, since no decision
+ * arrives while the broker is away. A fact Kafka still cannot take within its delivery timeout (2 minutes) is logged.
  */
 @ApplicationScoped
 public class FactPublisher implements PodFactSink {
@@ -29,7 +33,8 @@ public class FactPublisher implements PodFactSink {
     private final KafkaTracing tracing;
     private final PodTraces traces;
 
-    public FactPublisher(@Channel(CHANNEL) MutinyEmitter<byte[]> emitter, KafkaTracing tracing, PodTraces traces) {
+    public FactPublisher(@Channel(CHANNEL) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) MutinyEmitter<byte[]> emitter,
+            KafkaTracing tracing, PodTraces traces) {
         this.emitter = emitter;
         this.tracing = tracing;
         this.traces = traces;
