@@ -50,14 +50,20 @@ final class PlatformCalls {
             Throwable cause = cause(failure);
             boolean retryable = !(cause instanceof PlatformException refused) || refused.retryable();
             if (!retryable || closed.getAsBoolean()) {
-                LOG.error("The platform refused the {}: {}", what, cause.getMessage());
+                LOG.error("The platform refused the {}: {}", what, describe(cause));
                 answered.completeExceptionally(cause);
                 return;
             }
             Duration delay = backoff.delay(wait, cause);
-            LOG.warn("The {} did not reach the platform ({}); retrying in {} ms", what, cause.getMessage(), delay.toMillis());
+            LOG.warn("The {} did not reach the platform ({}); retrying in {} ms", what, describe(cause), delay.toMillis());
             mainThread.get().schedule(() -> attempt(call, what, backoff.next(wait), answered), delay.toMillis(), TimeUnit.MILLISECONDS);
         });
+    }
+
+    /** What went wrong, for a log line: the message, or the failure's kind when it has none (a timeout, a closed connection). */
+    static String describe(Throwable failure) {
+        String message = failure.getMessage();
+        return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
     }
 
     /** The failure itself, not the wrapper a future's stage or get() put around it. */

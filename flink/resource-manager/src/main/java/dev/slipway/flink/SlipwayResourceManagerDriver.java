@@ -1,6 +1,7 @@
 package dev.slipway.flink;
 
 import static dev.slipway.flink.PlatformCalls.cause;
+import static dev.slipway.flink.PlatformCalls.describe;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,7 +90,7 @@ public class SlipwayResourceManagerDriver extends AbstractResourceManagerDriver<
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            log.warn("Could not list the cluster's pods at start ({}); following the platform instead", cause(e).getMessage());
+            log.warn("Could not list the cluster's pods at start ({}); following the platform instead", describe(cause(e)));
         }
         follow(backoff.first());
     }
@@ -114,7 +115,7 @@ public class SlipwayResourceManagerDriver extends AbstractResourceManagerDriver<
                 return;
             }
             Duration delay = backoff.delay(wait, cause(failure));
-            log.warn("Lost the platform's pod stream ({}); reconnecting in {} ms", cause(failure).getMessage(), delay.toMillis());
+            log.warn("Lost the platform's pod stream ({}); reconnecting in {} ms", describe(cause(failure)), delay.toMillis());
             getMainThreadExecutor().schedule(() -> follow(backoff.next(wait)), delay.toMillis(), TimeUnit.MILLISECONDS);
         });
     }
@@ -125,7 +126,7 @@ public class SlipwayResourceManagerDriver extends AbstractResourceManagerDriver<
                 getMainThreadExecutor().execute(() -> onListed(pods));
             } else if (!platform.closed()) {
                 Duration delay = backoff.delay(wait, cause(failure));
-                log.warn("Could not list the cluster's pods ({}); retrying in {} ms", cause(failure).getMessage(), delay.toMillis());
+                log.warn("Could not list the cluster's pods ({}); retrying in {} ms", describe(cause(failure)), delay.toMillis());
                 getMainThreadExecutor().schedule(() -> list(backoff.next(wait)), delay.toMillis(), TimeUnit.MILLISECONDS);
             }
         });
