@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Calls the platform until it answers. A call that does not reach it (no connection, 5xx, 429) is tried again after a
- * back-off (or the platform's {@code Retry-After}, when longer), waiting on the resource manager's main-thread scheduler so Flink is never blocked; a refusal that cannot heal
- * (a non-retryable {@link PlatformException}) fails at once. Once the client is closed (the JobManager stops) nothing more
- * is sent.
+ * back-off (or the platform's {@code Retry-After}, when longer), waiting on the resource manager's main-thread scheduler
+ * so Flink is never blocked; a refusal that cannot heal (a non-retryable {@link PlatformException}) fails at once. Once the
+ * client is closed (the JobManager stops) nothing more is sent.
  */
 final class PlatformCalls {
 
