@@ -110,7 +110,8 @@ final class Scenarios {
      * TaskManagers that survived serve it again (its tasks run on them, none elsewhere), and the counts go on without a gap
      * and without starting from nothing. Whether Flink also asks for another TaskManager while it recovers is its own
      * timing: on a loaded machine Flink 1.20's slot manager once did, 0.5 s after it had begun allocating the survivor's
-     * slots, and that TaskManager then idled away; which TaskManagers run the job is what the platform answers for. Answers the recovery time, from the kill to all of the job's tasks RUNNING again.
+     * slots, and that TaskManager then idled away; which TaskManagers run the job is what the platform answers for.
+     * Answers the recovery time, from the kill to all of the job's tasks RUNNING again.
      */
     static Duration jobManagerKilledTheJobRecoversFromItsLatestCheckpoint(Platform platform, String cluster) throws Exception {
         return jobManagerKilledTheJobRecoversFromItsLatestCheckpoint(platform, cluster, Map.of(), job -> { });

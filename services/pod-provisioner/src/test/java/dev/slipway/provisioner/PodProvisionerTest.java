@@ -17,12 +17,10 @@ import dev.slipway.contracts.cluster.ProcessSize;
 import dev.slipway.contracts.decisions.Decision;
 import dev.slipway.contracts.decisions.DeletePod;
 import dev.slipway.contracts.decisions.ProvisionPod;
-import dev.slipway.contracts.json.DecodeResult;
 import dev.slipway.contracts.resources.PodFact;
 import dev.slipway.contracts.resources.PodFailed;
 import dev.slipway.contracts.resources.PodReady;
 import dev.slipway.contracts.resources.PodRole;
-import dev.slipway.contracts.resources.ResourceEvent;
 import dev.slipway.messaging.EventRecords;
 import dev.slipway.testkit.BadInputs;
 import dev.slipway.testkit.EveryRouteLocked;
@@ -93,15 +91,11 @@ class PodProvisionerTest {
     }
 
     private List<PodFact> facts() {
-        return TopicWatch.recordsOf(resources, cluster).stream()
-                .map(record -> EventRecords.decode(record, ResourceEvent.class))
-                .filter(DecodeResult.Decoded.class::isInstance)
-                .map(decoded -> ((DecodeResult.Decoded<ResourceEvent>) decoded).event())
-                .filter(PodFact.class::isInstance).map(PodFact.class::cast).toList();
+        return PodFacts.of(resources, cluster);
     }
 
     private List<String> factNames() {
-        return facts().stream().map(fact -> fact.getClass().getSimpleName() + " " + fact.podName()).toList();
+        return PodFacts.names(resources, cluster);
     }
 
     @Test

@@ -10,11 +10,8 @@ import dev.slipway.contracts.cluster.ProcessSize;
 import dev.slipway.contracts.decisions.Decision;
 import dev.slipway.contracts.decisions.DeletePod;
 import dev.slipway.contracts.decisions.ProvisionPod;
-import dev.slipway.contracts.json.DecodeResult;
-import dev.slipway.contracts.resources.PodFact;
 import dev.slipway.contracts.resources.PodReady;
 import dev.slipway.contracts.resources.PodRole;
-import dev.slipway.contracts.resources.ResourceEvent;
 import dev.slipway.messaging.EventRecords;
 import dev.slipway.testkit.InjectKafkaCompanion;
 import dev.slipway.testkit.KafkaTestResource;
@@ -26,7 +23,6 @@ import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -55,15 +51,15 @@ class SimulatedProvisionerTest {
             decide(new ProvisionPod("d-" + taskManager, cluster, Instant.now(), "cause", "test", taskManager, PodRole.TASK_MANAGER,
                     null, SPEC.taskManager(), 1, SPEC, null));
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> factNames(resources, cluster).size() == 4);
-            assertThat(factNames(resources, cluster)).containsExactlyInAnyOrder("PodCreated " + jobManager, "PodReady " + jobManager,
+            await().atMost(Duration.ofSeconds(30)).until(() -> PodFacts.names(resources, cluster).size() == 4);
+            assertThat(PodFacts.names(resources, cluster)).containsExactlyInAnyOrder("PodCreated " + jobManager, "PodReady " + jobManager,
                     "PodCreated " + taskManager, "PodReady " + taskManager);
-            assertThat(facts(resources, cluster)).filteredOn(PodReady.class::isInstance).map(PodReady.class::cast)
+            assertThat(PodFacts.of(resources, cluster)).filteredOn(PodReady.class::isInstance).map(PodReady.class::cast)
                     .extracting(PodReady::address).containsExactlyInAnyOrder("sim-node-0000:40000", "sim-node-0001:40000");
 
             decide(new DeletePod("x-" + taskManager, cluster, Instant.now(), "cause", "test", taskManager, PodRole.TASK_MANAGER));
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> factNames(resources, cluster).contains("PodDeleted " + taskManager));
+            await().atMost(Duration.ofSeconds(30)).until(() -> PodFacts.names(resources, cluster).contains("PodDeleted " + taskManager));
         } finally {
             resources.stop();
         }
@@ -73,15 +69,4 @@ class SimulatedProvisionerTest {
         companion.produce(String.class, byte[].class).fromRecords(EventRecords.toRecord(decision, "/test", null)).awaitCompletion();
     }
 
-    private static List<PodFact> facts(ConsumerTask<String, byte[]> resources, String cluster) {
-        return TopicWatch.recordsOf(resources, cluster).stream()
-                .map(record -> EventRecords.decode(record, ResourceEvent.class))
-                .filter(DecodeResult.Decoded.class::isInstance)
-                .map(decoded -> ((DecodeResult.Decoded<ResourceEvent>) decoded).event())
-                .filter(PodFact.class::isInstance).map(PodFact.class::cast).toList();
-    }
-
-    private static List<String> factNames(ConsumerTask<String, byte[]> resources, String cluster) {
-        return facts(resources, cluster).stream().map(fact -> fact.getClass().getSimpleName() + " " + fact.podName()).toList();
-    }
 }

@@ -5,11 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.slipway.contracts.Events;
 import dev.slipway.contracts.Topics;
-import dev.slipway.contracts.json.DecodeResult;
 import dev.slipway.contracts.resources.PodCreated;
+import dev.slipway.contracts.resources.PodFact;
 import dev.slipway.contracts.resources.PodRole;
-import dev.slipway.contracts.resources.ResourceEvent;
-import dev.slipway.messaging.EventRecords;
+import dev.slipway.provisioner.PodFacts;
 import dev.slipway.provisioner.SimulatedProvisionerProfile;
 import dev.slipway.testkit.OwnBrokerResource;
 import dev.slipway.testkit.TopicWatch;
@@ -67,12 +66,6 @@ class FactsThroughBrokerOutageTest {
     }
 
     private static List<String> created(ConsumerTask<String, byte[]> resources, String cluster) {
-        return TopicWatch.recordsOf(resources, cluster).stream()
-                .map(record -> EventRecords.decode(record, ResourceEvent.class))
-                .filter(DecodeResult.Decoded.class::isInstance)
-                .map(decoded -> ((DecodeResult.Decoded<ResourceEvent>) decoded).event())
-                .filter(PodCreated.class::isInstance)
-                .map(event -> ((PodCreated) event).podName())
-                .toList();
+        return PodFacts.of(resources, cluster).stream().filter(PodCreated.class::isInstance).map(PodFact::podName).toList();
     }
 }
